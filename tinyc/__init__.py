@@ -1,0 +1,3 @@
+"""tinyc: a TinyML compiler for microcontrollers."""
+
+__version__ = "0.1.0"

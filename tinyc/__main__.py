@@ -1,0 +1,3 @@
+from tinyc.cli import main
+
+main()

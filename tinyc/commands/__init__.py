@@ -1,0 +1,1 @@
+"""One module per `tinyc` subcommand, each exporting `command`."""

@@ -1,0 +1,10 @@
+"""The one error type every command turns into a single `error:` line."""
+
+
+class TinycError(Exception):
+    """A problem the user can act on. `exit_code` 2 = bad input, 1 = does not fit / mismatch."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.message = message
+        self.exit_code = exit_code
