@@ -1,0 +1,3 @@
+#include "tinyc_model.h"
+
+tinyc_op_hook_fn tinyc_op_hook = 0;

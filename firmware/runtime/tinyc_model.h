@@ -1,0 +1,66 @@
+/* The model API every tinyc backend generates (native, tflm, cubeai) and the protocol
+ * harness calls. Generated model sources implement everything declared here. */
+#ifndef TINYC_MODEL_H
+#define TINYC_MODEL_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    TINYC_OK = 0,
+    TINYC_ERROR = 1,
+} tinyc_status;
+
+typedef enum {
+    TINYC_INT8 = 0,
+    TINYC_INT16 = 1,
+    TINYC_INT32 = 2,
+    TINYC_FLOAT32 = 3,
+    TINYC_UINT8 = 4,
+} tinyc_dtype;
+
+#define TINYC_MAX_DIMS 6
+
+typedef struct {
+    tinyc_dtype dtype;
+    uint8_t ndim;
+    int32_t dims[TINYC_MAX_DIMS];
+    uint32_t bytes;
+    float scale;          /* 0 when not quantized */
+    int32_t zero_point;
+} tinyc_tensor_desc;
+
+typedef struct {
+    const char *backend;          /* "native", "tflm", "cubeai" */
+    const char *board;            /* board id, e.g. "mps2-an386" */
+    uint8_t model_sha256[32];     /* of the .tflite the code was generated from */
+    uint32_t arena_bytes;         /* activation RAM the model uses */
+    uint16_t n_ops;
+    uint8_t n_inputs;
+    uint8_t n_outputs;
+    const tinyc_tensor_desc *inputs;
+    const tinyc_tensor_desc *outputs;
+} tinyc_model_desc;
+
+extern const tinyc_model_desc tinyc_model;
+
+tinyc_status tinyc_init(void);
+void *tinyc_input(int index);
+void *tinyc_output(int index);
+tinyc_status tinyc_invoke(void);
+
+/* Profiling: when set, generated code calls it after op `op_index` finishes. The harness
+ * reads its counter there. Defined once in firmware/runtime/tinyc_hooks.c. */
+typedef void (*tinyc_op_hook_fn)(int op_index);
+extern tinyc_op_hook_fn tinyc_op_hook;
+
+#define TINYC_OP_DONE(i) do { if (tinyc_op_hook) tinyc_op_hook(i); } while (0)
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TINYC_MODEL_H */
