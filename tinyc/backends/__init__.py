@@ -1,0 +1,1 @@
+"""Code generators: native (tinyc kernels), tflm, cubeai."""

@@ -1,0 +1,91 @@
+"""Render the native backend: model.c (weights, params, arena, tinyc_invoke) and model.h."""
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import numpy as np
+
+from tinyc import __version__
+from tinyc.backends.native.cgen import c_array_body, c_value, CExpr
+from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LowerCtx, lower_op
+from tinyc.ir import Graph, Tensor
+from tinyc.models_dir import REPO
+
+TEMPLATES = REPO / "templates"
+KERNELS_DIR = REPO / "firmware" / "kernels"
+RUNTIME_DIR = REPO / "firmware" / "runtime"
+_DTYPE_ENUM = {"int8": "TINYC_INT8", "int16": "TINYC_INT16", "int32": "TINYC_INT32",
+               "float32": "TINYC_FLOAT32", "uint8": "TINYC_UINT8"}
+
+
+def jinja_env(backend: str) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / backend)),
+                              undefined=jinja2.StrictUndefined, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True)
+
+
+@dataclass
+class NativeSources:
+    generated: list[Path]        # model.c, model.h in the output directory
+    kernel_sources: list[Path]   # firmware/kernels/*.c the model calls
+    include_dirs: list[Path]     # where tinyc_model.h and the kernel headers are
+
+
+def tensor_view(t: Tensor, offset: int) -> dict:
+    q = t.quant
+    scale = float(q.scale[0]) if q is not None else 0.0
+    zero_point = int(q.zero_point[0]) if q is not None else 0
+    dims = list(t.shape) + [0] * (6 - len(t.shape))
+    desc = c_value({"dtype": CExpr(_DTYPE_ENUM[t.dtype]), "ndim": len(t.shape), "dims": dims,
+                    "bytes": t.nbytes, "scale": scale, "zero_point": zero_point})
+    return {"name": t.name.replace("*/", "* /"), "shape": list(t.shape), "dtype": t.dtype,
+            "ctype": CTYPE_OF_DTYPE[t.dtype], "bytes": t.nbytes, "scale": c_value(scale),
+            "zero_point": zero_point, "offset": offset, "desc": desc}
+
+
+def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = None) -> NativeSources:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ctx = LowerCtx(graph, plan, board)
+    calls, headers, sources = [], [], []
+    for idx in plan.schedule:
+        op = graph.ops[idx]
+        kc = lower_op(ctx, op)
+        calls.append({"index": op.index, "opcode": op.opcode, "func": kc.func,
+                      "args": [str(a) for a in kc.args],
+                      "note": "" if kc.func else "no code: shares its input's bytes"})
+        for h in kc.headers:
+            if h not in headers:
+                headers.append(h)
+        for s in kc.sources:
+            if s not in sources:
+                sources.append(s)
+    view = {
+        "version": __version__, "model_name": Path(graph.path).name, "sha256": graph.sha256,
+        "sha256_bytes": ", ".join(f"0x{b:02x}" for b in bytes.fromhex(graph.sha256)),
+        "board_id": board.id,
+        "command": command or shlex.join(["tinyc"] + sys.argv[1:]),
+        "arena_bytes": plan.arena_bytes, "arena_alloc": max(plan.arena_bytes, 1),
+        "alignment": max(board.alignment, 4), "strategy": getattr(plan, "strategy", "?"),
+        "headers": headers, "n_ops": len(graph.ops),
+        "consts": [{"name": c.name, "ctype": c.ctype, "length": max(c.data.size, 1),
+                    "body": c_array_body(c.data) if c.data.size else "0"} for c in ctx.consts],
+        "params": [{"name": p.name, "ctype": p.ctype, "body": c_value(p.fields)}
+                   for p in ctx.params_decls],
+        "inputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.inputs],
+        "outputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.outputs],
+        "calls": calls,
+    }
+    env = jinja_env("native")
+    files = []
+    for name in ("model.c", "model.h"):
+        path = out_dir / name
+        path.write_text(env.get_template(f"{name}.j2").render(**view))
+        files.append(path)
+    return NativeSources(generated=files,
+                         kernel_sources=[KERNELS_DIR / s for s in sources],
+                         include_dirs=[RUNTIME_DIR, KERNELS_DIR, out_dir])
