@@ -1,0 +1,45 @@
+"""Compare tinyc's native code, run in-process, with the TFLM interpreter, byte for byte."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from tinyc.backends.native.debug_plan import NoReusePlan
+from tinyc.backends.native.rules import NATIVE_RULES
+from tinyc.boards import get_board
+from tinyc.frontend import load_model
+from tinyc.hostlib import build_host_model
+from tinyc.reference import random_inputs, tflm_outputs, tflm_tensors
+
+
+def mismatches(model_path, samples: int = 20, seed: int = 0, plan=None, sanitize: bool = True):
+    """Mismatched output bytes over `samples` seeded random inputs (0 = bit-exact).
+    With plan=None every tensor gets its own bytes; pass a planner's plan to test it."""
+    g = load_model(model_path)
+    plan = plan or NoReusePlan(g, NATIVE_RULES)
+    work = Path(tempfile.mkdtemp(prefix="tinyc-kt-"))
+    m = build_host_model(g, get_board("host"), plan, work, sanitize=sanitize)
+    xs = random_inputs(g, samples, seed)
+    ref = tflm_outputs(g, xs)
+    bad = 0
+    for x, r in zip(xs, ref):
+        got = m.run(x)
+        bad += sum(int(np.count_nonzero(a != b)) for a, b in zip(got, r))
+    return bad
+
+
+def first_bad_op(model_path, seed: int = 0):
+    """(op index, opcode, mismatched bytes) of the first op whose output differs, else None."""
+    g = load_model(model_path)
+    plan = NoReusePlan(g, NATIVE_RULES)
+    m = build_host_model(g, get_board("host"), plan, Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
+    xs = random_inputs(g, 1, seed)[0]
+    ours, ref = m.run_layers(xs, plan), tflm_tensors(g, xs)
+    for op in g.ops:
+        for tid in op.outputs:
+            n = int(np.count_nonzero(ours[tid] != ref[tid]))
+            if n:
+                return op.index, op.opcode, n
+    return None
