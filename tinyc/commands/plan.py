@@ -1,0 +1,75 @@
+"""`tinyc plan MODEL --board B`: the static arena plan and the RAM/flash budget on a board."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tinyc.boards import DEFAULT_BOARD, get_board
+from tinyc.budget import check_fits, estimate, kb, peak_summary
+from tinyc.errors import TinycError
+from tinyc.frontend import read_model
+from tinyc.output import emit_json, table
+from tinyc.planner import STRATEGIES, plan_memory
+
+
+def plan_report(model: str, board_name: str | None, strategy: str = "auto",
+                time_limit_s: float = 10.0):
+    board = get_board(board_name)
+    graph = read_model(model)
+    plan = plan_memory(graph, board, strategy=strategy, time_limit_s=time_limit_s)
+    budget = estimate(graph, plan, board)
+    rep = {"model": str(model), "sha256": graph.sha256, "board": board.id}
+    rep.update(plan.to_json())
+    rep.update(budget.to_json())
+    return graph, board, plan, budget, rep
+
+
+@click.command("plan")
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.option("--board", "-b", "board_name", default=DEFAULT_BOARD, show_default=True,
+              help="Board id or alias (see `tinyc boards`).")
+@click.option("--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True,
+              help="greedy: TFLM's greedy-by-size; heuristic: best of several orders; "
+                   "optimal: CP-SAT; auto: best of all.")
+@click.option("--time-limit", type=float, default=10.0, show_default=True,
+              help="Seconds for the exact solver.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
+              help="Write a picture of the arena over time.")
+def command(model, board_name, strategy, time_limit, as_json, svg_path):
+    """Plan every tensor's place in one static arena and check RAM/flash on the board."""
+    graph, board, plan, budget, rep = plan_report(model, board_name, strategy, time_limit)
+    if svg_path:
+        from tinyc.planner.svg import render
+        try:
+            Path(svg_path).write_text(render(plan, graph, f"{Path(model).name} on {board.id}"))
+        except OSError as e:
+            raise TinycError(f"cannot write {svg_path}: {e.strerror}") from None
+    if as_json:
+        emit_json(rep)
+    else:
+        _print(graph, board, plan, budget)
+    check_fits(graph, plan, board, budget)
+
+
+def _print(graph, board, plan, budget):
+    rows = []
+    for e in sorted(plan.buffers, key=lambda e: (e["first_op"], e["offset"])):
+        alias = "" if e["alias_of"] is None else f"= {e['alias_of']}"
+        rows.append([str(e["id"]), e["name"][:40], e["size"], e["offset"],
+                     f"{e['first_op']}..{e['last_op']}", alias])
+    click.echo(table(["id", "tensor", "bytes", "offset", "steps", "alias of"], rows,
+                     right={2, 3}))
+    reordered = plan.schedule != list(range(len(graph.ops)))
+    opt = "optimal" if plan.optimal else f"lower bound {plan.lower_bound_bytes:,} B"
+    click.echo(f"\narena {plan.arena_bytes:,} B ({kb(plan.arena_bytes)}), {opt}; "
+               f"strategy {plan.strategy}{'; ops reordered' if reordered else ''}")
+    click.echo(peak_summary(graph, plan))
+    r, f = budget.ram, budget.flash
+    click.echo(f"RAM   {kb(r['total']):>10} of {kb(r['budget'])}: arena {kb(r['arena'])} + "
+               f"runtime {kb(r['runtime'])} + kept back {kb(r['reserve'])} (estimate)")
+    click.echo(f"flash {kb(f['total']):>10} of {kb(f['budget'])}: weights {kb(f['weights'])} + "
+               f"code {kb(f['code'])} + kept back {kb(f['reserve'])} (estimate)")
+    if budget.fits:
+        click.echo(f"fits {board.id}")

@@ -1,0 +1,132 @@
+"""Tensor lifetimes over a schedule, folded into buffers: one per block of arena bytes.
+
+Time is the position in the schedule (a "step"). A buffer is live over [start, end], both
+inclusive, so an op's inputs and outputs are live together at its step and never share
+bytes unless declared aliases. The rules for the edges of the graph:
+
+- graph inputs are written by the host before invoke: live from step 0 to their last use,
+  after which their bytes may be reused (also by an in-place op);
+- graph outputs are read by the host after invoke: live from their producer to the end;
+- variable tensors keep state between invocations: live over the whole schedule.
+
+Aliases share one buffer: the output of a view op (RESHAPE, ...) always, and the output of
+an op the rules allow in place when its input 0 dies at that op.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tinyc.ir import Graph
+from tinyc.ops import VIEW_OPS
+
+
+@dataclass
+class Buffer:
+    size: int
+    start: int
+    end: int
+    members: list[int] = field(default_factory=list)   # tensor ids sharing these bytes
+    scratch_op: int | None = None                        # op index, for a scratch buffer
+
+    def overlaps_in_time(self, other: "Buffer") -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+
+@dataclass
+class Lifetimes:
+    schedule: list[int]
+    tensor_span: dict[int, tuple[int, int]]   # tensor id -> (first step, last step)
+    alias_of: dict[int, int]                  # tensor id -> tensor whose bytes it shares
+    buffers: list[Buffer]
+    tensor_buffer: dict[int, int]             # tensor id -> index in buffers
+
+
+def tensor_spans(graph: Graph, schedule: list[int]) -> dict[int, tuple[int, int]]:
+    last_step = max(len(schedule) - 1, 0)
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for t in graph.activations():
+        if t.id in graph.inputs or t.is_variable:
+            first[t.id] = 0
+    for step, k in enumerate(schedule):
+        op = graph.ops[k]
+        for i in op.inputs:
+            if i >= 0 and not graph.tensors[i].is_const:
+                first.setdefault(i, step)   # read but never written: treat as held from here
+                last[i] = step
+        for o in op.outputs:
+            first.setdefault(o, step)
+            last[o] = max(last.get(o, step), step)
+    for t in graph.activations():
+        first.setdefault(t.id, 0)
+        if t.id in graph.outputs or t.is_variable:
+            last[t.id] = last_step
+        last.setdefault(t.id, first[t.id])
+    return {i: (first[i], last[i]) for i in first}
+
+
+def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
+    spans = tensor_spans(graph, schedule)
+    parent = {i: i for i in spans}
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    alias_of: dict[int, int] = {}
+    pinned = set(graph.outputs) | {t.id for t in graph.activations() if t.is_variable}
+
+    def group_end(root):
+        return max(spans[i][1] for i in spans if find(i) == root)
+
+    def group_pinned(root):
+        return any(find(i) == root for i in pinned)
+
+    for step, k in enumerate(schedule):
+        op = graph.ops[k]
+        if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
+            continue
+        x, y = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
+        if x.is_const or x.nbytes != y.nbytes or y.id in graph.inputs or find(x.id) == find(y.id):
+            continue
+        if op.opcode in VIEW_OPS:
+            alias_of[y.id] = x.id
+            parent[find(y.id)] = find(x.id)
+            continue
+        rx = find(x.id)
+        others = [i for i in op.inputs[1:] if i >= 0 and i in spans and find(i) == rx]
+        if (not others and not group_pinned(rx) and group_end(rx) == step
+                and rules.inplace(graph, op)):
+            alias_of[y.id] = x.id
+            parent[find(y.id)] = rx
+
+    groups: dict[int, list[int]] = {}
+    for i in sorted(spans):
+        groups.setdefault(find(i), []).append(i)
+    buffers, tensor_buffer = [], {}
+    for members in groups.values():
+        for i in members:
+            tensor_buffer[i] = len(buffers)
+        buffers.append(Buffer(size=max(graph.tensors[i].nbytes for i in members),
+                              start=min(spans[i][0] for i in members),
+                              end=max(spans[i][1] for i in members), members=members))
+    for step, k in enumerate(schedule):
+        n = int(rules.scratch_bytes(graph, graph.ops[k]) or 0)
+        if n > 0:
+            buffers.append(Buffer(size=n, start=step, end=step, scratch_op=k))
+    return Lifetimes(schedule, spans, alias_of, buffers, tensor_buffer)
+
+
+def align_up(n: int, a: int) -> int:
+    return (n + a - 1) // a * a
+
+
+def live_bytes(buffers: list[Buffer], steps: int, alignment: int) -> list[int]:
+    """Bytes live at each step, every buffer rounded up to the alignment."""
+    load = [0] * max(steps, 1)
+    for b in buffers:
+        for s in range(b.start, b.end + 1):
+            load[s] += align_up(b.size, alignment)
+    return load
