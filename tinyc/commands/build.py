@@ -1,0 +1,42 @@
+"""`tinyc build MODEL --board B -o DIR`: generate the project and compile it."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tinyc.boards import get_board
+from tinyc.commands.common import (backend_option, board_option, json_option, model_argument,
+                                   strategy_option)
+from tinyc.output import emit_json, kib
+from tinyc.pipeline import compile_model
+
+
+@click.command("build")
+@model_argument
+@board_option
+@backend_option
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Project directory (default: tinyc's build cache).")
+@click.option("--no-compile", is_flag=True, help="Write the sources only.")
+@strategy_option
+@json_option
+def command(model, board, backend, out_dir, no_compile, strategy, as_json):
+    """Generate C for MODEL on BOARD and build it."""
+    b = get_board(board)
+    build = compile_model(model, b, backend, Path(out_dir) if out_dir else None,
+                          compile=not no_compile, strategy=strategy, quiet=as_json)
+    rep = build.to_json()
+    if as_json:
+        emit_json(rep)
+        return
+    click.echo(f"project  {build.project_dir}")
+    if build.elf:
+        s = build.sizes
+        click.echo(f"program  {build.elf}  (.text {s['text']:,} B, .data {s['data']:,} B, "
+                   f".bss {s['bss']:,} B)")
+    click.echo(f"RAM      {kib(build.ram_bytes)} of {kib(b.ram_budget)} "
+               f"(arena {kib(build.plan.arena_bytes)})")
+    click.echo(f"flash    {kib(build.flash_bytes)} of {kib(b.flash_budget)} "
+               f"(weights {kib(build.weights_bytes)})")
+    click.echo("fits" if build.fits else "DOES NOT FIT")

@@ -1,0 +1,17 @@
+"""Options shared by several commands, so every command spells them the same way."""
+from __future__ import annotations
+
+import click
+
+from tinyc.pipeline import BACKENDS
+
+board_option = click.option("--board", "-b", default=None, metavar="BOARD",
+                            help="Board id or alias (default mps2-an386; see `tinyc boards`).")
+backend_option = click.option("--backend", type=click.Choice(BACKENDS), default="native",
+                              show_default=True, help="Code generator.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+strategy_option = click.option("--strategy", type=click.Choice(["auto", "greedy", "optimal"]),
+                               default="auto", show_default=True, help="Arena planning strategy.")
+port_option = click.option("--port", "ports", multiple=True, metavar="PORT",
+                           help="Serial port of a real board (repeat for a fleet).")
+model_argument = click.argument("model", type=click.Path(dir_okay=False))

@@ -1,0 +1,76 @@
+"""`tinyc verify MODEL --board B`: every output byte on the board against the TFLM interpreter."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import click
+
+from tinyc.boards import get_board
+from tinyc.commands.common import (backend_option, board_option, json_option, model_argument,
+                                   port_option, strategy_option)
+from tinyc.output import emit_json, kib, table
+from tinyc.pipeline import ensure_build
+from tinyc.verify import debug_layers, verify_build
+
+
+@click.command("verify")
+@model_argument
+@board_option
+@backend_option
+@port_option
+@click.option("--samples", "-n", default=20, show_default=True, help="Random inputs to compare.")
+@click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
+@click.option("--profile", is_flag=True, help="Per-op instruction/cycle counts.")
+@click.option("--debug-layers", is_flag=True,
+              help="On a mismatch, compare op by op and name the first op that differs.")
+@strategy_option
+@json_option
+def command(model, board, backend, ports, samples, seed, profile, debug_layers, strategy, as_json):
+    """Check that BOARD computes exactly what the TFLM interpreter computes."""
+    b = get_board(board)
+    build = ensure_build(model, b, backend, strategy)
+    reports = [verify_build(build, samples, seed, port=p, profile=profile, quiet=as_json)
+               for p in (ports or [None])]
+    failed = [r for r in reports if not r["bit_exact"]]
+    if failed and debug_layers:
+        first = debug_layers(model, backend, seed, Path(tempfile.mkdtemp(prefix="tinyc-debug-")))
+        for r in failed:
+            r["first_mismatch"] = first
+    out = reports[0] if len(reports) == 1 else reports
+    if as_json:
+        emit_json(out)
+    else:
+        _print(reports)
+    if failed:
+        raise SystemExit(1)
+
+
+def _print(reports):
+    if len(reports) > 1:
+        rows = [[r["port"], r["board"], r["samples"], r["mismatched_bytes"],
+                 "yes" if r["bit_exact"] else "NO"] for r in reports]
+        click.echo(table(["port", "board", "samples", "mismatched B", "bit-exact"], rows))
+    for r in reports:
+        where = f"{r['board']}" + (f" ({r['port']})" if r["port"] else "")
+        if r["bit_exact"]:
+            click.echo(f"bit-exact: {r['samples']} inputs on {where}, every output byte equal to TFLM")
+        else:
+            click.echo(f"MISMATCH on {where}: {r['mismatched_bytes']} bytes differ "
+                       f"(max abs diff {r['max_abs_diff']:g}) over {r['samples']} inputs")
+            fm = r.get("first_mismatch")
+            if fm:
+                click.echo(f"first differing op: {fm['op_index']} {fm['op']} (tensor "
+                           f"'{fm['tensor']}', {fm['mismatched_bytes']} bytes, max abs diff "
+                           f"{fm['max_abs_diff']:g})")
+            elif "first_mismatch" in r:
+                click.echo("op by op on the host every tensor matches: the difference comes from "
+                           "the board's build (compiler or memory), not the kernels")
+        n = r["instructions_per_inference"] or r["cycles_per_inference"]
+        if n:
+            click.echo(f"{n:,} {r['counter_unit']} per inference (median)")
+        click.echo(f"RAM {kib(r['ram_bytes'])} (arena {kib(r['arena_bytes'])}), "
+                   f"flash {kib(r['flash_bytes'])}")
+        if r.get("profile"):
+            key = next(k for k in r["profile"][0] if k not in ("index", "op"))
+            click.echo(table(["#", "op", key], [[p["index"], p["op"], p[key]] for p in r["profile"]]))

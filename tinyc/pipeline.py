@@ -1,0 +1,166 @@
+"""The compile pipeline as one list of named steps: load -> plan -> budget -> generate -> build.
+
+`compile_model` is what `tinyc build` runs; `ensure_build` gives `run`/`verify`/`bench` an
+up-to-date build from the cache (keyed by model hash, board, backend, options and tinyc's
+own sources), so each of them works as a first command.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tinyc import __version__
+from tinyc.boards import Board
+from tinyc.cache import build_dir
+from tinyc.errors import TinycError
+from tinyc.frontend import load_model
+from tinyc.ir import Graph
+from tinyc.output import progress
+
+BACKENDS = ("native", "tflm", "cubeai")
+MANIFEST = "tinyc.json"
+
+
+@dataclass
+class Build:
+    project_dir: Path
+    board: Board
+    backend: str
+    graph: Graph
+    plan: object
+    compiled: bool = False
+    elf: Path | None = None
+    sizes: dict = field(default_factory=dict)   # text/data/bss from the ELF
+    ram_bytes: int = 0
+    flash_bytes: int = 0
+    weights_bytes: int = 0
+    code_bytes: int = 0
+    extra: dict = field(default_factory=dict)   # backend-specific (e.g. tflm_arena_bytes)
+
+    @property
+    def fits(self) -> bool:
+        return self.ram_bytes <= self.board.ram_budget and self.flash_bytes <= self.board.flash_budget
+
+    def to_json(self) -> dict:
+        return {
+            "project_dir": str(self.project_dir), "board": self.board.id, "backend": self.backend,
+            "model": self.graph.path, "model_sha256": self.graph.sha256,
+            "compiled": self.compiled, "elf": str(self.elf) if self.elf else None,
+            "arena_bytes": self.plan.arena_bytes, "ram_bytes": self.ram_bytes,
+            "flash_bytes": self.flash_bytes, "code_bytes": self.code_bytes,
+            "weights_bytes": self.weights_bytes, "ram_budget": self.board.ram_budget,
+            "flash_budget": self.board.flash_budget, "fits": self.fits, "sizes": self.sizes,
+            "tinyc_version": __version__, **self.extra,
+        }
+
+
+def rules_for(backend: str):
+    if backend in ("native", "cubeai"):
+        from tinyc.backends.native.rules import NATIVE_RULES
+        return NATIVE_RULES
+    from tinyc.planner import DEFAULT_RULES
+    return DEFAULT_RULES
+
+
+def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto"):
+    from tinyc.planner import plan_memory
+    return plan_memory(graph, board, rules=rules_for(backend), strategy=strategy)
+
+
+def _prepare_dir(out: Path) -> None:
+    """Use `out` only if it is empty or an earlier tinyc build: never clobber a user's files."""
+    if out.exists():
+        if not out.is_dir():
+            raise TinycError(f"{out} exists and is not a directory")
+        if any(out.iterdir()) and not (out / MANIFEST).exists():
+            raise TinycError(f"{out} is not empty and is not a tinyc build; choose an empty or "
+                             "new directory with -o")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+
+
+def compile_model(model: str, board: Board, backend: str = "native", out_dir: Path | None = None,
+                  compile: bool = True, strategy: str = "auto", options: dict | None = None,
+                  quiet: bool = False) -> Build:
+    if backend not in BACKENDS:
+        raise TinycError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}")
+    options = dict(options or {})
+    say = (lambda m: None) if quiet else progress
+    graph = load_model(model, backend="tflm" if backend == "tflm" else backend)
+    say(f"planning {Path(model).name} for {board.id} ({backend})…")
+    plan = plan_model(graph, board, backend, strategy)
+    _check_budget(graph, board, plan, backend)
+    out = Path(out_dir) if out_dir else build_dir(graph.sha256, board.id, backend,
+                                                  {**options, "strategy": strategy})
+    _prepare_dir(out)
+    try:
+        build = _generate_and_build(graph, board, plan, backend, out, compile, options, say)
+        (out / MANIFEST).write_text(json.dumps(build.to_json(), indent=2))
+    except BaseException:
+        shutil.rmtree(out, ignore_errors=True)   # nothing half-written left behind
+        raise
+    return build
+
+
+def _check_budget(graph, board, plan, backend) -> None:
+    from tinyc.budget import check_fits, estimate  # raises TinycError(exit 1) with the details
+    check_fits(graph, plan, board, estimate(graph, plan, board, rules_for(backend)))
+
+
+def generate_sources(graph, board, plan, backend: str, src_dir: Path) -> tuple[list[Path], dict]:
+    """The backend's generated files plus the firmware sources they call; and backend facts."""
+    if backend == "native":
+        from tinyc.backends.native.codegen import KERNELS_DIR, generate
+        src = generate(graph, board, plan, src_dir)
+        headers = sorted({h for c in src.kernel_sources for h in
+                          (c.with_suffix(".h"), KERNELS_DIR / "tinyc_kernel.h") if h.exists()})
+        return src.generated + src.kernel_sources + headers, {}
+    if backend == "tflm":
+        from tinyc.backends import tflm
+        res = tflm.generate(graph, board, plan, src_dir)
+        return [Path(p) for p in res["sources"]], {k: v for k, v in res.items() if k != "sources"}
+    raise TinycError(f"the {backend} backend is not available yet")
+
+
+def _generate_and_build(graph, board, plan, backend, out, compile, options, say) -> Build:
+    from tinyc.budget import weight_bytes
+    from tinyc.build.cmake import compile_project, write_project
+    sources, extra = generate_sources(graph, board, plan, backend, out / "src")
+    write_project(out, board, sources)
+    build = Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
+                  weights_bytes=weight_bytes(graph), extra=extra)
+    if compile:
+        say(f"compiling for {board.id}…")
+        res = compile_project(out, board)
+        build.compiled = True
+        build.elf = res.elf
+        build.sizes = {"text": res.text, "data": res.data, "bss": res.bss}
+        build.ram_bytes = res.ram_bytes
+        build.flash_bytes = res.flash_bytes
+        build.code_bytes = max(res.flash_bytes - build.weights_bytes, 0)
+    else:
+        build.ram_bytes = plan.arena_bytes
+        build.flash_bytes = build.weights_bytes
+    return build
+
+
+def ensure_build(model: str, board: Board, backend: str = "native", strategy: str = "auto",
+                 options: dict | None = None) -> Build:
+    """An up-to-date compiled build from the cache, building it when there is none."""
+    graph = load_model(model, backend="tflm" if backend == "tflm" else backend)
+    options = dict(options or {})
+    out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
+    manifest = out / MANIFEST
+    if manifest.exists():
+        meta = json.loads(manifest.read_text())
+        if meta.get("compiled") and meta.get("elf") and Path(meta["elf"]).exists():
+            plan = plan_model(graph, board, backend, strategy)
+            return Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
+                         compiled=True, elf=Path(meta["elf"]), sizes=meta.get("sizes", {}),
+                         ram_bytes=meta["ram_bytes"], flash_bytes=meta["flash_bytes"],
+                         weights_bytes=meta.get("weights_bytes", 0),
+                         code_bytes=meta.get("code_bytes", 0),
+                         extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
+    return compile_model(model, board, backend, out_dir=out, strategy=strategy, options=options)

@@ -1,0 +1,114 @@
+"""Run a build on its board over the protocol and compare every byte with TFLM."""
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+import numpy as np
+
+from tinyc.errors import TinycError
+from tinyc.hostlib import NP_DTYPES
+from tinyc.output import progress
+from tinyc.pipeline import Build
+from tinyc.reference import random_inputs, tflm_outputs
+
+
+def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None = None,
+                 profile: bool = False, quiet: bool = False) -> dict:
+    """Outputs, per-inference counts and (optionally) the per-op profile of the last sample."""
+    from tinyc.device import open_device
+    g = build.graph
+    outs, counts, prof = [], [], None
+    with open_device(build.board, elf=build.elf, port=port) as dev:
+        dev.check_model(g.sha256)
+        for k, xs in enumerate(samples):
+            for i, x in enumerate(xs):
+                t = g.tensors[g.inputs[i]]
+                dev.set_input(i, np.ascontiguousarray(x, NP_DTYPES[t.dtype]).tobytes())
+            counts.append(dev.invoke())
+            got = []
+            for i, tid in enumerate(g.outputs):
+                t = g.tensors[tid]
+                raw = dev.get_output(i)
+                if len(raw) != t.nbytes:
+                    raise TinycError(f"the board sent {len(raw)} bytes for output {i}, "
+                                     f"expected {t.nbytes}")
+                got.append(np.frombuffer(raw, NP_DTYPES[t.dtype]).reshape(t.shape))
+            outs.append(got)
+            if not quiet and len(samples) > 4 and (k + 1) % max(1, len(samples) // 4) == 0:
+                progress(f"  {k + 1}/{len(samples)} samples")
+        if profile:
+            prof = dev.profile()
+    return {"outputs": outs, "counts": counts, "profile": prof}
+
+
+def compare(ours: list[list[np.ndarray]], ref: list[list[np.ndarray]]) -> tuple[int, int]:
+    """(mismatched bytes, max absolute difference) over all samples and outputs."""
+    bad, worst = 0, 0
+    for a_list, b_list in zip(ours, ref):
+        for a, b in zip(a_list, b_list):
+            a = np.asarray(a)
+            b = np.asarray(b).reshape(a.shape)
+            diff = a.astype(np.float64) - b.astype(np.float64)
+            mismatch = a.view(np.uint8) != b.astype(a.dtype).view(np.uint8)
+            bad += int(np.count_nonzero(mismatch))
+            if diff.size:
+                worst = max(worst, float(np.max(np.abs(diff))))
+    return bad, worst
+
+
+def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
+                 profile: bool = False, quiet: bool = False) -> dict:
+    g = build.graph
+    xs = random_inputs(g, samples, seed)
+    if not quiet:
+        progress(f"reference: TFLM interpreter on {samples} inputs (seed {seed})…")
+    ref = tflm_outputs(g, xs)
+    if not quiet:
+        progress(f"running on {build.board.id}" + (f" at {port}" if port else "") + "…")
+    res = run_on_board(build, xs, port=port, profile=profile, quiet=quiet)
+    bad, worst = compare(res["outputs"], ref)
+    counts = [c for c in res["counts"] if c is not None]
+    unit = build.board.counter.get("unit", "none")
+    rep = {
+        "model": g.path, "model_sha256": g.sha256, "board": build.board.id,
+        "backend": build.backend, "port": port, "samples": samples, "seed": seed,
+        "mismatched_bytes": bad, "max_abs_diff": worst, "bit_exact": bad == 0,
+        "ram_bytes": build.ram_bytes, "flash_bytes": build.flash_bytes,
+        "arena_bytes": build.plan.arena_bytes, "counter_unit": unit,
+        "instructions_per_inference": int(statistics.median(counts))
+        if counts and unit == "instructions" else None,
+        "cycles_per_inference": int(statistics.median(counts))
+        if counts and unit == "cycles" else None,
+    }
+    if profile and res["profile"] is not None:
+        key = unit if unit in ("instructions", "cycles") else "count"
+        rep["profile"] = [{"index": op.index, "op": op.opcode, key: c}
+                          for op, c in zip(g.ops, res["profile"])]
+    return rep
+
+
+def debug_layers(model: str, backend: str, seed: int, work_dir: Path) -> dict | None:
+    """Find the first op whose output differs from TFLM (generated C run in-process on the host
+    with a no-reuse plan, so every intermediate tensor survives)."""
+    from tinyc.backends.native.debug_plan import NoReusePlan
+    from tinyc.backends.native.rules import NATIVE_RULES
+    from tinyc.boards import get_board
+    from tinyc.frontend import load_model
+    from tinyc.hostlib import build_host_model
+    from tinyc.reference import tflm_tensors
+    g = load_model(model, backend)
+    plan = NoReusePlan(g, NATIVE_RULES)
+    m = build_host_model(g, get_board("host"), plan, work_dir)
+    xs = random_inputs(g, 1, seed)[0]
+    ours, ref = m.run_layers(xs, plan), tflm_tensors(g, xs)
+    for idx in plan.schedule:
+        op = g.ops[idx]
+        for tid in op.outputs:
+            a, b = ours[tid], ref[tid].astype(ours[tid].dtype)
+            n = int(np.count_nonzero(a != b))
+            if n:
+                return {"op_index": op.index, "op": op.opcode, "tensor": g.tensors[tid].name,
+                        "mismatched_bytes": n,
+                        "max_abs_diff": float(np.max(np.abs(a.astype(np.int64) - b.astype(np.int64))))}
+    return None
