@@ -1,5 +1,8 @@
+import os
+import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,26 @@ def run_tinyc(*args, timeout=600, **kw) -> subprocess.CompletedProcess:
 def _models_present():
     if not ALL_MODELS:
         pytest.fail(f"no shared models under {MODELS}: set TINYC_MODELS")
+
+
+def tflm_allocations(path) -> str:
+    """The TFLM interpreter's print_allocations() report for a model (the tflite-micro wheel).
+
+    It writes from C++ to fd 2: capture it at the fd level."""
+    from tflite_micro.python.tflite_micro import runtime
+    it = runtime.Interpreter.from_file(str(path), arena_size=64 << 20)
+    with tempfile.TemporaryFile() as f:
+        saved = os.dup(2)
+        os.dup2(f.fileno(), 2)
+        try:
+            it.print_allocations()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        f.seek(0)
+        return f.read().decode()
+
+
+def tflm_arena_head(path) -> int:
+    """TFLM's activation arena ("head": tensors and scratch planned by its greedy planner)."""
+    return int(re.search(r"Arena allocation head (\d+) bytes", tflm_allocations(path)).group(1))

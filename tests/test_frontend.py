@@ -12,27 +12,13 @@ import pytest
 from tflite_micro.python.tflite_micro import runtime
 
 from conftest import ALL_MODELS, model, run_tinyc
+from conftest import tflm_allocations as _tflm_allocations
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model, read_model
 import tflite_edit
 
 TYPES = {np.int8: "int8", np.int16: "int16", np.int32: "int32", np.float32: "float32",
          np.uint8: "uint8", np.int64: "int64", np.bool_: "bool"}
-
-
-def _tflm_allocations(path) -> str:
-    """print_allocations() writes from C++ to fd 2: capture it at the fd level."""
-    it = runtime.Interpreter.from_file(str(path), arena_size=64 << 20)
-    with tempfile.TemporaryFile() as f:
-        saved = os.dup(2)
-        os.dup2(f.fileno(), 2)
-        try:
-            it.print_allocations()
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-        f.seek(0)
-        return f.read().decode()
 
 
 @pytest.mark.parametrize("path", ALL_MODELS, ids=lambda p: p.stem)

@@ -6,7 +6,7 @@ from html import escape
 PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac", "#86bcb6", "#8cd17d", "#f1ce63", "#a0cbe8", "#ffbe7d"]
 SCRATCH = "#d3d3d3"
-LEFT, RIGHT, TOP, BOTTOM = 80, 30, 60, 120
+LEFT, RIGHT, TOP, BOTTOM = 80, 30, 72, 140
 PLOT_W, PLOT_H = 900, 480
 
 
@@ -24,17 +24,16 @@ def render(plan, graph, title: str = "") -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{LEFT + PLOT_W + RIGHT}" '
            f'height="{TOP + PLOT_H + BOTTOM}" font-family="sans-serif" font-size="11">',
            '<rect width="100%" height="100%" fill="white"/>',
-           f'<text x="{LEFT}" y="22" font-size="15" font-weight="bold">{escape(title)}</text>',
-           f'<text x="{LEFT}" y="42">arena {plan.arena_bytes:,} B · lower bound '
+           f'<text x="{LEFT}" y="20" font-size="15" font-weight="bold">{escape(title)}</text>',
+           f'<text x="{LEFT}" y="38">arena {plan.arena_bytes:,} B · lower bound '
            f'{plan.lower_bound_bytes:,} B · {escape(plan.strategy)}'
            f'{" (optimal)" if plan.optimal else ""} · alignment {plan.alignment} B</text>']
     # y axis: addresses in KB
-    for k in range(6):
-        addr = top_bytes * k / 5
+    for addr in _ticks(top_bytes):
         out.append(f'<line x1="{LEFT - 4}" x2="{LEFT + PLOT_W}" y1="{y(addr):.1f}" '
                    f'y2="{y(addr):.1f}" stroke="#eee"/>')
         out.append(f'<text x="{LEFT - 8}" y="{y(addr) + 4:.1f}" text-anchor="end">'
-                   f'{addr / 1024:.1f} KB</text>')
+                   f'{_addr(addr)}</text>')
     out.append(f'<text transform="translate(18,{TOP + PLOT_H / 2}) rotate(-90)" '
                f'text-anchor="middle">arena offset</text>')
     # boxes
@@ -67,6 +66,8 @@ def render(plan, graph, title: str = "") -> str:
         ps = plan.peak_step
         op = plan.schedule[ps]
         px = x(ps + 0.5)
+        out.append(f'<rect x="{x(ps):.1f}" y="{TOP}" width="{col:.1f}" height="{PLOT_H}" '
+                   f'fill="#d62728" fill-opacity="0.08"/>')
         out.append(f'<line x1="{px:.1f}" x2="{px:.1f}" y1="{TOP - 6}" y2="{TOP + PLOT_H}" '
                    f'stroke="#d62728" stroke-width="2" stroke-dasharray="5 3"/>')
         anchor = "start" if ps < n / 2 else "end"
@@ -90,4 +91,16 @@ def render(plan, graph, title: str = "") -> str:
 
 def hash_id(e) -> int:
     # aliases take the colour of the tensor whose bytes they share
-    return int(e["alias_of"] if e["alias_of"] is not None else e["id"]) * 7
+    return int(e["alias_of"] if e["alias_of"] is not None else e["id"]) * 5
+
+
+def _ticks(top: int) -> list[int]:
+    """About six round addresses: a power of two apart, so they read as whole KB."""
+    step = 1
+    while step * 6 < top:
+        step *= 2
+    return list(range(0, top + 1, step))
+
+
+def _addr(n: float) -> str:
+    return f"{n / 1024:g} KB" if n >= 1024 or n == 0 else f"{n:g} B"
