@@ -1,0 +1,1 @@
+"""Build: project generation and compilation (CMake for host and emulated boards)."""

@@ -1,0 +1,200 @@
+"""A self-contained CMake project for the host or an emulated Cortex-M board, and its build.
+
+    write_project(out_dir, board, sources, include_dirs=(), defines={}) -> Path
+    compile_project(out_dir, board, timeout=600) -> BuildResult
+
+The project holds everything it needs: the given sources (copied under src/ unless they are
+already inside out_dir), the protocol harness and runtime, the board support files, and for
+Cortex-M boards the startup code, a linker script from the board's memory map and an
+arm-none-eabi toolchain file, so `cmake -S DIR -B DIR/build && cmake --build DIR/build`
+builds it with no tinyc around.
+"""
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+from tinyc.boards import Board
+from tinyc.build.elfsize import BuildResult, elf_sizes
+from tinyc.build.linker import DEFAULT_STACK_BYTES, linker_script
+from tinyc.errors import TinycError
+from tinyc.models_dir import REPO
+
+FIRMWARE = REPO / "firmware"
+RUNTIME_DIR = "tinyc_rt"
+ELF_NAME = "firmware"
+_RUNTIME = ["runtime/harness.c", "runtime/protocol.c", "runtime/protocol.h",
+            "runtime/tinyc_hooks.c", "runtime/tinyc_model.h", "boards/board.h"]
+_CXX_SUFFIXES = {".cc", ".cpp", ".cxx"}
+_COMMON_FLAGS = ["-ffunction-sections", "-fdata-sections"]
+_WARN_FLAGS = ["-Wall", "-Wextra"]
+
+
+def board_files(board: Board) -> list[str]:
+    """Firmware files (relative to firmware/) that support `board`, startup included."""
+    kind = board.uart.get("kind")
+    if kind == "stdio":
+        return ["boards/host/board_host.c"]
+    if kind == "cmsdk":
+        return ["boards/mps2/board_mps2.c", "boards/cortexm/startup.c"]
+    raise TinycError(f"board {board.id} (uart kind '{kind}') is not built with CMake; "
+                     "use its PlatformIO project")
+
+
+def board_defines(board: Board) -> dict[str, str]:
+    if board.uart.get("kind") != "cmsdk":
+        return {}
+    return {"BOARD_UART_BASE": f"0x{int(board.uart['base']):08X}u",
+            "BOARD_UART_IRQ": str(int(board.uart["irq"]))}
+
+
+def write_project(out_dir: str | Path, board: Board, sources, include_dirs=(), defines=None, *,
+                  opt: str = "-O2", sanitize: bool = False, werror: bool = True,
+                  stack_bytes: int = DEFAULT_STACK_BYTES) -> Path:
+    """Write the CMake project for `board` into `out_dir` and return out_dir.
+
+    sources: .c/.cc/.cpp/.h paths (the generated model, kernels, ...). Files inside out_dir
+        stay where they are; others are copied to out_dir/src/. A source named like a runtime
+        file (tinyc_model.h, tinyc_hooks.c) is skipped: the runtime's own copy is used.
+    include_dirs: directories searched for headers (copied to out_dir/include/<name>/ when
+        outside out_dir). defines: {NAME: value or None}, added with -D for every file.
+    opt: optimisation flag. sanitize (host only): ASan + UBSan. werror: -Werror for C files
+        (C++ gets -Wall -Wextra only: the TFLM sources are not ours).
+    """
+    out = Path(out_dir).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    rt = out / RUNTIME_DIR
+    rt.mkdir(exist_ok=True)
+    fw_files = _RUNTIME + board_files(board)
+    for rel in fw_files:
+        shutil.copy2(FIRMWARE / rel, rt / Path(rel).name)
+    runtime_names = {Path(rel).name for rel in fw_files}
+
+    compiled = [f"{RUNTIME_DIR}/{Path(rel).name}" for rel in fw_files if rel.endswith(".c")]
+    for src in map(Path, sources):
+        src = src.resolve()
+        if not src.is_file():
+            raise TinycError(f"source file {src} does not exist")
+        if src.name in runtime_names:
+            continue
+        if not src.is_relative_to(out):
+            (out / "src").mkdir(exist_ok=True)
+            dst = out / "src" / src.name
+            if dst.exists() and dst.resolve() != src:
+                raise TinycError(f"two sources are named {src.name}; rename one")
+            shutil.copy2(src, dst)
+            src = dst
+        if src.suffix in {".c"} | _CXX_SUFFIXES:
+            compiled.append(src.relative_to(out).as_posix())
+
+    incs = [RUNTIME_DIR]
+    if (out / "src").is_dir():
+        incs.append("src")
+    for d in map(Path, include_dirs):
+        d = d.resolve()
+        if not d.is_relative_to(out):
+            dst = out / "include" / d.name
+            shutil.copytree(d, dst, dirs_exist_ok=True)
+            d = dst
+        incs.append(d.relative_to(out).as_posix() or ".")
+
+    defs = dict(board_defines(board))
+    defs.update(defines or {})
+    has_cxx = any(Path(s).suffix in _CXX_SUFFIXES for s in compiled)
+    cross = not board.is_host
+    if cross:
+        (out / "board.ld").write_text(linker_script(board, stack_bytes))
+        (out / "arm-none-eabi.cmake").write_text(_toolchain(board))
+    (out / "CMakeLists.txt").write_text(_cmakelists(board, compiled, incs, defs, opt=opt,
+                                                    sanitize=sanitize and not cross,
+                                                    werror=werror, has_cxx=has_cxx))
+    return out
+
+
+def compile_project(out_dir: str | Path, board: Board, timeout: float = 600) -> BuildResult:
+    """Configure and build the project in out_dir/build; sizes read from the ELF.
+
+    A compiler error ends in a TinycError naming the first error line and the full log
+    (out_dir/build/build.log)."""
+    out = Path(out_dir).resolve()
+    build = out / "build"
+    build.mkdir(exist_ok=True)
+    log = build / "build.log"
+    steps = [["cmake", "-S", str(out), "-B", str(build), "-DCMAKE_BUILD_TYPE=None"],
+             ["cmake", "--build", str(build), "-j", "2"]]
+    text = ""
+    for cmd in steps:
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except FileNotFoundError:
+            raise TinycError("cmake is not installed (apt install cmake)", 1) from None
+        except subprocess.TimeoutExpired:
+            raise TinycError(f"the build in {out} took more than {timeout:.0f} s", 1) from None
+        text += p.stdout + p.stderr
+        log.write_text(text)
+        if p.returncode != 0:
+            raise TinycError(f"build failed: {_first_error(text)} (full log: {log})", 1)
+    elf = build / ELF_NAME
+    return elf_sizes(elf, board)
+
+
+def _first_error(text: str) -> str:
+    for line in text.splitlines():
+        if "error" in line.lower() and "Werror" not in line[:8]:
+            return line.strip()
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return lines[-1].strip() if lines else "no output"
+
+
+def _toolchain(board: Board) -> str:
+    flags = " ".join(list(board.cflags) + _COMMON_FLAGS)
+    return f"""\
+# Generated by tinyc: arm-none-eabi-gcc for {board.id}.
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_CXX_COMPILER arm-none-eabi-g++)
+set(CMAKE_ASM_COMPILER arm-none-eabi-gcc)
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(CMAKE_C_FLAGS_INIT "{flags}")
+set(CMAKE_CXX_FLAGS_INIT "{flags} -fno-exceptions -fno-rtti -fno-threadsafe-statics")
+set(CMAKE_EXE_LINKER_FLAGS_INIT "{" ".join(board.cflags)} -nostartfiles --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections")
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+"""
+
+
+def _cmakelists(board: Board, sources, incs, defs, *, opt, sanitize, werror, has_cxx) -> str:
+    langs = "C CXX" if has_cxx else "C"
+    q = lambda s: '"' + str(s).replace('"', '\\"') + '"'  # noqa: E731
+    srcs = "\n  ".join(sources)
+    inc = "\n  ".join(incs)
+    dfs = "\n  ".join(q(k if v is None else f"{k}={v}") for k, v in defs.items())
+    warn = " ".join(_WARN_FLAGS + (["$<$<COMPILE_LANGUAGE:C>:-Werror>"] if werror else []))
+    lines = [f"# Generated by tinyc for board {board.id}.",
+             "cmake_minimum_required(VERSION 3.16)"]
+    if not board.is_host:
+        lines += ["if(NOT CMAKE_TOOLCHAIN_FILE)",
+                  "  set(CMAKE_TOOLCHAIN_FILE ${CMAKE_CURRENT_SOURCE_DIR}/arm-none-eabi.cmake)",
+                  "endif()"]
+    lines += [f"project(tinyc_firmware LANGUAGES {langs})",
+              "set(CMAKE_C_STANDARD 11)",
+              "set(CMAKE_C_EXTENSIONS ON)",
+              "set(CMAKE_CXX_STANDARD 17)",
+              f"add_executable({ELF_NAME}\n  {srcs})",
+              f"target_include_directories({ELF_NAME} PRIVATE\n  {inc})"]
+    if dfs:
+        lines.append(f"target_compile_definitions({ELF_NAME} PRIVATE\n  {dfs})")
+    lines.append(f"target_compile_options({ELF_NAME} PRIVATE {opt} {warn})")
+    if board.is_host:
+        lines.append(f"target_compile_options({ELF_NAME} PRIVATE {' '.join(_COMMON_FLAGS)})")
+        if sanitize:
+            san = "-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer"
+            lines += [f"target_compile_options({ELF_NAME} PRIVATE {san})",
+                      f"target_link_options({ELF_NAME} PRIVATE {san})"]
+    else:
+        lines += [f"target_link_options({ELF_NAME} PRIVATE -T${{CMAKE_CURRENT_SOURCE_DIR}}/board.ld "
+                  f"-Wl,-Map=${{CMAKE_CURRENT_BINARY_DIR}}/{ELF_NAME}.map)",
+                  f"set_target_properties({ELF_NAME} PROPERTIES LINK_DEPENDS "
+                  "${CMAKE_CURRENT_SOURCE_DIR}/board.ld)"]
+    return "\n".join(lines) + "\n"
