@@ -1,0 +1,29 @@
+"""TFLM backend: tinyc's memory plan inside the model, and the exact TFLM arena for a target."""
+from __future__ import annotations
+
+from tinyc.backends.tflm.arena import ArenaReport, tflm_arena
+from tinyc.backends.tflm.offline import offline_offsets, with_offline_plan
+
+
+class TflmRules:
+    """Planner rules for TFLM: no in-place ops (its kernels were not written for it) and no
+    scratch in the plan (TFLM places kernel scratch itself; `arena.py` replays where)."""
+
+    def scratch_bytes(self, graph, op) -> int:
+        return 0
+
+    def inplace(self, graph, op) -> bool:
+        return False
+
+
+def plan_for_tflm(graph, board):
+    """tinyc's plan in TFLM's execution order (the model's op order)."""
+    from tinyc.planner import plan_memory
+    plan = plan_memory(graph, board, rules=TflmRules(), strategy="auto")
+    if plan.schedule != list(range(len(graph.ops))):
+        plan = plan_memory(graph, board, rules=TflmRules(), strategy="greedy")
+    return plan
+
+
+__all__ = ["ArenaReport", "tflm_arena", "offline_offsets", "with_offline_plan", "TflmRules",
+           "plan_for_tflm"]
