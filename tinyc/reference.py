@@ -33,11 +33,11 @@ def _interpreter(model_bytes: bytes, preserve: bool = False):
     cfg = (runtime.InterpreterConfig.kPreserveAllTensors if preserve
            else runtime.InterpreterConfig.kAllocationRecording)
     arena = max(len(model_bytes) * 4, 16 << 20) if preserve else max(len(model_bytes) * 2, 8 << 20)
-    with _quiet_stderr():
+    with quiet_stderr():
         return runtime.Interpreter.from_bytes(model_bytes, arena_size=arena, intrepreter_config=cfg)
 
 
-class _quiet_stderr:
+class quiet_stderr:
     """TFLM logs from C++ to fd 2; keep it off the user's terminal."""
 
     def __enter__(self):

@@ -35,8 +35,8 @@ def check_float(graph: Graph) -> None:
                 raise TinycError(
                     f"{graph.path} is a float model (op {op.index} {op.opcode} has {w.dtype} "
                     f"weights '{w.name}'); tinyc compiles int8 models: quantize it first: "
-                    "tinyc quantize MODEL.tflite -o MODEL_int8.tflite (or TFLiteConverter with "
-                    "full-integer quantization)")
+                    "tinyc quantize SAVED_MODEL_DIR_OR_KERAS --calibration inputs.npy -o "
+                    "model_int8.tflite")
     for op in graph.ops:
         if op.opcode not in NATIVE_OPS:
             continue
@@ -53,7 +53,8 @@ def check_float(graph: Graph) -> None:
                 raise TinycError(
                     f"{graph.path} computes in float32 (op {op.index} {op.opcode} tensor "
                     f"'{t.name}'); tinyc compiles int8 models: quantize it first: "
-                    "tinyc quantize MODEL.tflite -o MODEL_int8.tflite")
+                    "tinyc quantize SAVED_MODEL_DIR_OR_KERAS --calibration inputs.npy -o "
+                    "model_int8.tflite")
 
 
 def check_types(graph: Graph) -> None:
