@@ -1,0 +1,46 @@
+"""PAD and PADV2: fill with the pad value (the output zero point, or PADV2's constant), then a
+strided copy of the input into the interior."""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.backends.native.lower import KernelCall, lowering
+from tinyc.backends.native.ops.common import zp
+from tinyc.backends.native.ops.geometry import (const_ints, contiguous_strides, copy_nd_params,
+                                                elem_bytes)
+from tinyc.errors import TinycError
+
+_NP = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "float32": np.float32}
+
+
+def _lower(ctx, op):
+    g = ctx.graph
+    inp, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
+    if inp.dtype != out.dtype or inp.dtype not in _NP:
+        raise TinycError(f"op {op.index} {op.opcode}: {inp.dtype} -> {out.dtype} is not supported")
+    rank = len(inp.shape)
+    pads = const_ints(ctx, op, 1, "paddings")
+    if len(pads) != 2 * rank:
+        raise TinycError(f"op {op.index} {op.opcode}: paddings must be [{rank}, 2]")
+    before, after = pads[0::2], pads[1::2]
+    if min(pads) < 0 or [d + b + a for d, b, a in zip(inp.shape, before, after)] != list(out.shape):
+        raise TinycError(f"op {op.index} {op.opcode}: paddings {pads} do not map "
+                         f"{list(inp.shape)} to {list(out.shape)}")
+    if len(op.inputs) > 2 and op.inputs[2] >= 0:
+        value = np.asarray(const_ints(ctx, op, 2, "the constant value")[:1], _NP[inp.dtype])
+    else:
+        value = np.asarray([zp(out) if inp.dtype == "int8" else 0], _NP[inp.dtype])
+    n = elem_bytes(op, inp)
+    fill = list(value.tobytes()) + [0] * (4 - n)
+    out_strides = contiguous_strides(out.shape)
+    interior = copy_nd_params(op, inp.shape, contiguous_strides(inp.shape), out_strides, 0,
+                              sum(b * s for b, s in zip(before, out_strides)), n)
+    params = ctx.params(op, "tinyc_pad_params", {
+        "output_bytes": out.nbytes, "elem_bytes": n, "fill": fill, "interior": interior})
+    return KernelCall(func="tinyc_pad",
+                      args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])],
+                      headers=["pad.h"], sources=["pad.c", "copy_nd.c"])
+
+
+lowering("PAD")(_lower)
+lowering("PADV2")(_lower)
