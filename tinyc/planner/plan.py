@@ -92,7 +92,8 @@ def plan_memory(graph: Graph, board, rules=None, strategy: str = "auto",
                  for n, o in cands]
         top = min(cands, key=lambda c: c.arena)
         proven = top.arena <= lb
-        if strategy in ("optimal", "auto") and not proven and life.buffers:
+        # auto calls the solver only when no heuristic met the bound; optimal always does
+        if (strategy == "optimal" or strategy == "auto" and not proven) and life.buffers:
             res = solver.solve(life.buffers, align, lb, top.offsets, time_limit_s)
             if res.offsets is not None:
                 arena = heuristics.arena_of(life.buffers, res.offsets, align)
