@@ -37,7 +37,8 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
             outs.append(got)
             if not quiet and len(samples) > 4 and (k + 1) % max(1, len(samples) // 4) == 0:
                 progress(f"  {k + 1}/{len(samples)} samples")
-        if profile:
+        if profile and samples:
+            dev.invoke(profile=True)   # one more run of the last input, counted op by op
             prof = dev.profile()
     return {"outputs": outs, "counts": counts, "profile": prof}
 
