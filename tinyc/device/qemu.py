@@ -30,7 +30,7 @@ _PORT_RE = re.compile(r"waiting for connection on: \S*tcp:127\.0\.0\.1:(\d+)")
 def qemu_command(board: Board, elf: str | Path) -> list[str]:
     q = board.qemu
     return [QEMU, "-M", q["machine"], "-nographic", "-monitor", "none",
-            "-icount", f"shift={int(q.get('icount_shift', 6))}", "-kernel", str(elf),
+            "-icount", f"shift={int(q.get('icount_shift', 6))},sleep=off", "-kernel", str(elf),
             "-serial", "tcp:127.0.0.1:0,server=on,wait=on,nodelay=on"]
 
 
