@@ -1,0 +1,67 @@
+"""ADD and SUB, int8, with broadcasting (firmware/kernels/add_sub_s8.c).
+
+TFLM computes the multipliers of ADD in double and those of SUB in float (sub_common.cc);
+both are reproduced here."""
+from __future__ import annotations
+
+from tinyc.backends.native.lower import KernelCall, lowering
+from tinyc.backends.native.ops.broadcast import broadcast_params, inplace_binary
+from tinyc.backends.native.ops.common import fused_range, scale, zp
+from tinyc.backends.native.ops.lut import f32
+from tinyc.backends.native.quant import quantize_multiplier
+from tinyc.errors import TinycError
+
+LEFT_SHIFT = 20
+
+
+def _smaller_than_one(op, m: float) -> tuple[int, int]:
+    """TFLM QuantizeMultiplierSmallerThanOneExp."""
+    mult, shift = quantize_multiplier(m)
+    if not 0.0 < m < 1.0 or shift > 0:
+        raise TinycError(f"op {op.index} {op.opcode}: scales give a multiplier {m!r} outside "
+                         "(0, 1), which TFLM's int8 kernel rejects")
+    return mult, shift
+
+
+def add_multipliers(op, s1: float, s2: float, so: float):
+    if op.opcode == "ADD":
+        twice_max = 2 * max(s1, s2)
+        reals = (s1 / twice_max, s2 / twice_max, twice_max / ((1 << LEFT_SHIFT) * so))
+    else:
+        twice_max = f32(2 * f32(max(s1, s2)))
+        reals = (f32(f32(s1) / twice_max), f32(f32(s2) / twice_max),
+                 f32(twice_max / f32(float(1 << LEFT_SHIFT) * f32(so))))
+    return [_smaller_than_one(op, r) for r in reals]
+
+
+def _check(op, ts):
+    for t in ts:
+        if t.dtype != "int8":
+            raise TinycError(f"op {op.index} {op.opcode}: only int8 is supported "
+                             f"(tensor '{t.name}' is {t.dtype})")
+        if t.quant is None or len(t.quant.scale) != 1:
+            raise TinycError(f"op {op.index} {op.opcode}: tensor '{t.name}' needs per-tensor "
+                             "quantization")
+
+
+def _lower(ctx, op):
+    in1, in2 = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1])
+    out = ctx.tensor(op.outputs[0])
+    _check(op, (in1, in2, out))
+    (m1, sh1), (m2, sh2), (mo, sho) = add_multipliers(op, scale(in1), scale(in2), scale(out))
+    lo, hi = fused_range(op, out)
+    flag, bc = broadcast_params(op, in1.shape, in2.shape, out.shape)
+    params = ctx.params(op, "tinyc_add_params", {
+        "size": out.elements, "input1_offset": -zp(in1), "input2_offset": -zp(in2),
+        "output_offset": zp(out), "left_shift": LEFT_SHIFT,
+        "input1_multiplier": m1, "input1_shift": sh1, "input2_multiplier": m2,
+        "input2_shift": sh2, "output_multiplier": mo, "output_shift": sho,
+        "act_min": lo, "act_max": hi, "broadcast": flag, "bc": bc})
+    func = "tinyc_add_s8" if op.opcode == "ADD" else "tinyc_sub_s8"
+    return KernelCall(func=func, args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
+                                       ctx.ptr(op.outputs[0])],
+                      headers=["add_sub_s8.h"], sources=["add_sub_s8.c"])
+
+
+lowering("ADD", inplace=inplace_binary)(_lower)
+lowering("SUB", inplace=inplace_binary)(_lower)
