@@ -10,7 +10,7 @@ NATIVE_OPS = frozenset({
     "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "AVERAGE_POOL_2D", "MAX_POOL_2D",
     "ADD", "SUB", "MUL", "SOFTMAX", "RESHAPE", "QUANTIZE", "DEQUANTIZE", "PAD", "MEAN",
     "CONCATENATION", "LOGISTIC", "TANH", "RELU", "RELU6", "LEAKY_RELU", "HARD_SWISH",
-    "TRANSPOSE", "STRIDED_SLICE",
+    "TRANSPOSE", "STRIDED_SLICE", "PADV2",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
