@@ -19,8 +19,9 @@ void board_uart_write(const uint8_t *data, uint32_t len);
 /* Blocking read of one byte: 0..255, or -1 when the link is closed for good (host pipe). */
 int board_uart_read_byte(void);
 
-/* Counter: a 64-bit, monotonically increasing raw count. Implementations that widen a
- * 32-bit hardware counter in software need one read per hardware wrap at least. */
+/* Counter: board_counter_init() (re)starts it from 0; the harness restarts it before each
+ * measurement. board_counter_read() is a 64-bit, monotonically increasing raw count;
+ * implementations that widen a 32-bit hardware counter need one read per wrap at least. */
 void board_counter_init(void);
 uint64_t board_counter_read(void);
 

@@ -140,6 +140,9 @@ static int do_invoke(void)
         return -PROTO_ERR_INIT_FAILED;
     n_profiled = 0;
     tinyc_op_hook = (req.payload[0] & 1u) ? on_op_done : 0;
+    /* Restart the counter so that its phase cannot depend on how long we waited for the
+     * host (under QEMU icount, virtual time runs on while the core sleeps in WFI). */
+    board_counter_init();
     invoke_start = board_counter_read();
     tinyc_status st = tinyc_invoke();
     uint64_t count = board_counter_read() - invoke_start;

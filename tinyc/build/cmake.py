@@ -51,7 +51,7 @@ def board_defines(board: Board) -> dict[str, str]:
 
 def write_project(out_dir: str | Path, board: Board, sources, include_dirs=(), defines=None, *,
                   opt: str = "-O2", sanitize: bool = False, werror: bool = True,
-                  stack_bytes: int = DEFAULT_STACK_BYTES) -> Path:
+                  stack_bytes: int = DEFAULT_STACK_BYTES, support=None) -> Path:
     """Write the CMake project for `board` into `out_dir` and return out_dir.
 
     sources: .c/.cc/.cpp/.h paths (the generated model, kernels, ...). Files inside out_dir
@@ -59,6 +59,8 @@ def write_project(out_dir: str | Path, board: Board, sources, include_dirs=(), d
         file (tinyc_model.h, tinyc_hooks.c) is skipped: the runtime's own copy is used.
     include_dirs: directories searched for headers (copied to out_dir/include/<name>/ when
         outside out_dir). defines: {NAME: value or None}, added with -D for every file.
+    support: firmware files (relative to firmware/) used instead of board_files(board), e.g.
+        a UART-less stub layer to prove that a real board's sources compile and fit.
     opt: optimisation flag. sanitize (host only): ASan + UBSan. werror: -Werror for C files
         (C++ gets -Wall -Wextra only: the TFLM sources are not ours).
     """
@@ -66,7 +68,7 @@ def write_project(out_dir: str | Path, board: Board, sources, include_dirs=(), d
     out.mkdir(parents=True, exist_ok=True)
     rt = out / RUNTIME_DIR
     rt.mkdir(exist_ok=True)
-    fw_files = _RUNTIME + board_files(board)
+    fw_files = _RUNTIME + (list(support) if support is not None else board_files(board))
     for rel in fw_files:
         shutil.copy2(FIRMWARE / rel, rt / Path(rel).name)
     runtime_names = {Path(rel).name for rel in fw_files}
@@ -134,15 +136,17 @@ def compile_project(out_dir: str | Path, board: Board, timeout: float = 600) -> 
         text += p.stdout + p.stderr
         log.write_text(text)
         if p.returncode != 0:
-            raise TinycError(f"build failed: {_first_error(text)} (full log: {log})", 1)
+            first = _first_error(text).replace(str(out) + "/", "")
+            raise TinycError(f"build failed: {first} (full log: {log})", 1)
     elf = build / ELF_NAME
     return elf_sizes(elf, board)
 
 
 def _first_error(text: str) -> str:
-    for line in text.splitlines():
-        if "error" in line.lower() and "Werror" not in line[:8]:
-            return line.strip()
+    for marker in (": error:", ": fatal error:", "CMake Error", "error:"):
+        for line in text.splitlines():
+            if marker in line:
+                return line.strip()
     lines = [ln for ln in text.splitlines() if ln.strip()]
     return lines[-1].strip() if lines else "no output"
 

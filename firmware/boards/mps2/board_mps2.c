@@ -75,7 +75,9 @@ int board_uart_read_byte(void)
 }
 
 /* Timer0 counts down at 25 MHz of virtual time. Under `-icount shift=6` one instruction
- * takes 64 ns = 1.6 ticks, so instructions = ticks * 5 / 8 exactly. */
+ * takes 64 ns = 1.6 ticks, so after m instructions ticks = floor(1.6 m), and m is the one
+ * integer in [ticks / 1.6, (ticks + 1) / 1.6): ceil(ticks * 5 / 8). Converting the absolute
+ * count (not differences) keeps every difference exact. */
 static uint32_t last_value;
 static uint64_t ticks;
 
@@ -94,11 +96,11 @@ uint64_t board_counter_read(void)
     uint32_t now = TIMER_VALUE;
     ticks += (uint32_t)(last_value - now); /* down-counter: wrap-safe in 32 bits */
     last_value = now;
-    return ticks;
+    return (ticks * 5u + 7u) / 8u;
 }
 
 board_counter_info board_counter_unit(void)
 {
-    board_counter_info info = {"instructions", 5, 8};
+    board_counter_info info = {"instructions", 1, 1};
     return info;
 }

@@ -1,0 +1,76 @@
+"""Shared by the firmware and device tests: the plus-one fixture model built for a board, and
+a transport that damages traffic on purpose."""
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+from pathlib import Path
+
+from tinyc.boards import get_board
+from tinyc.build.cmake import compile_project, write_project
+from tinyc.device.transport import Transport
+
+FIXTURE = Path(__file__).parent / "fixtures" / "plus_one_model.c"
+FIXTURE_SHA256 = hashlib.sha256(b"plus_one").hexdigest()
+N = 1000
+
+
+def have_cross_tools() -> bool:
+    return all(shutil.which(t) for t in ("arm-none-eabi-gcc", "qemu-system-arm", "cmake"))
+
+
+def build_fixture(out: Path, board_id: str, **kw):
+    board = get_board(board_id)
+    write_project(out, board, [FIXTURE], defines={"TINYC_FIXTURE_BOARD": f'"{board.id}"'}, **kw)
+    return compile_project(out, board)
+
+
+def sample(seed: int) -> tuple[bytes, bytes]:
+    data = random.Random(seed).randbytes(N)
+    return data, bytes((b + 1) & 0xFF for b in data)
+
+
+class FaultyTransport(Transport):
+    """Wraps a transport; each write (host -> device) and each read (device -> host) is hit
+    by one of `faults` with probability `p`: drop a byte, flip a bit, garbage (with start
+    bytes in it) before the data, truncate, or `silent` (nothing goes through at all)."""
+
+    FAULTS = ("drop", "flip", "garbage", "truncate")
+
+    def __init__(self, inner: Transport, seed: int, p: float = 0.2, faults=FAULTS,
+                 silent: bool = False):
+        self.inner, self.rng, self.p, self.faults, self.silent = inner, random.Random(seed), p, \
+            faults, silent
+        self.name = f"faulty({inner.name})"
+        self.injected = 0
+
+    def _damage(self, data: bytes) -> bytes:
+        if not data or self.rng.random() >= self.p:
+            return data
+        self.injected += 1
+        b = bytearray(data)
+        kind = self.rng.choice(self.faults)
+        i = self.rng.randrange(len(b))
+        if kind == "drop":
+            del b[i]
+        elif kind == "flip":
+            b[i] ^= 1 << self.rng.randrange(8)
+        elif kind == "garbage":
+            junk = bytearray(self.rng.randbytes(self.rng.randrange(1, 12)))
+            junk[self.rng.randrange(len(junk))] = 0xA5
+            b = junk + b
+        else:
+            del b[i:]
+        return bytes(b)
+
+    def write(self, data: bytes) -> None:
+        if not self.silent:
+            self.inner.write(self._damage(data))
+
+    def read(self, timeout: float) -> bytes:
+        data = self.inner.read(timeout)
+        return b"" if self.silent else self._damage(data)
+
+    def close(self) -> None:
+        self.inner.close()
