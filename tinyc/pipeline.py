@@ -60,12 +60,18 @@ def rules_for(backend: str):
     if backend in ("native", "cubeai"):
         from tinyc.backends.native.rules import NATIVE_RULES
         return NATIVE_RULES
+    if backend == "tflm":
+        from tinyc.backends.tflm import TflmRules
+        return TflmRules()
     from tinyc.planner import DEFAULT_RULES
     return DEFAULT_RULES
 
 
 def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto"):
     from tinyc.planner import plan_memory
+    if backend == "tflm":   # TFLM runs ops in model order, no in-place, its own scratch
+        from tinyc.backends.tflm import plan_for_tflm
+        return plan_for_tflm(graph, board)
     return plan_memory(graph, board, rules=rules_for(backend), strategy=strategy)
 
 
@@ -101,6 +107,9 @@ def compile_model(model: str, board: Board, backend: str = "native", out_dir: Pa
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)   # nothing half-written left behind
         raise
+    if backend == "tflm" and compile and not build.compiled:
+        from tinyc.backends.tflm.project import missing_tflm_error
+        raise missing_tflm_error(out)     # the project is complete; TFLM itself is missing
     return build
 
 
@@ -114,9 +123,8 @@ def generate_sources(graph, board, plan, backend: str, src_dir: Path) -> tuple[l
     if backend == "native":
         from tinyc.backends.native.codegen import KERNELS_DIR, generate
         src = generate(graph, board, plan, src_dir)
-        headers = sorted({h for c in src.kernel_sources for h in
-                          (c.with_suffix(".h"), KERNELS_DIR / "tinyc_kernel.h") if h.exists()})
-        return src.generated + src.kernel_sources + headers, {}
+        # Every kernel header: they include each other, and headers cost nothing unused.
+        return src.generated + src.kernel_sources + sorted(KERNELS_DIR.glob("*.h")), {}
     if backend == "tflm":
         from tinyc.backends import tflm
         res = tflm.generate(graph, board, plan, src_dir)
@@ -128,9 +136,15 @@ def _generate_and_build(graph, board, plan, backend, out, compile, options, say)
     from tinyc.budget import weight_bytes
     from tinyc.build.cmake import compile_project, write_project
     sources, extra = generate_sources(graph, board, plan, backend, out / "src")
-    write_project(out, board, sources)
     build = Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
                   weights_bytes=weight_bytes(graph), extra=extra)
+    from tinyc.build.pio_build import build_platformio, wants_platformio
+    if wants_platformio(board, options):   # real boards, or --via platformio
+        return build_platformio(build, sources, compile, say)
+    write_project(out, board, sources)
+    if backend == "tflm":   # TFLM's sources from TINYC_TFLM_DIR; compile only when it is set
+        from tinyc.backends.tflm.project import finish_project
+        compile = finish_project(out, extra, compile)
     if compile:
         say(f"compiling for {board.id}…")
         res = compile_project(out, board)
