@@ -129,6 +129,10 @@ def generate_sources(graph, board, plan, backend: str, src_dir: Path) -> tuple[l
         from tinyc.backends import tflm
         res = tflm.generate(graph, board, plan, src_dir)
         return [Path(p) for p in res["sources"]], {k: v for k, v in res.items() if k != "sources"}
+    if backend == "cubeai":
+        from tinyc.backends.cubeai.codegen import firmware_sources, generate as cubeai_generate
+        src = cubeai_generate(graph, board, plan, src_dir)
+        return firmware_sources(src), {"cubeai_api_name": "network"}
     raise TinycError(f"the {backend} backend is not available yet")
 
 
