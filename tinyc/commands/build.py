@@ -8,6 +8,7 @@ import click
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, json_option, model_argument,
                                    strategy_option)
+from tinyc.errors import TinycError
 from tinyc.output import emit_json, kib
 from tinyc.pipeline import compile_model
 
@@ -19,19 +20,29 @@ from tinyc.pipeline import compile_model
 @click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Project directory (default: tinyc's build cache).")
 @click.option("--no-compile", is_flag=True, help="Write the sources only.")
+@click.option("--via", type=click.Choice(["cmake", "platformio"]), default=None,
+              help="Build system (default: CMake for host and emulated boards, PlatformIO for "
+                   "real boards; `platformio` on an emulated board works offline).")
 @strategy_option
 @json_option
-def command(model, board, backend, out_dir, no_compile, strategy, as_json):
+def command(model, board, backend, out_dir, no_compile, via, strategy, as_json):
     """Generate C for MODEL on BOARD and build it."""
     b = get_board(board)
+    if via == "cmake" and not (b.is_host or b.emulated):
+        raise TinycError(f"{b.id} is a real board: it is built with PlatformIO (drop --via)")
+    options = {"via": "platformio"} if via == "platformio" and not b.is_host else {}
     build = compile_model(model, b, backend, Path(out_dir) if out_dir else None,
-                          compile=not no_compile, strategy=strategy, quiet=as_json)
+                          compile=not no_compile, strategy=strategy, options=options,
+                          quiet=as_json)
     rep = build.to_json()
     if as_json:
         emit_json(rep)
         return
     click.echo(f"project  {build.project_dir}")
-    if build.elf:
+    if "platformio_ran" in rep:
+        click.echo("pio run  " + ("done" if rep["platformio_ran"] else
+                                  "not run: " + rep.get("platformio_note", "--no-compile")))
+    if build.elf and build.sizes:
         s = build.sizes
         click.echo(f"program  {build.elf}  (.text {s['text']:,} B, .data {s['data']:,} B, "
                    f".bss {s['bss']:,} B)")
