@@ -25,5 +25,11 @@ def plan_for_tflm(graph, board):
     return plan
 
 
-__all__ = ["ArenaReport", "tflm_arena", "offline_offsets", "with_offline_plan", "TflmRules",
+def generate(graph, board, plan, out_dir, **kw) -> dict:
+    """The TFLM application for `board` (see codegen.py)."""
+    from tinyc.backends.tflm.codegen import generate as _generate
+    return _generate(graph, board, plan, out_dir, **kw)
+
+
+__all__ = ["generate", "ArenaReport", "tflm_arena", "offline_offsets", "with_offline_plan", "TflmRules",
            "plan_for_tflm"]
