@@ -1,7 +1,7 @@
 """A complete PlatformIO project for a board, and `pio run` on it.
 
     write_pio_project(out, board, sources, header="") -> Path    platformio.ini + src/
-    run_pio(out, board, targets=(), timeout=1800) -> PioRun      `pio run` (bounded)
+    run_pio(out, board, targets=(), ...) -> PioRun               `pio run` (bounded)
     pio_status(board) -> (can_run, reason)                       can `pio run` work here?
 
 Real boards get their vendor platform (`nordicnrf52`, `ststm32`, ...) and framework with the
@@ -168,17 +168,21 @@ def pio_status(board: Board) -> tuple[bool, str]:
 _SIZE_RE = re.compile(r"^(RAM|Flash):.*\(used (\d+) bytes from (\d+) bytes\)", re.M)
 
 
-def run_pio(out: Path, board: Board, targets=(), timeout: float = 1800) -> PioRun:
+def run_pio(out: Path, board: Board, targets=(), timeout: float = 1800,
+            upload_port: str | None = None, extra_env: dict | None = None) -> PioRun:
     """`pio run` in `out` (with -t for each target), bounded by `timeout` seconds; the whole
     process group is killed on timeout. A failure is one TinycError line."""
     import time
     offline = uses_local_platform(board)
     env = pio_env.pio_env(offline)
+    env.update(extra_env or {})
     if offline:
         pio_env.ensure_tool_scons(Path(env["PLATFORMIO_CORE_DIR"]))
     cmd = pio_env.pio_executable() + ["run", "-d", str(out), "-e", board.id]
     for t in targets:
         cmd += ["-t", t]
+    if upload_port:
+        cmd += ["--upload-port", upload_port]
     log = Path(out) / ".pio-run.log"
     t0 = time.monotonic()
     with open(log, "w") as f:

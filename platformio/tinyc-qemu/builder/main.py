@@ -3,9 +3,10 @@
 Targets: the default builds .pio/build/<env>/firmware.elf (and .bin); `upload` runs it in
 qemu-system-arm with the board's UART served on a loopback TCP port (the env's upload_port,
 `socket://127.0.0.1:4321` by default), which `tinyc verify --port` or any serial client can
-open; QEMU's guest starts when the client connects and QEMU is stopped after
-`board_upload.qemu_lifetime` seconds (default 600).
+open; QEMU's guest starts when the client connects and QEMU is stopped (a normal end)
+after $TINYC_QEMU_SECONDS or `board_upload.qemu_lifetime` seconds (default 600).
 """
+import os
 from os.path import join
 from shutil import which
 
@@ -55,10 +56,12 @@ env.Depends(target_bin, "checkprogsize")
 machine = board.get("qemu.machine")
 shift = board.get("qemu.icount_shift", 6)
 port = (env.subst("$UPLOAD_PORT") or "socket://127.0.0.1:4321").replace("socket://", "")
-lifetime = env.GetProjectOption("board_upload.qemu_lifetime", "600")
+lifetime = os.environ.get("TINYC_QEMU_SECONDS") or env.GetProjectOption(
+    "board_upload.qemu_lifetime", "600")
 upload = env.Alias("upload", target_elf, env.VerboseAction(
     "timeout --kill-after=5 %s qemu-system-arm -M %s -nographic -monitor none "
-    "-icount shift=%s -kernel $SOURCE -serial tcp:%s,server=on,wait=on,nodelay=on"
+    "-icount shift=%s -kernel $SOURCE -serial tcp:%s,server=on,wait=on,nodelay=on "
+    "|| [ $$? -eq 124 ]"
     % (lifetime, machine, shift, port),
     "Running $SOURCE in QEMU %s; its UART is socket://%s (the guest starts when a client "
     "connects)" % (machine, port)))
