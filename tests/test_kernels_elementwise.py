@@ -344,9 +344,12 @@ def test_in_place_with_planner():
             tf.keras.layers.ReLU()(x), y]))), [(2, 21), (2, 21)])
     g = load_model(path)
     plan = plan_memory(g, get_board("host"), rules=NATIVE_RULES)
+    shared = 0
     for op in g.ops:
-        if op.opcode in ("RELU", "TANH", "SOFTMAX"):
+        if op.opcode in ("RELU", "ADD", "TANH", "SOFTMAX"):
             assert NATIVE_RULES.inplace(g, op)
+            shared += plan.offset(op.outputs[0]) == plan.offset(op.inputs[0])
+    assert shared >= 3        # the planner did run ops in place
     assert mismatches(path, samples=10, plan=plan) == 0
 
 
