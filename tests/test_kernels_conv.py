@@ -368,3 +368,43 @@ def test_unsupported_fused_activation_is_clear():
     ctx = LowerCtx(g, NoReusePlan(g, NATIVE_RULES), get_board("host"))
     with pytest.raises(TinycError, match=rf"^op {op.index} CONV_2D: fused activation TANH"):
         lower_op(ctx, op)
+
+
+# name -> (Dense kwargs, input shape, per_channel): batches, keep_num_dims, no bias
+FC = {
+    "batch3_relu": (dict(units=7, activation="relu"), (3, 10), True),
+    "keep_dims_3d": (dict(units=5), (1, 4, 10), True),
+    "no_bias_per_tensor_relu6": (dict(units=6, use_bias=False, activation="relu6"), (2, 9), False),
+    "keep_dims_b2_per_tensor": (dict(units=5, activation="relu"), (2, 3, 6), False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FC))
+def test_fully_connected(name):
+    kw, shape, per_channel = FC[name]
+    path = _model("fc", name, FC[name], lambda x, kw=kw: _keras().Dense(**kw)(x), shape,
+                  seed=9, per_channel=per_channel)
+    assert "FULLY_CONNECTED" in _opcodes(path)
+    assert mismatches(path) == 0
+
+
+class _UnaliasedViews(NoReusePlan):
+    """NoReusePlan, except that every RESHAPE output gets bytes of its own."""
+
+    def __init__(self, graph, rules):
+        super().__init__(graph, rules)
+        for op in graph.ops:
+            if op.opcode == "RESHAPE":
+                self._offsets[op.outputs[0]] = self.arena_bytes
+                self.arena_bytes += -(-graph.tensors[op.outputs[0]].nbytes // 16) * 16
+
+
+def test_reshape_copies_when_not_aliased():
+    from tinyc.backends.native.codegen import generate
+    path = int8_fn_model("reshape_then_conv", reshape_then_conv, [(1, 96)], seed=7)
+    g = load_model(path)
+    plan = _UnaliasedViews(g, NATIVE_RULES)
+    out = Path(tempfile.mkdtemp(prefix="tinyc-kt-"))
+    generate(g, get_board("host"), plan, out)
+    assert "tinyc_copy_nd" in (out / "model.c").read_text()
+    assert mismatches(path, plan=plan) == 0

@@ -2,7 +2,6 @@
 TFLM's SAME/VALID padding, NHWC dims structs, and affine copies for tinyc_copy_nd."""
 from __future__ import annotations
 
-from tinyc.backends.native.cgen import CExpr
 from tinyc.errors import TinycError
 from tinyc.ir import DTYPE_SIZES, Op, Tensor
 
@@ -106,7 +105,3 @@ def const_ints(ctx, op: Op, k: int, what: str) -> list[int]:
     if len(op.inputs) <= k or op.inputs[k] < 0 or not ctx.graph.tensors[op.inputs[k]].is_const:
         raise TinycError(f"op {op.index} {op.opcode}: {what} (input {k}) must be a constant")
     return [int(v) for v in ctx.graph.tensors[op.inputs[k]].data.reshape(-1)]
-
-
-def void_ptr(ctx, tid: int) -> CExpr:
-    return ctx.ptr(tid)

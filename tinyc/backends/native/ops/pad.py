@@ -27,7 +27,11 @@ def _lower(ctx, op):
         raise TinycError(f"op {op.index} {op.opcode}: paddings {pads} do not map "
                          f"{list(inp.shape)} to {list(out.shape)}")
     if len(op.inputs) > 2 and op.inputs[2] >= 0:
-        value = np.asarray(const_ints(ctx, op, 2, "the constant value")[:1], _NP[inp.dtype])
+        cv = g.tensors[op.inputs[2]]
+        if not cv.is_const or cv.dtype != inp.dtype or cv.elements != 1:
+            raise TinycError(f"op {op.index} {op.opcode}: the constant value must be one constant "
+                             f"{inp.dtype}")
+        value = np.asarray(cv.data, _NP[inp.dtype]).reshape(-1)
     else:
         value = np.asarray([zp(out) if inp.dtype == "int8" else 0], _NP[inp.dtype])
     n = elem_bytes(op, inp)

@@ -13,9 +13,7 @@ def lower_view(ctx, op):
     if inp.nbytes != out.nbytes or inp.dtype != out.dtype:
         raise TinycError(f"op {op.index} {op.opcode}: input {list(inp.shape)} {inp.dtype} and "
                          f"output {list(out.shape)} {out.dtype} differ in size or type")
-    if inp.is_const:
-        raise TinycError(f"op {op.index} {op.opcode}: constant input is not supported")
-    if ctx.plan.offset(inp.id) == ctx.plan.offset(out.id):
+    if not inp.is_const and ctx.plan.offset(inp.id) == ctx.plan.offset(out.id):
         return KernelCall(func=None)
     n = elem_bytes(op, inp)
     params = ctx.params(op, "tinyc_copy_nd_params",
