@@ -16,6 +16,7 @@ import pytest
 
 from conftest import MLPERF, model, run_tinyc
 from tinyc.backends.cubeai.codegen import check_name, generate
+from tinyc.backends.native.codegen import RUNTIME_DIR
 from tinyc.boards import get_board
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model
@@ -106,7 +107,6 @@ def test_sources_cross_compile_for_cortex_m(tmp_path):
     g = load_model(str(model("ad01_int8")), backend="cubeai")
     board = get_board("nucleo-f746zg")
     src = generate(g, board, plan_model(g, board, "cubeai"), tmp_path)
-    from tinyc.backends.native.codegen import RUNTIME_DIR
     for c in src.api_sources + [src.app_source]:
         r = subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m7", "-mthumb", *CFLAGS, "-c",
                             f"-I{tmp_path}", f"-I{RUNTIME_DIR}",

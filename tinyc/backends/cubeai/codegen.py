@@ -23,8 +23,7 @@ import numpy as np
 
 from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body, c_value
-from tinyc.backends.native.codegen import (KERNELS_DIR, RUNTIME_DIR, TEMPLATES, jinja_env,
-                                           tensor_view)
+from tinyc.backends.native.codegen import KERNELS_DIR, TEMPLATES, jinja_env, tensor_view
 from tinyc.backends.native.lower import LowerCtx, lower_op
 from tinyc.errors import TinycError
 from tinyc.ir import DTYPE_SIZES, Graph, Tensor
@@ -157,4 +156,4 @@ def firmware_sources(src: CubeaiSources) -> list[Path]:
     return src.generated + src.kernel_sources + sorted(KERNELS_DIR.glob("*.h"))
 
 
-__all__ = ["CubeaiSources", "generate", "firmware_sources", "check_name", "RUNTIME_DIR"]
+__all__ = ["CubeaiSources", "generate", "firmware_sources", "check_name"]
