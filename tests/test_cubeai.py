@@ -139,3 +139,14 @@ def test_verify_cubeai_on_mps2_an386_mlperf_tiny(path):
                   "--samples", "3", timeout=600)
     assert r.returncode == 0, r.stderr + r.stdout
     assert "bit-exact" in r.stdout + r.stderr
+
+
+def test_cli_name_option(tmp_path):
+    import json as _json
+    r = run_tinyc("build", model("ad01_int8"), "--board", "host", "--backend", "cubeai",
+                  "--name", "kws", "-o", tmp_path / "p", "--json")
+    assert r.returncode == 0, r.stderr
+    assert _json.loads(r.stdout)["cubeai_api_name"] == "kws"
+    assert (tmp_path / "p" / "src" / "kws.h").exists()
+    r = run_tinyc("build", model("ad01_int8"), "--board", "host", "--name", "kws")
+    assert r.returncode == 2 and "--backend cubeai" in r.stderr

@@ -118,7 +118,8 @@ def _check_budget(graph, board, plan, backend) -> None:
     check_fits(graph, plan, board, estimate(graph, plan, board, rules_for(backend)))
 
 
-def generate_sources(graph, board, plan, backend: str, src_dir: Path) -> tuple[list[Path], dict]:
+def generate_sources(graph, board, plan, backend: str, src_dir: Path,
+                     options: dict | None = None) -> tuple[list[Path], dict]:
     """The backend's generated files plus the firmware sources they call; and backend facts."""
     if backend == "native":
         from tinyc.backends.native.codegen import KERNELS_DIR, generate
@@ -131,15 +132,16 @@ def generate_sources(graph, board, plan, backend: str, src_dir: Path) -> tuple[l
         return [Path(p) for p in res["sources"]], {k: v for k, v in res.items() if k != "sources"}
     if backend == "cubeai":
         from tinyc.backends.cubeai.codegen import firmware_sources, generate as cubeai_generate
-        src = cubeai_generate(graph, board, plan, src_dir)
-        return firmware_sources(src), {"cubeai_api_name": "network"}
+        name = (options or {}).get("name") or "network"
+        src = cubeai_generate(graph, board, plan, src_dir, name=name)
+        return firmware_sources(src), {"cubeai_api_name": name}
     raise TinycError(f"the {backend} backend is not available yet")
 
 
 def _generate_and_build(graph, board, plan, backend, out, compile, options, say) -> Build:
     from tinyc.budget import weight_bytes
     from tinyc.build.cmake import compile_project, write_project
-    sources, extra = generate_sources(graph, board, plan, backend, out / "src")
+    sources, extra = generate_sources(graph, board, plan, backend, out / "src", options)
     build = Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
                   weights_bytes=weight_bytes(graph), extra=extra)
     from tinyc.build.pio_build import build_platformio, wants_platformio

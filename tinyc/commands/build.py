@@ -23,14 +23,20 @@ from tinyc.pipeline import compile_model
 @click.option("--via", type=click.Choice(["cmake", "platformio"]), default=None,
               help="Build system (default: CMake for host and emulated boards, PlatformIO for "
                    "real boards; `platformio` on an emulated board works offline).")
+@click.option("--name", default=None, metavar="NAME",
+              help="cubeai backend: the network name in the X-CUBE-AI API (default network).")
 @strategy_option
 @json_option
-def command(model, board, backend, out_dir, no_compile, via, strategy, as_json):
+def command(model, board, backend, out_dir, no_compile, via, name, strategy, as_json):
     """Generate C for MODEL on BOARD and build it."""
     b = get_board(board)
     if via == "cmake" and not (b.is_host or b.emulated):
         raise TinycError(f"{b.id} is a real board: it is built with PlatformIO (drop --via)")
     options = {"via": "platformio"} if via == "platformio" and not b.is_host else {}
+    if name:
+        if backend != "cubeai":
+            raise TinycError("--name names the X-CUBE-AI network: use it with --backend cubeai")
+        options["name"] = name
     build = compile_model(model, b, backend, Path(out_dir) if out_dir else None,
                           compile=not no_compile, strategy=strategy, options=options,
                           quiet=as_json)
