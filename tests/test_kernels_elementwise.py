@@ -275,8 +275,10 @@ def _binary(kind: str, act: str | None):
 
 def binary_model(kind, act, shapes, rep_range=(-1.0, 1.0)) -> Path:
     fn = _binary(kind, act)
-    return int8_fn_model(f"ew_{kind.lower()}_{act}_{'_'.join('x'.join(map(str, s)) for s in shapes)}",
-                         lambda x, y: fn(x, y), shapes, rep_range=rep_range)
+    tag = "_".join("x".join(map(str, s)) for s in shapes)
+    # The recipe's source is the same lambda for every case: the name keys the cache.
+    return int8_fn_model(f"ew_{kind.lower()}_{act}_{tag}", lambda x, y: fn(x, y), shapes,
+                         rep_range=rep_range)
 
 
 SHAPES = [

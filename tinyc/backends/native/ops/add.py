@@ -34,7 +34,7 @@ def add_multipliers(op, s1: float, s2: float, so: float):
     return [_smaller_than_one(op, r) for r in reals]
 
 
-def _check(op, ts):
+def check_int8_binary(op, ts):
     for t in ts:
         if t.dtype != "int8":
             raise TinycError(f"op {op.index} {op.opcode}: only int8 is supported "
@@ -47,7 +47,7 @@ def _check(op, ts):
 def _lower(ctx, op):
     in1, in2 = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1])
     out = ctx.tensor(op.outputs[0])
-    _check(op, (in1, in2, out))
+    check_int8_binary(op, (in1, in2, out))
     (m1, sh1), (m2, sh2), (mo, sho) = add_multipliers(op, scale(in1), scale(in2), scale(out))
     lo, hi = fused_range(op, out)
     flag, bc = broadcast_params(op, in1.shape, in2.shape, out.shape)

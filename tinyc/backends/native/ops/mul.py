@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tinyc.backends.native.lower import KernelCall, lowering
-from tinyc.backends.native.ops.add import _check
+from tinyc.backends.native.ops.add import check_int8_binary
 from tinyc.backends.native.ops.broadcast import broadcast_params, inplace_binary
 from tinyc.backends.native.ops.common import fused_range, scale, zp
 from tinyc.backends.native.quant import quantize_multiplier
@@ -12,7 +12,7 @@ from tinyc.backends.native.quant import quantize_multiplier
 def lower(ctx, op):
     in1, in2 = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1])
     out = ctx.tensor(op.outputs[0])
-    _check(op, (in1, in2, out))
+    check_int8_binary(op, (in1, in2, out))
     mult, shift = quantize_multiplier(float(scale(in1)) * float(scale(in2)) / float(scale(out)))
     lo, hi = fused_range(op, out)
     flag, bc = broadcast_params(op, in1.shape, in2.shape, out.shape)
