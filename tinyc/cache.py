@@ -22,7 +22,7 @@ def cache_root() -> Path:
 @lru_cache(maxsize=1)
 def tool_digest() -> str:
     h = hashlib.sha256()
-    for sub in ("tinyc", "templates", "firmware", "boards"):
+    for sub in ("tinyc", "templates", "firmware", "boards", "platformio"):
         for p in sorted((REPO / sub).rglob("*")):
             if p.is_file() and p.suffix in {".py", ".j2", ".c", ".h", ".cc", ".cpp", ".toml",
                                             ".ld", ".cmake", ".txt", ".json", ".ini"}:
