@@ -45,6 +45,7 @@ def generate(graph, board, plan, out_dir, command: str | None = None,
         "body": c_array_body(np.frombuffer(model, np.uint8)),
         "ops": [{"index": op.index, "opcode": op.opcode} for op in graph.ops],
         "resolver": resolver_calls(graph), "target": target,
+        "registrations": [f"Register_{c}" for c, _ in resolver_calls(graph)],
         "inputs": [tensor_view(graph.tensors[i], 0) for i in graph.inputs],
         "outputs": [tensor_view(graph.tensors[i], 0) for i in graph.outputs],
     }
