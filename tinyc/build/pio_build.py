@@ -24,7 +24,8 @@ def wants_platformio(board, options: dict) -> bool:
 
 def build_platformio(build, sources, compile: bool, say):
     board, out = build.board, build.project_dir
-    write_pio_project(out, board, sources, header=f"Model {build.graph.sha256[:16]}…")
+    write_pio_project(out, board, sources, header=f"Model {build.graph.sha256[:16]}…",
+                      lib_deps=build.extra.get("tflm_lib_deps") or ())
     build.extra.update(platformio_ran=False, platformio_project=str(out / "platformio.ini"))
     if not compile:
         build.ram_bytes, build.flash_bytes = build.plan.arena_bytes, build.weights_bytes

@@ -98,7 +98,7 @@ def build_defines(board: Board) -> dict[str, str]:
     return d
 
 
-def ini_text(board: Board, header: str = "") -> str:
+def ini_text(board: Board, header: str = "", lib_deps=()) -> str:
     pio = board.platformio
     local = uses_local_platform(board)
     flags = ["-O2"] + [f"-D{k}={v}" for k, v in build_defines(board).items()]
@@ -120,6 +120,8 @@ def ini_text(board: Board, header: str = "") -> str:
     if pio.get("upload_speed"):
         lines.append(f"upload_speed = {int(pio['upload_speed'])}")
     lines.append("build_flags = " + "\n    ".join(flags))
+    if lib_deps:   # e.g. the TFLM library of the tflm backend (tinyc/backends/tflm/libs.py)
+        lines.append("lib_deps = " + "\n    ".join(lib_deps))
     if not local and pio.get("framework") == "arduino":
         # The Arduino core owns main(): the harness's main() runs from setup() instead.
         lines.append("build_src_flags = -Dmain=tinyc_main")
@@ -127,8 +129,9 @@ def ini_text(board: Board, header: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_pio_project(out: Path, board: Board, sources, header: str = "") -> Path:
-    """platformio.ini and src/ (generated model, kernels, runtime, board glue) in `out`."""
+def write_pio_project(out: Path, board: Board, sources, header: str = "", lib_deps=()) -> Path:
+    """platformio.ini and src/ (generated model, kernels, runtime, board glue) in `out`;
+    lib_deps: PlatformIO libraries the sources need (the tflm backend's TFLM library)."""
     out = Path(out).resolve()
     src = out / "src"
     src.mkdir(parents=True, exist_ok=True)
@@ -146,7 +149,7 @@ def write_pio_project(out: Path, board: Board, sources, header: str = "") -> Pat
         shutil.copy2(s, dst)
     if uses_local_platform(board):
         (out / "board.ld").write_text(linker_script(board))
-    (out / INI).write_text(ini_text(board, header))
+    (out / INI).write_text(ini_text(board, header, lib_deps))
     return out
 
 
