@@ -94,3 +94,96 @@ def test_build_without_tflm_tree_writes_project_then_says_so(tmp_path):
     meta = __import__("json").loads((out / "tinyc.json").read_text())
     assert meta["tflm_arena_bytes"] > 0 and (out / "src" / "model.tflite").exists()
     assert "src/tflm.cmake" in (out / "CMakeLists.txt").read_text()
+
+
+# --- With a TFLM tree (TINYC_TFLM_DIR, plus TINYC_TFLM_INCLUDES for flatbuffers/gemmlowp/ruy
+# unless the tree has them): the generated application compiled against TFLM and run. -------
+
+_TFLM = __import__("os").environ.get("TINYC_TFLM_DIR")
+needs_tflm = pytest.mark.skipif(
+    not _TFLM, reason="TINYC_TFLM_DIR is not set: no tflite-micro tree to compile the TFLM "
+                      "application against (this test did not run)")
+
+
+def _tflm_includes() -> list[str]:
+    """The include dirs tflm.cmake.j2 would use, for a compiler called directly."""
+    import os
+    from pathlib import Path
+    root = Path(_TFLM)
+    dl = root / "tensorflow/lite/micro/tools/make/downloads"
+    extra = [p for p in os.environ.get("TINYC_TFLM_INCLUDES", "").split(":") if p]
+    dirs = [root, *map(Path, extra), dl, dl / "flatbuffers/include", dl / "gemmlowp", dl / "ruy",
+            root / "third_party/flatbuffers/include", root / "third_party/gemmlowp",
+            root / "third_party/ruy"]
+    return [f"-I{d}" for d in dirs if d.is_dir()]
+
+
+@needs_tflm
+@pytest.mark.parametrize("board_id,cxx", [("mps2-an386", "arm-none-eabi-g++"), ("host", "g++")])
+def test_generated_cc_compiles_against_tflm_headers(tmp_path, board_id, cxx):
+    import subprocess
+    from tinyc.backends.tflm import generate
+    from tinyc.models_dir import REPO
+    board = get_board(board_id)
+    flags = ["-mcpu=cortex-m4", "-mthumb"] if cxx.startswith("arm") else []
+    for name in ["kws_ref_model", "ad01_int8", "vww_96_int8"]:
+        g = read_model(model(name))
+        generate(g, board, plan_for_tflm(g, board), tmp_path / name)
+        for src in ["tinyc_tflm.cc", "model_data.cc"]:
+            p = subprocess.run([cxx, "-std=c++17", "-fsyntax-only", "-Wall", "-Wextra", "-Werror",
+                                "-fno-rtti", "-fno-exceptions", "-DTF_LITE_STATIC_MEMORY", *flags,
+                                f"-I{REPO / 'firmware/runtime'}", f"-isystem{_TFLM}",
+                                *(f.replace("-I", "-isystem", 1) for f in _tflm_includes()),
+                                str(tmp_path / name / src)],
+                               capture_output=True, text=True, timeout=300)
+            assert p.returncode == 0, f"{name}/{src}:\n{p.stderr[-3000:]}"
+
+
+@needs_tflm
+def test_tflm_application_bit_exact_in_qemu_and_arena_exact(tmp_path):
+    """kws: the generated TFLM application on the emulated Cortex-M4 matches the TFLM
+    interpreter byte for byte; TFLM allocates within tinyc's arena and fails 16 bytes below."""
+    import re
+    from tinyc.build.cmake import compile_project
+    from tinyc.device import open_device
+    from tinyc.pipeline import compile_model
+    from tinyc.verify import verify_build
+    board = get_board("mps2-an386")
+    build = compile_model(str(model("kws_ref_model")), board, "tflm", out_dir=tmp_path / "p",
+                          quiet=True)
+    rep = verify_build(build, 3, seed=0, quiet=True)
+    assert rep["bit_exact"], rep
+    n = rep["tflm_arena_bytes"]
+    assert n == build.extra["tflm_arena_bytes"]
+    assert rep["tflm_arena_used_bytes"] is not None and 0 < rep["tflm_arena_used_bytes"] <= n
+    # 16 bytes less: tinyc_init fails (AllocateTensors), reported by INFO.
+    h = tmp_path / "p" / "src" / "tinyc_tflm_model.h"
+    h.write_text(re.sub(r"#define TINYC_TFLM_ARENA_BYTES \d+u",
+                        f"#define TINYC_TFLM_ARENA_BYTES {n - 16}u", h.read_text()))
+    res = compile_project(tmp_path / "p", board, timeout=900)
+    with open_device(board, elf=res.elf) as dev:
+        assert not dev.info(refresh=True).init_ok
+
+
+def test_platformio_project_for_arduino_board_pulls_tflm_library(tmp_path):
+    from tinyc.backends.tflm.libs import CHIRALE
+    from tinyc.pipeline import compile_model
+    compile_model(str(model("kws_ref_model")), get_board("nano33"), "tflm", out_dir=tmp_path / "p",
+                  compile=False, quiet=True)
+    ini = (tmp_path / "p" / "platformio.ini").read_text()
+    assert f"lib_deps = {CHIRALE}" in ini and CHIRALE.startswith("spaziochirale/Chirale_TensorFlowLite@")
+    compile_model(str(model("kws_ref_model")), get_board("nano33"), "native",
+                  out_dir=tmp_path / "n", compile=False, quiet=True)
+    assert "lib_deps" not in (tmp_path / "n" / "platformio.ini").read_text()
+
+
+def test_info_runtime_arena_used_bytes_is_optional_and_backward_compatible():
+    import struct
+    from tinyc.device.protocol import VERSION, parse_info
+    base = (bytes([VERSION, 0, 1, 1]) + struct.pack("<HI", 13, 22772) + bytes(32)
+            + struct.pack("<IIH", 5, 8, 64)
+            + b"".join(bytes([len(s)]) + s for s in (b"tflm", b"mps2-an386", b"instructions")))
+    old, _, _ = parse_info(base)
+    assert old.runtime_arena_used_bytes is None and old.arena_bytes == 22772
+    new, _, _ = parse_info(base + struct.pack("<I", 22000))
+    assert new.runtime_arena_used_bytes == 22000 and new.backend == "tflm"

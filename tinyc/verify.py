@@ -21,6 +21,11 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
     outs, counts, prof = [], [], None
     with open_device(build.board, elf=build.elf, port=port) as dev:
         dev.check_model(g.sha256)
+        info = dev.info()
+        if not info.init_ok:
+            raise TinycError(f"the model did not initialise on {build.board.id} (tinyc_init "
+                             "failed; with the tflm backend: AllocateTensors, arena too small?)")
+        used = info.runtime_arena_used_bytes
         for k, xs in enumerate(samples):
             for i, x in enumerate(xs):
                 t = g.tensors[g.inputs[i]]
@@ -40,7 +45,7 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
         if profile and samples:
             dev.invoke(profile=True)   # one more run of the last input, counted op by op
             prof = dev.profile()
-    return {"outputs": outs, "counts": counts, "profile": prof}
+    return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used}
 
 
 def compare(ours: list[list[np.ndarray]], ref: list[list[np.ndarray]]) -> tuple[int, int]:
@@ -82,6 +87,9 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
         "cycles_per_inference": int(statistics.median(counts))
         if counts and unit == "cycles" else None,
     }
+    if build.backend == "tflm":   # tinyc's computed arena vs TFLM's own arena_used_bytes()
+        rep["tflm_arena_bytes"] = build.extra.get("tflm_arena_bytes")
+        rep["tflm_arena_used_bytes"] = res["arena_used_bytes"]
     if profile and res["profile"] is not None:
         key = unit if unit in ("instructions", "cycles") else "count"
         rep["profile"] = [{"index": op.index, "op": op.opcode, key: c}

@@ -92,6 +92,11 @@ static int do_info(void)
     p += put_str(p, tinyc_model.backend, 32);
     p += put_str(p, tinyc_model.board, 64);
     p += put_str(p, ci.unit, 32);
+    /* Appended in a backward-compatible way: older hosts ignore trailing bytes. */
+    if (tinyc_runtime_arena_used_bytes) {
+        put_u32(p, tinyc_runtime_arena_used_bytes());
+        p += 4;
+    }
     return (int)(p - out);
 }
 

@@ -52,6 +52,11 @@ void *tinyc_input(int index);
 void *tinyc_output(int index);
 tinyc_status tinyc_invoke(void);
 
+/* Optional: the arena bytes the runtime itself reports as used after tinyc_init (the TFLM
+ * backend: MicroInterpreter::arena_used_bytes()). A backend without such a figure does not
+ * define it; INFO then appends no value. */
+uint32_t tinyc_runtime_arena_used_bytes(void) __attribute__((weak));
+
 /* Profiling: when set, generated code calls it after op `op_index` finishes. The harness
  * reads its counter there. Defined once in firmware/runtime/tinyc_hooks.c. */
 typedef void (*tinyc_op_hook_fn)(int op_index);

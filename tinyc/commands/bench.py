@@ -33,6 +33,9 @@ def command(models, board, backend, samples, strategy, as_json):
             "code_bytes": build.code_bytes, "weights_bytes": build.weights_bytes,
             "arena_bytes": build.plan.arena_bytes, "bit_exact": r["bit_exact"],
         })
+        if "tflm_arena_bytes" in r:
+            rows[-1].update(tflm_arena_bytes=r["tflm_arena_bytes"],
+                            tflm_arena_used_bytes=r["tflm_arena_used_bytes"])
     if as_json:
         emit_json(rows)
         return

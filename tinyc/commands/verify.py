@@ -71,6 +71,11 @@ def _print(reports):
             click.echo(f"{n:,} {r['counter_unit']} per inference (median)")
         click.echo(f"RAM {kib(r['ram_bytes'])} (arena {kib(r['arena_bytes'])}), "
                    f"flash {kib(r['flash_bytes'])}")
+        if r.get("tflm_arena_bytes") is not None:
+            used = r.get("tflm_arena_used_bytes")
+            click.echo(f"TFLM arena {r['tflm_arena_bytes']:,} B computed by tinyc; TFLM's "
+                       f"arena_used_bytes() on the board: "
+                       + (f"{used:,} B" if used is not None else "not reported"))
         if r.get("profile"):
             key = next(k for k in r["profile"][0] if k not in ("index", "op"))
             click.echo(table(["#", "op", key], [[p["index"], p["op"], p[key]] for p in r["profile"]]))

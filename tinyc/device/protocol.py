@@ -117,6 +117,9 @@ class DeviceInfo:
     profile_max_ops: int
     inputs: tuple[TensorInfo, ...] = ()
     outputs: tuple[TensorInfo, ...] = ()
+    # The runtime's own figure (TFLM's arena_used_bytes()), when the firmware reports one:
+    # an optional u32 after INFO's strings; None from older firmware and other backends.
+    runtime_arena_used_bytes: int | None = None
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -142,7 +145,9 @@ def parse_info(p: bytes) -> tuple[DeviceInfo, int, int]:
     info = DeviceInfo(protocol_version=version, init_ok=init_status == 0, backend=strings[0],
                       board=strings[1], model_sha256=sha, arena_bytes=arena, n_ops=n_ops,
                       counter_unit=strings[2], counter_num=num, counter_den=den or 1,
-                      profile_max_ops=prof_max)
+                      profile_max_ops=prof_max,
+                      runtime_arena_used_bytes=(struct.unpack_from("<I", p, pos)[0]
+                                                if len(p) >= pos + 4 else None))
     return info, n_in, n_out
 
 
