@@ -107,15 +107,8 @@ needs_tflm = pytest.mark.skipif(
 
 def _tflm_includes() -> list[str]:
     """The include dirs tflm.cmake.j2 would use, for a compiler called directly."""
-    import os
-    from pathlib import Path
-    root = Path(_TFLM)
-    dl = root / "tensorflow/lite/micro/tools/make/downloads"
-    extra = [p for p in os.environ.get("TINYC_TFLM_INCLUDES", "").split(":") if p]
-    dirs = [root, *map(Path, extra), dl, dl / "flatbuffers/include", dl / "gemmlowp", dl / "ruy",
-            root / "third_party/flatbuffers/include", root / "third_party/gemmlowp",
-            root / "third_party/ruy"]
-    return [f"-I{d}" for d in dirs if d.is_dir()]
+    from tinyc.backends.tflm.project import include_dirs
+    return [f"-I{d}" for d in include_dirs(_TFLM)]
 
 
 @needs_tflm
@@ -132,7 +125,7 @@ def test_generated_cc_compiles_against_tflm_headers(tmp_path, board_id, cxx):
         for src in ["tinyc_tflm.cc", "model_data.cc"]:
             p = subprocess.run([cxx, "-std=c++17", "-fsyntax-only", "-Wall", "-Wextra", "-Werror",
                                 "-fno-rtti", "-fno-exceptions", "-DTF_LITE_STATIC_MEMORY", *flags,
-                                f"-I{REPO / 'firmware/runtime'}", f"-isystem{_TFLM}",
+                                f"-I{REPO / 'firmware/runtime'}",
                                 *(f.replace("-I", "-isystem", 1) for f in _tflm_includes()),
                                 str(tmp_path / name / src)],
                                capture_output=True, text=True, timeout=300)
@@ -168,10 +161,11 @@ def test_tflm_application_bit_exact_in_qemu_and_arena_exact(tmp_path):
 def test_platformio_project_for_arduino_board_pulls_tflm_library(tmp_path):
     from tinyc.backends.tflm.libs import CHIRALE
     from tinyc.pipeline import compile_model
-    compile_model(str(model("kws_ref_model")), get_board("nano33"), "tflm", out_dir=tmp_path / "p",
-                  compile=False, quiet=True)
+    compile_model(str(model("kws_ref_model")), get_board("nano33"), "tflm",
+                  out_dir=tmp_path / "p", compile=False, quiet=True)
     ini = (tmp_path / "p" / "platformio.ini").read_text()
-    assert f"lib_deps = {CHIRALE}" in ini and CHIRALE.startswith("spaziochirale/Chirale_TensorFlowLite@")
+    assert f"lib_deps = {CHIRALE}" in ini
+    assert CHIRALE.startswith("spaziochirale/Chirale_TensorFlowLite@")
     compile_model(str(model("kws_ref_model")), get_board("nano33"), "native",
                   out_dir=tmp_path / "n", compile=False, quiet=True)
     assert "lib_deps" not in (tmp_path / "n" / "platformio.ini").read_text()
@@ -187,3 +181,21 @@ def test_info_runtime_arena_used_bytes_is_optional_and_backward_compatible():
     assert old.runtime_arena_used_bytes is None and old.arena_bytes == 22772
     new, _, _ = parse_info(base + struct.pack("<I", 22000))
     assert new.runtime_arena_used_bytes == 22000 and new.backend == "tflm"
+
+
+def test_tflm_tree_without_third_party_headers_is_one_error_line(tmp_path, monkeypatch):
+    from tinyc.backends.tflm.project import check_tree
+    from tinyc.errors import TinycError
+    (tmp_path / "tensorflow/lite/micro").mkdir(parents=True)
+    monkeypatch.delenv("TINYC_TFLM_INCLUDES", raising=False)
+    with pytest.raises(TinycError, match="not a tflite-micro checkout"):
+        check_tree(tmp_path / "nothing")
+    (tmp_path / "tensorflow/lite/micro/micro_interpreter.h").write_text("")
+    with pytest.raises(TinycError, match="third_party_downloads"):
+        check_tree(tmp_path)
+    dl = tmp_path / "tensorflow/lite/micro/tools/make/downloads"
+    for hdr in ["flatbuffers/include/flatbuffers/flatbuffers.h",
+                "gemmlowp/fixedpoint/fixedpoint.h", "ruy/ruy/profiler/instrumentation.h"]:
+        (dl / hdr).parent.mkdir(parents=True)
+        (dl / hdr).write_text("")
+    check_tree(tmp_path)   # the layout TFLM's own Makefile downloads into
