@@ -2,9 +2,16 @@
 
 Positions and sizes are in units of the alignment, so the model is exact. Deterministic:
 one worker, a fixed seed and a deterministic time limit (wall time only as a backstop).
+
+CP-SAT runs in a child process (tinyc/planner/cpsat_worker.py): OR-Tools and TensorFlow
+ship clashing native libraries and crash when both are loaded in one process, and a
+planner must never take its caller down. If the child fails, the heuristics' plan stands.
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
 
 from tinyc.planner.lifetimes import Buffer, align_up
@@ -20,35 +27,21 @@ class SolverResult:
 
 def solve(buffers: list[Buffer], alignment: int, lower_bound: int, hint: list[int],
           time_limit_s: float) -> SolverResult:
-    from ortools.sat.python import cp_model
-
     units = [align_up(b.size, alignment) // alignment for b in buffers]
-    hint_u = [o // alignment for o in hint]
-    upper = max((h + u for h, u in zip(hint_u, units)), default=0)
-    lb = lower_bound // alignment
-    m = cp_model.CpModel()
-    height = m.NewIntVar(lb, upper, "arena")
-    xs, ys, offs = [], [], []
-    for i, (b, u) in enumerate(zip(buffers, units)):
-        off = m.NewIntVar(0, max(upper - u, 0), f"o{i}")
-        ys.append(m.NewFixedSizeIntervalVar(off, u, f"y{i}"))
-        xs.append(m.NewFixedSizeIntervalVar(b.start, b.end - b.start + 1, f"x{i}"))
-        m.Add(off + u <= height)
-        m.AddHint(off, hint_u[i])
-        offs.append(off)
-    m.AddNoOverlap2D(xs, ys)
-    m.Minimize(height)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1
-    p.random_seed = 0
-    p.max_deterministic_time = time_limit_s
-    p.max_time_in_seconds = time_limit_s * 3 + 1
-    status = solver.Solve(m)
-    bound = int(solver.BestObjectiveBound()) * alignment if status in (
-        cp_model.OPTIMAL, cp_model.FEASIBLE) else lower_bound
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    problem = {
+        "units": units, "spans": [[b.start, b.end] for b in buffers],
+        "hint": [o // alignment for o in hint], "lower": lower_bound // alignment,
+        "time_limit_s": time_limit_s,
+    }
+    try:
+        p = subprocess.run([sys.executable, "-m", "tinyc.planner.cpsat_worker"],
+                           input=json.dumps(problem), capture_output=True, text=True,
+                           timeout=time_limit_s * 4 + 30)
+        res = json.loads(p.stdout) if p.returncode == 0 else None
+    except (subprocess.TimeoutExpired, json.JSONDecodeError, OSError):
+        res = None
+    if not res or res["offsets"] is None:
+        bound = res["bound"] * alignment if res else lower_bound
         return SolverResult(None, None, max(bound, lower_bound), False)
-    offsets = [solver.Value(o) * alignment for o in offs]
-    arena = int(solver.Value(height)) * alignment
-    return SolverResult(offsets, arena, max(bound, lower_bound), status == cp_model.OPTIMAL)
+    return SolverResult([o * alignment for o in res["offsets"]], res["arena"] * alignment,
+                        max(res["bound"] * alignment, lower_bound), res["optimal"])
