@@ -32,9 +32,10 @@ def sample(seed: int) -> tuple[bytes, bytes]:
 
 
 class FaultyTransport(Transport):
-    """Wraps a transport; each write (host -> device) and each read (device -> host) is hit
-    by one of `faults` with probability `p`: drop a byte, flip a bit, garbage (with start
-    bytes in it) before the data, truncate, or `silent` (nothing goes through at all)."""
+    """Wraps a transport; in each direction, every 256 bytes (so a frame, however the link
+    splits it) are hit by one of `faults` with probability `p`: drop a byte, flip a bit,
+    garbage (with start bytes in it) before the data, truncate, or `silent` (nothing goes
+    through at all)."""
 
     FAULTS = ("drop", "flip", "garbage", "truncate")
 
@@ -46,7 +47,7 @@ class FaultyTransport(Transport):
         self.injected = 0
 
     def _damage(self, data: bytes) -> bytes:
-        if not data or self.rng.random() >= self.p:
+        if not data or self.rng.random() >= 1 - (1 - self.p) ** (len(data) / 256):
             return data
         self.injected += 1
         b = bytearray(data)

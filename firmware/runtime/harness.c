@@ -143,6 +143,8 @@ static int do_invoke(void)
         return -PROTO_ERR_BAD_ARG;
     if (init_status != TINYC_OK)
         return -PROTO_ERR_INIT_FAILED;
+    /* Tells the host its request arrived, so that it can wait long for the answer. */
+    proto_write_frame(PROTO_BUSY | PROTO_REPLY, req.seq, 0, 0);
     n_profiled = 0;
     tinyc_op_hook = (req.payload[0] & 1u) ? on_op_done : 0;
     /* Restart the counter so that its phase cannot depend on how long we waited for the

@@ -74,6 +74,7 @@ def write_project(out_dir: str | Path, board: Board, sources, include_dirs=(), d
     runtime_names = {Path(rel).name for rel in fw_files}
 
     compiled = [f"{RUNTIME_DIR}/{Path(rel).name}" for rel in fw_files if rel.endswith(".c")]
+    copied: dict[str, Path] = {}
     for src in map(Path, sources):
         src = src.resolve()
         if not src.is_file():
@@ -83,7 +84,7 @@ def write_project(out_dir: str | Path, board: Board, sources, include_dirs=(), d
         if not src.is_relative_to(out):
             (out / "src").mkdir(exist_ok=True)
             dst = out / "src" / src.name
-            if dst.exists() and dst.resolve() != src:
+            if copied.setdefault(src.name, src) != src:
                 raise TinycError(f"two sources are named {src.name}; rename one")
             shutil.copy2(src, dst)
             src = dst

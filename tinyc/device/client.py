@@ -42,7 +42,7 @@ class Device:
     one request after a damaged, lost or missing answer. hint: what to tell a person whose
     board does not answer at all."""
 
-    def __init__(self, transport: Transport, *, timeout: float = 5.0, retries: int = 4,
+    def __init__(self, transport: Transport, *, timeout: float = 3.0, retries: int = 4,
                  invoke_timeout: float = 600.0, hint: str = ""):
         self.t = transport
         self.timeout, self.retries, self.invoke_timeout = timeout, retries, invoke_timeout
@@ -96,7 +96,8 @@ class Device:
         QEMU, cycles with DWT, ns on the host). With profile=True the device also records
         per-op counts for profile() (the hook adds a few instructions per op)."""
         self.info()
-        reply = self.request(P.INVOKE, bytes([1 if profile else 0]), timeout=self.invoke_timeout)
+        reply = self.request(P.INVOKE, bytes([1 if profile else 0]),
+                             busy_timeout=self.invoke_timeout)
         if len(reply) != 11:
             raise TinycError(f"the board on {self.t.name} sent a malformed INVOKE answer", 1)
         status, raw, n = struct.unpack("<BQH", reply)
@@ -140,8 +141,10 @@ class Device:
         return counts
 
     # --- the exchange ------------------------------------------------------------------
-    def request(self, cmd: int, payload: bytes = b"", timeout: float | None = None) -> bytes:
-        """Sends one request and returns the payload of its answer, retrying on damage."""
+    def request(self, cmd: int, payload: bytes = b"", timeout: float | None = None,
+                busy_timeout: float | None = None) -> bytes:
+        """Sends one request and returns the payload of its answer, retrying on damage.
+        Waits `timeout` for an answer, or `busy_timeout` once the device has said BUSY."""
         timeout = self.timeout if timeout is None else timeout
         self.seq = (self.seq + 1) & 0xFF
         frame = P.encode(cmd, self.seq, payload)
@@ -154,11 +157,11 @@ class Device:
                 heard |= self._resync()
             try:
                 self._write(frame)
-                return self._await(cmd, self.seq, timeout)
+                return self._await(frame, cmd, self.seq, timeout, busy_timeout or timeout)
             except _Retry as r:
                 heard |= bool(r.args[0])
-            if not heard and attempt >= 1:
-                break   # silent through a resync and two tries: not a damaged link
+            if not heard and attempt >= 2:
+                break   # silent through two resyncs and three tries: not a damaged link
         waited = time.monotonic() - start
         name = P.CMD_NAMES.get(cmd, hex(cmd))
         if not heard:
@@ -169,23 +172,36 @@ class Device:
                          "damaged frames): check the cable, the baud rate and that nothing else "
                          "uses the port", 1)
 
-    def _await(self, cmd: int, seq: int, timeout: float) -> bytes:
+    def _await(self, frame: bytes, cmd: int, seq: int, timeout: float,
+               busy_timeout: float) -> bytes:
         deadline = time.monotonic() + timeout
-        heard = False
+        heard = busy = False
+        probe_every = timeout
+        last_byte = time.monotonic()
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
+            now = time.monotonic()
+            if now >= deadline:
                 raise _Retry(heard)
-            data = self._read(min(left, 0.5))
+            if busy and now - last_byte >= probe_every:
+                # Still running, or its answer was lost: ask again. A busy device reads the
+                # copy later and answers it from its cache; backing off keeps the copies
+                # within a small UART FIFO.
+                self._write(frame)
+                last_byte, probe_every = now, probe_every * 2
+            data = self._read(min(deadline - now, 0.25))
             if not data:
                 continue
             heard = True
+            last_byte = time.monotonic()
             bad_before = self.decoder.bad_frames
             frames = self.decoder.feed(data)
             self.stats["bad_frames"] += self.decoder.bad_frames - bad_before
             for f in frames:
                 if f.cmd == cmd | P.REPLY and f.seq == seq:
                     return f.payload
+                if f.cmd == P.BUSY | P.REPLY and f.seq == seq and not busy:
+                    busy = True
+                    deadline = time.monotonic() + busy_timeout
                 if f.cmd == P.ERROR | P.REPLY and len(f.payload) == 2:
                     code, about = f.payload
                     if code == P.ERR_CRC:
@@ -236,7 +252,7 @@ class Device:
 
 @contextlib.contextmanager
 def open_device(board: Board, elf: str | Path | None = None, port: str | None = None, *,
-                timeout: float = 5.0, retries: int = 4, baud: int | None = None):
+                timeout: float = 3.0, retries: int = 4, baud: int | None = None):
     """A connected Device for `board`, after the INFO handshake.
 
     port: a real board's serial port (or any pyserial URL); otherwise the board's program
