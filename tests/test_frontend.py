@@ -1,11 +1,8 @@
 """Front end against the TFLM interpreter of the tflite-micro wheel, and against bad input."""
 import copy
-import io
 import json
-import os
 import random
 import re
-import tempfile
 
 import numpy as np
 import pytest

@@ -97,7 +97,7 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
     return rep
 
 
-def debug_layers(model: str, backend: str, seed: int, work_dir: Path) -> dict | None:
+def first_mismatching_op(model: str, backend: str, seed: int, work_dir: Path) -> dict | None:
     """Find the first op whose output differs from TFLM (generated C run in-process on the host
     with a no-reuse plan, so every intermediate tensor survives)."""
     from tinyc.backends.native.debug_plan import NoReusePlan

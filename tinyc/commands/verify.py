@@ -11,7 +11,7 @@ from tinyc.commands.common import (backend_option, board_option, json_option, mo
                                    port_option, strategy_option)
 from tinyc.output import emit_json, kib, table
 from tinyc.pipeline import ensure_build
-from tinyc.verify import debug_layers, verify_build
+from tinyc.verify import first_mismatching_op, verify_build
 
 
 @click.command("verify")
@@ -34,7 +34,7 @@ def command(model, board, backend, ports, samples, seed, profile, debug_layers, 
                for p in (ports or [None])]
     failed = [r for r in reports if not r["bit_exact"]]
     if failed and debug_layers:
-        first = debug_layers(model, backend, seed, Path(tempfile.mkdtemp(prefix="tinyc-debug-")))
+        first = first_mismatching_op(model, backend, seed, Path(tempfile.mkdtemp(prefix="tinyc-debug-")))
         for r in failed:
             r["first_mismatch"] = first
     out = reports[0] if len(reports) == 1 else reports

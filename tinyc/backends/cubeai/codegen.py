@@ -23,8 +23,9 @@ import numpy as np
 
 from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body, c_value
-from tinyc.backends.native.codegen import KERNELS_DIR, TEMPLATES, jinja_env, tensor_view
-from tinyc.backends.native.lower import LowerCtx, lower_op
+from tinyc.backends.native.codegen import (KERNELS_DIR, TEMPLATES, jinja_env, lower_schedule,
+                                           tensor_view)
+from tinyc.backends.native.lower import LowerCtx
 from tinyc.errors import TinycError
 from tinyc.ir import DTYPE_SIZES, Graph, Tensor
 
@@ -90,26 +91,13 @@ def _io_view(t: Tensor, offset: int) -> dict:
     return v
 
 
-def _lower(ctx: LowerCtx, graph: Graph, plan):
-    calls, headers, sources = [], [], []
-    for idx in plan.schedule:
-        op = graph.ops[idx]
-        kc = lower_op(ctx, op)
-        calls.append({"index": op.index, "opcode": op.opcode, "func": kc.func,
-                      "args": [str(a) for a in kc.args],
-                      "note": "" if kc.func else "no code: shares its input's bytes"})
-        headers += [h for h in kc.headers if h not in headers]
-        sources += [s for s in kc.sources if s not in sources]
-    return calls, headers, sources
-
-
 def generate(graph: Graph, board, plan, out_dir: Path, name: str = "network",
              command: str | None = None) -> CubeaiSources:
     name = check_name(name)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = _CubeaiLowerCtx(graph, plan, board, prefix=f"g_{name}_")
-    calls, headers, sources = _lower(ctx, graph, plan)
+    calls, headers, sources = lower_schedule(ctx, graph, plan)
     consts = [{"name": c.name, "ctype": c.ctype, "length": max(c.data.size, 1),
                "body": c_array_body(c.data) if c.data.size else "0"} for c in ctx.consts]
     view = {

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import numpy as np
 
 from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body, c_value, CExpr
@@ -47,10 +46,8 @@ def tensor_view(t: Tensor, offset: int) -> dict:
             "zero_point": zero_point, "offset": offset, "desc": desc}
 
 
-def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = None) -> NativeSources:
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = LowerCtx(graph, plan, board)
+def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[str], list[str]]:
+    """Every op in execution order -> its C call; plus the kernel headers and sources used."""
     calls, headers, sources = [], [], []
     for idx in plan.schedule:
         op = graph.ops[idx]
@@ -58,12 +55,16 @@ def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = Non
         calls.append({"index": op.index, "opcode": op.opcode, "func": kc.func,
                       "args": [str(a) for a in kc.args],
                       "note": "" if kc.func else "no code: shares its input's bytes"})
-        for h in kc.headers:
-            if h not in headers:
-                headers.append(h)
-        for s in kc.sources:
-            if s not in sources:
-                sources.append(s)
+        headers += [h for h in kc.headers if h not in headers]
+        sources += [s for s in kc.sources if s not in sources]
+    return calls, headers, sources
+
+
+def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = None) -> NativeSources:
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ctx = LowerCtx(graph, plan, board)
+    calls, headers, sources = lower_schedule(ctx, graph, plan)
     view = {
         "version": __version__, "model_name": Path(graph.path).name, "sha256": graph.sha256,
         "sha256_bytes": ", ".join(f"0x{b:02x}" for b in bytes.fromhex(graph.sha256)),
