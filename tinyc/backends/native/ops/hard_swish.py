@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from tinyc.backends.native.fixedpoint import (INT16_MAX, INT16_MIN, INT32_MAX, _div_trunc, srdhm16,
                                               wrap16)
-from tinyc.backends.native.lower import lowering
 from tinyc.backends.native.ops.common import scale, zp
-from tinyc.backends.native.ops.lut import check_int8_unary, f32, inplace_int8, lut_call, make_table
+from tinyc.backends.native.ops.lut import f32, make_table, unary_lut
 from tinyc.backends.native.quant import quantize_multiplier
 from tinyc.errors import TinycError
 
@@ -65,8 +64,4 @@ def hard_swish_table(inp, out, op_index: int = -1):
     return make_table(fn)
 
 
-@lowering("HARD_SWISH", inplace=inplace_int8)
-def lower(ctx, op):
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    check_int8_unary(op, inp, out)
-    return lut_call(ctx, op, hard_swish_table(inp, out, op.index))
+unary_lut("HARD_SWISH", lambda inp, out, op: hard_swish_table(inp, out, op.index))

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from tinyc.backends.native.fixedpoint import mbqm
-from tinyc.backends.native.lower import lowering
 from tinyc.backends.native.ops.common import scale, zp
-from tinyc.backends.native.ops.lut import check_int8_unary, f32, inplace_int8, lut_call, make_table
+from tinyc.backends.native.ops.lut import f32, make_table, unary_lut
 from tinyc.backends.native.quant import quantize_multiplier
 
 
@@ -26,8 +25,5 @@ def leaky_relu_table(inp, out, alpha: float):
     return make_table(fn)
 
 
-@lowering("LEAKY_RELU", inplace=inplace_int8)
-def lower(ctx, op):
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    check_int8_unary(op, inp, out)
-    return lut_call(ctx, op, leaky_relu_table(inp, out, float(op.options.get("alpha", 0.2))))
+unary_lut("LEAKY_RELU", lambda inp, out, op: leaky_relu_table(
+    inp, out, float(op.options.get("alpha", 0.2))))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 
 from tinyc.backends.native.fixedpoint import logistic, mbqm, rdbpot, tanh
-from tinyc.backends.native.lower import lowering
 from tinyc.backends.native.ops.common import scale, zp
-from tinyc.backends.native.ops.lut import check_int8_unary, inplace_int8, lut_call, make_table
+from tinyc.backends.native.ops.lut import make_table, unary_lut
 from tinyc.backends.native.quant import tflm_round
 from tinyc.errors import TinycError
 
@@ -27,7 +26,8 @@ def _input_rescale(inp, op):
     return mult, left_shift, radius
 
 
-def logistic_table(inp, op):
+def _saturating_table(inp, op, f, out_shift: int, out_offset: int):
+    """TFLM's int8 LOGISTIC/TANH: rescale the input to Q4.27, apply f, round to 8 bits."""
     mult, shift, radius = _input_rescale(inp, op)
 
     def fn(x):
@@ -36,34 +36,18 @@ def logistic_table(inp, op):
             return -128
         if v >= radius:
             return 127
-        o = rdbpot(logistic(mbqm(v, mult, shift), INPUT_INTEGER_BITS), 31 - 8)
-        return min(127, max(-128, o - 128))
+        o = rdbpot(f(mbqm(v, mult, shift), INPUT_INTEGER_BITS), out_shift)
+        return min(127, max(-128, o + out_offset))
     return make_table(fn)
+
+
+def logistic_table(inp, op):
+    return _saturating_table(inp, op, logistic, 31 - 8, -128)
 
 
 def tanh_table(inp, op):
-    mult, shift, radius = _input_rescale(inp, op)
-
-    def fn(x):
-        v = x - zp(inp)
-        if v <= -radius:
-            return -128
-        if v >= radius:
-            return 127
-        o = rdbpot(tanh(mbqm(v, mult, shift), INPUT_INTEGER_BITS), 31 - 7)
-        return min(127, max(-128, o))
-    return make_table(fn)
+    return _saturating_table(inp, op, tanh, 31 - 7, 0)
 
 
-@lowering("LOGISTIC", inplace=inplace_int8)
-def lower_logistic(ctx, op):
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    check_int8_unary(op, inp, out)
-    return lut_call(ctx, op, logistic_table(inp, op))
-
-
-@lowering("TANH", inplace=inplace_int8)
-def lower_tanh(ctx, op):
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    check_int8_unary(op, inp, out)
-    return lut_call(ctx, op, tanh_table(inp, op))
+unary_lut("LOGISTIC", lambda inp, out, op: logistic_table(inp, op))
+unary_lut("TANH", lambda inp, out, op: tanh_table(inp, op))

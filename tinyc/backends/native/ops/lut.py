@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinyc.backends.native.lower import KernelCall
+from tinyc.backends.native.lower import KernelCall, lowering
 from tinyc.errors import TinycError
 
 INT8_INPUTS = range(-128, 128)
@@ -48,3 +48,12 @@ def lut_call(ctx, op, table: np.ndarray) -> KernelCall:
 def inplace_int8(graph, op) -> bool:
     x, y = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
     return (not x.is_const and x.dtype == y.dtype == "int8" and x.nbytes == y.nbytes)
+
+
+def unary_lut(opcode: str, table_fn) -> None:
+    """Register `opcode` as an int8 -> int8 table lookup; table_fn(inp, out, op) -> table."""
+    @lowering(opcode, inplace=inplace_int8)
+    def lower(ctx, op):
+        inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
+        check_int8_unary(op, inp, out)
+        return lut_call(ctx, op, table_fn(inp, out, op))

@@ -5,9 +5,8 @@ RELU requantizes to the output (ReluQuantized); RELU6 clamps in the input's quan
 from __future__ import annotations
 
 from tinyc.backends.native.fixedpoint import mbqm
-from tinyc.backends.native.lower import lowering
 from tinyc.backends.native.ops.common import scale, zp
-from tinyc.backends.native.ops.lut import check_int8_unary, f32, inplace_int8, lut_call, make_table
+from tinyc.backends.native.ops.lut import f32, make_table, unary_lut
 from tinyc.backends.native.quant import quantize_multiplier, tflm_round
 
 
@@ -27,15 +26,5 @@ def relu6_table(inp):
     return make_table(lambda x: six if x > six else (zero if x < zero else x))
 
 
-@lowering("RELU", inplace=inplace_int8)
-def lower_relu(ctx, op):
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    check_int8_unary(op, inp, out)
-    return lut_call(ctx, op, relu_table(inp, out))
-
-
-@lowering("RELU6", inplace=inplace_int8)
-def lower_relu6(ctx, op):
-    inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    check_int8_unary(op, inp, out)
-    return lut_call(ctx, op, relu6_table(inp))
+unary_lut("RELU", lambda inp, out, op: relu_table(inp, out))
+unary_lut("RELU6", lambda inp, out, op: relu6_table(inp))
