@@ -23,6 +23,13 @@ BACKENDS = ("native", "tflm", "cubeai")
 MANIFEST = "tinyc.json"
 
 
+@dataclass(frozen=True)
+class PlanSummary:
+    """What a cached build keeps of its plan: the code is generated, only the figures remain."""
+    arena_bytes: int
+    strategy: str
+
+
 @dataclass
 class Build:
     project_dir: Path
@@ -48,7 +55,8 @@ class Build:
             "project_dir": str(self.project_dir), "board": self.board.id, "backend": self.backend,
             "model": self.graph.path, "model_sha256": self.graph.sha256,
             "compiled": self.compiled, "elf": str(self.elf) if self.elf else None,
-            "arena_bytes": self.plan.arena_bytes, "ram_bytes": self.ram_bytes,
+            "arena_bytes": self.plan.arena_bytes, "strategy": self.plan.strategy,
+            "ram_bytes": self.ram_bytes,
             "flash_bytes": self.flash_bytes, "code_bytes": self.code_bytes,
             "weights_bytes": self.weights_bytes, "ram_budget": self.board.ram_budget,
             "flash_budget": self.board.flash_budget, "fits": self.fits, "sizes": self.sizes,
@@ -176,7 +184,7 @@ def ensure_build(model: str, board: Board, backend: str = "native", strategy: st
     if manifest.exists():
         meta = json.loads(manifest.read_text())
         if meta.get("compiled") and meta.get("elf") and Path(meta["elf"]).exists():
-            plan = plan_model(graph, board, backend, strategy)
+            plan = PlanSummary(meta["arena_bytes"], meta.get("strategy") or strategy)
             return Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
                          compiled=True, elf=Path(meta["elf"]), sizes=meta.get("sizes", {}),
                          ram_bytes=meta["ram_bytes"], flash_bytes=meta["flash_bytes"],
