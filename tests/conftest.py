@@ -10,12 +10,15 @@ import pytest
 from tinyc.models_dir import models_dir
 
 MODELS = models_dir()
-ALL_MODELS = sorted(MODELS.glob("*/*.tflite"))
+# The core set (MLPerf Tiny and the TFLM examples) every test runs on; realworld/ holds models
+# tinyc may still refuse, tested on their own (tests/test_realworld.py).
+ALL_MODELS = sorted(p for d in ("mlperf_tiny", "tflm_examples") for p in (MODELS / d).glob("*.tflite"))
 MLPERF = sorted((MODELS / "mlperf_tiny").glob("*.tflite"))
+REALWORLD = sorted((MODELS / "realworld").glob("*.tflite"))
 
 
 def model(name: str) -> Path:
-    hits = [p for p in ALL_MODELS if p.stem == name or p.name == name]
+    hits = [p for p in ALL_MODELS + REALWORLD if p.stem == name or p.name == name]
     if not hits:
         pytest.fail(f"shared model {name} not found under {MODELS} (set TINYC_MODELS)")
     return hits[0]

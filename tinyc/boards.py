@@ -12,6 +12,13 @@ from tinyc.models_dir import REPO
 BOARDS_DIR = REPO / "boards"
 DEFAULT_BOARD = "mps2-an386"
 
+# What each core family offers the kernels, unless a board file says otherwise (`features`):
+# "dsp" = the Armv7E-M/Armv8-M DSP extension (SMLAD, SXTB16, ...), "mve" = Helium.
+CORE_FEATURES = {
+    "cortex-m4": ("dsp",), "cortex-m7": ("dsp",), "cortex-m33": ("dsp",),
+    "cortex-m35p": ("dsp",), "cortex-m55": ("dsp", "mve"), "cortex-m85": ("dsp", "mve"),
+}
+
 
 @dataclass(frozen=True)
 class Board:
@@ -35,6 +42,7 @@ class Board:
     qemu: dict = field(default_factory=dict)        # machine, cpu, icount_shift
     platformio: dict = field(default_factory=dict)  # platform, board, framework, ...
     vendor_url: str = ""
+    features: tuple[str, ...] = ()  # what tinyc's kernels may use: "dsp", "mve"
 
     @property
     def is_host(self) -> bool:
@@ -52,6 +60,7 @@ class Board:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
         d["aliases"] = list(self.aliases)
         d["cflags"] = list(self.cflags)
+        d["features"] = list(self.features)
         return d
 
 
@@ -71,7 +80,8 @@ def _load(path: Path) -> Board:
             emulated=bool(raw.get("emulated", False)), cflags=tuple(raw.get("cflags", [])),
             memory=raw.get("memory", {}), uart=raw.get("uart", {}), counter=raw.get("counter", {}),
             qemu=raw.get("qemu", {}), platformio=raw.get("platformio", {}),
-            vendor_url=raw.get("vendor_url", ""))
+            vendor_url=raw.get("vendor_url", ""),
+            features=tuple(raw.get("features", CORE_FEATURES.get(raw["core"], ()))))
     except KeyError as e:
         raise TinycError(f"board file {path} lacks the field {e.args[0]}") from None
 

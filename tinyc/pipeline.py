@@ -64,10 +64,11 @@ class Build:
         }
 
 
-def rules_for(backend: str):
+def rules_for(backend: str, board: Board | None = None, options: dict | None = None):
     if backend in ("native", "cubeai"):
-        from tinyc.backends.native.rules import NATIVE_RULES
-        return NATIVE_RULES
+        from tinyc.backends.native.rules import NativeRules
+        from tinyc.backends.native.target import Target
+        return NativeRules(Target(board, (options or {}).get("kernels", "auto")))
     if backend == "tflm":
         from tinyc.backends.tflm import TflmRules
         return TflmRules()
@@ -75,12 +76,13 @@ def rules_for(backend: str):
     return DEFAULT_RULES
 
 
-def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto"):
+def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto",
+               options: dict | None = None):
     from tinyc.planner import plan_memory
     if backend == "tflm":   # TFLM runs ops in model order, no in-place, its own scratch
         from tinyc.backends.tflm import plan_for_tflm
         return plan_for_tflm(graph, board)
-    return plan_memory(graph, board, rules=rules_for(backend), strategy=strategy)
+    return plan_memory(graph, board, rules=rules_for(backend, board, options), strategy=strategy)
 
 
 def _prepare_dir(out: Path) -> None:
@@ -104,8 +106,8 @@ def compile_model(model: str, board: Board, backend: str = "native", out_dir: Pa
     say = (lambda m: None) if quiet else progress
     graph = load_model(model, backend="tflm" if backend == "tflm" else backend)
     say(f"planning {Path(model).name} for {board.id} ({backend})…")
-    plan = plan_model(graph, board, backend, strategy)
-    _check_budget(graph, board, plan, backend)
+    plan = plan_model(graph, board, backend, strategy, options)
+    _check_budget(graph, board, plan, backend, options)
     out = Path(out_dir) if out_dir else build_dir(graph.sha256, board.id, backend,
                                                   {**options, "strategy": strategy})
     _prepare_dir(out)
@@ -121,9 +123,9 @@ def compile_model(model: str, board: Board, backend: str = "native", out_dir: Pa
     return build
 
 
-def _check_budget(graph, board, plan, backend) -> None:
+def _check_budget(graph, board, plan, backend, options=None) -> None:
     from tinyc.budget import check_fits, estimate  # raises TinycError(exit 1) with the details
-    check_fits(graph, plan, board, estimate(graph, plan, board, rules_for(backend)))
+    check_fits(graph, plan, board, estimate(graph, plan, board, rules_for(backend, board, options)))
 
 
 def generate_sources(graph, board, plan, backend: str, src_dir: Path,
@@ -133,7 +135,8 @@ def generate_sources(graph, board, plan, backend: str, src_dir: Path,
         from tinyc.backends.native.codegen import KERNELS_DIR, generate
         src = generate(graph, board, plan, src_dir)
         # Every kernel header: they include each other, and headers cost nothing unused.
-        return src.generated + src.kernel_sources + sorted(KERNELS_DIR.glob("*.h")), {}
+        return (src.generated + src.kernel_sources + sorted(KERNELS_DIR.glob("*.h")),
+                {"native_kernel_variants": src.variants})
     if backend == "tflm":
         from tinyc.backends import tflm
         res = tflm.generate(graph, board, plan, src_dir)

@@ -6,8 +6,8 @@ from pathlib import Path
 import click
 
 from tinyc.boards import get_board
-from tinyc.commands.common import (backend_option, board_option, json_option, model_argument,
-                                   strategy_option)
+from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
+                                   model_argument, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, kib
 from tinyc.pipeline import compile_model
@@ -26,8 +26,9 @@ from tinyc.pipeline import compile_model
 @click.option("--name", default=None, metavar="NAME",
               help="cubeai backend: the network name in the X-CUBE-AI API (default network).")
 @strategy_option
+@kernels_option
 @json_option
-def command(model, board, backend, out_dir, no_compile, via, name, strategy, as_json):
+def command(model, board, backend, out_dir, no_compile, via, name, strategy, kernels, as_json):
     """Generate C for MODEL on BOARD and build it."""
     b = get_board(board)
     if via == "cmake" and not (b.is_host or b.emulated):
@@ -37,6 +38,7 @@ def command(model, board, backend, out_dir, no_compile, via, name, strategy, as_
         if backend != "cubeai":
             raise TinycError("--name names the X-CUBE-AI network: use it with --backend cubeai")
         options["name"] = name
+    options["kernels"] = kernels
     build = compile_model(model, b, backend, Path(out_dir) if out_dir else None,
                           compile=not no_compile, strategy=strategy, options=options,
                           quiet=as_json)

@@ -15,3 +15,7 @@ strategy_option = click.option("--strategy", type=click.Choice(["auto", "greedy"
 port_option = click.option("--port", "ports", multiple=True, metavar="PORT",
                            help="Serial port of a real board (repeat for a fleet).")
 model_argument = click.argument("model", type=click.Path(dir_okay=False))
+kernels_option = click.option("--kernels", type=click.Choice(["auto", "portable"]), default="auto",
+                              show_default=True,
+                              help="Kernel set: auto = the fastest variants for the board "
+                                   "(DSP on Cortex-M4/M7/M33), portable = the reference C kernels.")

@@ -5,7 +5,8 @@ import click
 import numpy as np
 
 from tinyc.boards import get_board
-from tinyc.commands.common import backend_option, board_option, model_argument, strategy_option
+from tinyc.commands.common import (backend_option, board_option, kernels_option, model_argument,
+                                   strategy_option)
 from tinyc.errors import TinycError
 from tinyc.hostlib import NP_DTYPES
 from tinyc.output import progress
@@ -23,10 +24,11 @@ from tinyc.verify import run_on_board
 @click.option("--output", "output_path", required=True, type=click.Path(dir_okay=False),
               help="Where to write the outputs: .npy of shape [N, *output_shape].")
 @strategy_option
-def command(model, board, backend, port, input_path, output_path, strategy):
+@kernels_option
+def command(model, board, backend, port, input_path, output_path, strategy, kernels):
     """Run MODEL on BOARD for every input in a .npy file and save the outputs."""
     b = get_board(board)
-    build = ensure_build(model, b, backend, strategy)
+    build = ensure_build(model, b, backend, strategy, {"kernels": kernels})
     g = build.graph
     if len(g.inputs) != 1 or len(g.outputs) != 1:
         raise TinycError("tinyc run handles models with one input and one output; "

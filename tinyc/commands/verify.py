@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from tinyc.boards import get_board
-from tinyc.commands.common import (backend_option, board_option, json_option, model_argument,
-                                   port_option, strategy_option)
+from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
+                                   model_argument, port_option, strategy_option)
 from tinyc.output import emit_json, kib, table
 from tinyc.pipeline import ensure_build
 from tinyc.verify import first_mismatching_op, verify_build
@@ -25,11 +25,13 @@ from tinyc.verify import first_mismatching_op, verify_build
 @click.option("--debug-layers", is_flag=True,
               help="On a mismatch, compare op by op and name the first op that differs.")
 @strategy_option
+@kernels_option
 @json_option
-def command(model, board, backend, ports, samples, seed, profile, debug_layers, strategy, as_json):
+def command(model, board, backend, ports, samples, seed, profile, debug_layers, strategy, kernels,
+            as_json):
     """Check that BOARD computes exactly what the TFLM interpreter computes."""
     b = get_board(board)
-    build = ensure_build(model, b, backend, strategy)
+    build = ensure_build(model, b, backend, strategy, {"kernels": kernels})
     reports = [verify_build(build, samples, seed, port=p, profile=profile, quiet=as_json)
                for p in (ports or [None])]
     failed = [r for r in reports if not r["bit_exact"]]

@@ -27,6 +27,7 @@ class MemoryPlan:
     tried: dict[str, int] = field(default_factory=dict)   # strategy -> arena bytes
     _offsets: dict[int, int] = field(default_factory=dict, repr=False)
     _scratch: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
+    rules: object = field(default=None, repr=False, compare=False)   # what it was planned for
 
     def offset(self, tensor_id: int) -> int:
         try:
@@ -109,7 +110,9 @@ def plan_memory(graph: Graph, board, rules=None, strategy: str = "auto",
             optimal = optimal or proven
         # a bound holds for its own schedule only; the plan's bound is the weakest of them
         bound = lb if n_sched == 0 else min(bound, lb)
-    return _make_plan(graph, best, min(bound, best.arena), optimal, align, tried)
+    plan = _make_plan(graph, best, min(bound, best.arena), optimal, align, tried)
+    plan.rules = rules
+    return plan
 
 
 def _make_plan(graph: Graph, c: _Candidate, bound: int, optimal: bool, align: int,

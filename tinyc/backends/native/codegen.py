@@ -10,7 +10,8 @@ import jinja2
 
 from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body, c_value, CExpr
-from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LowerCtx, lower_op
+from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LOWERINGS, LowerCtx, lower_op
+from tinyc.backends.native.target import Target
 from tinyc.ir import Graph, Tensor
 from tinyc.models_dir import REPO
 
@@ -32,6 +33,7 @@ class NativeSources:
     generated: list[Path]        # model.c, model.h in the output directory
     kernel_sources: list[Path]   # firmware/kernels/*.c the model calls
     include_dirs: list[Path]     # where tinyc_model.h and the kernel headers are
+    variants: list[dict]         # per op: the kernel variant chosen for the target
 
 
 def tensor_view(t: Tensor, offset: int) -> dict:
@@ -53,6 +55,7 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
         op = graph.ops[idx]
         kc = lower_op(ctx, op)
         calls.append({"index": op.index, "opcode": op.opcode, "func": kc.func,
+                      "variant": ctx.choice(op).variant if LOWERINGS[op.opcode].select else "",
                       "args": [str(a) for a in kc.args],
                       "note": "" if kc.func else "no code: shares its input's bytes"})
         headers += [h for h in kc.headers if h not in headers]
@@ -60,10 +63,11 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
     return calls, headers, sources
 
 
-def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = None) -> NativeSources:
+def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = None,
+             target: Target | None = None) -> NativeSources:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = LowerCtx(graph, plan, board)
+    ctx = LowerCtx(graph, plan, board, target)
     calls, headers, sources = lower_schedule(ctx, graph, plan)
     view = {
         "version": __version__, "model_name": Path(graph.path).name, "sha256": graph.sha256,
@@ -89,4 +93,6 @@ def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = Non
         files.append(path)
     return NativeSources(generated=files,
                          kernel_sources=[KERNELS_DIR / s for s in sources],
-                         include_dirs=[RUNTIME_DIR, KERNELS_DIR, out_dir])
+                         include_dirs=[RUNTIME_DIR, KERNELS_DIR, out_dir],
+                         variants=[{"op": c["index"], "opcode": c["opcode"], "variant": c["variant"]}
+                                   for c in calls if c["variant"]])

@@ -11,6 +11,7 @@ class NoReusePlan:
 
     def __init__(self, graph: Graph, rules, alignment: int = 16):
         self.schedule = [op.index for op in graph.ops]
+        self.rules = rules
         self._offsets: dict[int, int] = {}
         self._scratch: dict[int, tuple[int, int]] = {}
         pos = 0

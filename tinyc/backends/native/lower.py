@@ -3,6 +3,10 @@
 Python is the Prepare step. A lowering computes multipliers, shifts, folded biases, clamps
 and any weight re-layout, registers them as `static const` data (flash), and returns the
 C call. Per-op modules in tinyc/backends/native/ops/ register themselves here.
+
+An op with kernel variants registers a `select(graph, op, target) -> KernelChoice`: the
+lowering emits the call it names (`ctx.choice(op)`) and the planner reserves its scratch
+(`NativeRules`), so both always ask the same function.
 """
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from typing import Callable
 import numpy as np
 
 from tinyc.backends.native.cgen import CExpr, c_identifier, ctype_of
+from tinyc.backends.native.target import PORTABLE, KernelChoice, Target
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, Op, Tensor
 
@@ -26,25 +31,74 @@ class KernelCall:
     headers: list[str] = field(default_factory=list)    # kernel headers, in firmware/kernels
     sources: list[str] = field(default_factory=list)    # kernel .c files, in firmware/kernels
 
+    @classmethod
+    def of(cls, choice: KernelChoice, args: list) -> "KernelCall":
+        return cls(choice.func, list(args), list(choice.headers), list(choice.sources))
+
 
 @dataclass
 class Lowering:
     opcode: str
     lower: Callable[["LowerCtx", Op], KernelCall]
-    scratch_bytes: Callable[[Graph, Op], int]
+    select: Callable[[Graph, Op, Target], KernelChoice] | None
     inplace: Callable[[Graph, Op], bool]
+
+    def scratch_bytes(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int:
+        return self.select(graph, op, target).scratch_bytes if self.select else 0
 
 
 LOWERINGS: dict[str, Lowering] = {}
 
 
-def lowering(opcode: str, scratch_bytes=None, inplace=None):
-    """Register `fn(ctx, op) -> KernelCall` for `opcode`, with its scratch-size twin."""
+def lowering(opcode: str, select=None, inplace=None):
+    """Register `fn(ctx, op) -> KernelCall` for `opcode`, with its kernel selector."""
     def deco(fn):
-        LOWERINGS[opcode] = Lowering(opcode, fn, scratch_bytes or (lambda g, op: 0),
-                                     inplace or (lambda g, op: False))
+        LOWERINGS[opcode] = Lowering(opcode, fn, select, inplace or (lambda g, op: False))
         return fn
     return deco
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One kernel for an op: `choose` says whether it handles (graph, op, target) and at what
+    scratch; `emit` turns the op's prepared numbers into that kernel's call."""
+    name: str
+    choose: Callable[[Graph, Op, Target], KernelChoice | None]
+    emit: Callable[["LowerCtx", Op, KernelChoice, object], KernelCall]
+    priority: int = 0          # higher is tried first; the portable kernel is 0
+
+
+VARIANTS: dict[str, list[Variant]] = {}
+
+
+def kernel_variant(opcode: str, name: str, choose, priority: int = 0):
+    """Register `emit(ctx, op, choice, numbers) -> KernelCall` as variant `name` of `opcode`."""
+    def deco(emit):
+        vs = VARIANTS.setdefault(opcode, [])
+        vs[:] = [v for v in vs if v.name != name] + [Variant(name, choose, emit, priority)]
+        vs.sort(key=lambda v: -v.priority)
+        return emit
+    return deco
+
+
+def lowering_with_variants(opcode: str, prepare, inplace=None):
+    """Register `opcode` as `prepare(graph, op) -> numbers` (TFLM's Prepare, pure) followed by
+    the emit of the first registered variant whose `choose` accepts the op on the target."""
+    def select(graph: Graph, op: Op, target: Target) -> KernelChoice:
+        for v in VARIANTS.get(opcode, []):
+            choice = v.choose(graph, op, target)
+            if choice is not None:
+                return choice
+        raise TinycError(f"op {op.index} {opcode}: no kernel handles this op; "
+                         "try --backend tflm")
+
+    def lower(ctx: "LowerCtx", op: Op) -> KernelCall:
+        choice = ctx.choice(op)
+        variant = next(v for v in VARIANTS[opcode] if v.name == choice.variant)
+        return variant.emit(ctx, op, choice, prepare(ctx.graph, op))
+
+    LOWERINGS[opcode] = Lowering(opcode, lower, select, inplace or (lambda g, op: False))
+    return select
 
 
 @dataclass
@@ -64,10 +118,12 @@ class ParamDecl:
 class LowerCtx:
     """What a lowering may ask for: tensor pointers, constant arrays, parameter structs."""
 
-    def __init__(self, graph: Graph, plan, board):
+    def __init__(self, graph: Graph, plan, board, target: Target | None = None):
         self.graph = graph
         self.plan = plan
         self.board = board
+        # the kernels are the ones the plan reserved scratch for
+        self.target = target or getattr(getattr(plan, "rules", None), "target", None) or PORTABLE
         self.consts: list[ConstDecl] = []
         self.params_decls: list[ParamDecl] = []
         self._const_by_key: dict[tuple, str] = {}
@@ -101,9 +157,17 @@ class LowerCtx:
         self.params_decls.append(ParamDecl(name, ctype, fields))
         return CExpr(f"&{name}")
 
+    def choice(self, op: Op) -> KernelChoice:
+        """The kernel variant `select` picks for `op` on this target."""
+        return LOWERINGS[op.opcode].select(self.graph, op, self.target)
+
     def scratch(self, op: Op) -> CExpr:
         """A tinyc_ctx value for the op's scratch buffer (NULL, 0 when it has none)."""
         s = self.plan.scratch(op.index)
+        need = LOWERINGS[op.opcode].scratch_bytes(self.graph, op, self.target)
+        if need > (s[1] if s else 0):
+            raise AssertionError(f"op {op.index} {op.opcode}: the plan reserved "
+                                 f"{s[1] if s else 0} B of scratch, the kernel needs {need} B")
         if not s or not s[1]:
             return CExpr("((tinyc_ctx){ 0, 0 })")
         off, size = s

@@ -1,10 +1,18 @@
-"""What the native kernels tell the planner: scratch sizes and which ops may run in place."""
+"""What the native kernels tell the planner: scratch sizes and which ops may run in place.
+
+The scratch is the one the kernel variant chosen for the target needs (the same `select` the
+lowering asks), so the planner reserves exactly what the emitted call gets.
+"""
 from __future__ import annotations
 
+from tinyc.backends.native.target import PORTABLE, Target
 from tinyc.ir import Graph, Op
 
 
 class NativeRules:
+    def __init__(self, target: Target = PORTABLE):
+        self.target = target
+
     def _lowering(self, op: Op):
         import tinyc.backends.native.ops  # noqa: F401
         from tinyc.backends.native.lower import LOWERINGS
@@ -12,11 +20,11 @@ class NativeRules:
 
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
         low = self._lowering(op)
-        return low.scratch_bytes(graph, op) if low else 0
+        return low.scratch_bytes(graph, op, self.target) if low else 0
 
     def inplace(self, graph: Graph, op: Op) -> bool:
         low = self._lowering(op)
         return bool(low and low.inplace(graph, op))
 
 
-NATIVE_RULES = NativeRules()
+NATIVE_RULES = NativeRules()   # portable kernels: the host, and the tests' default

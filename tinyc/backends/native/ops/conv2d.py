@@ -1,9 +1,12 @@
 """CONV_2D int8: strides, dilation, SAME/VALID, groups, per-channel or per-tensor weights."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from tinyc.backends.native.lower import KernelCall, lowering
+from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
+from tinyc.backends.native.target import portable
 from tinyc.backends.native.ops.common import channel_multipliers, zp
 from tinyc.backends.native.ops.fused import act_range
 from tinyc.backends.native.ops.geometry import dims4, spatial
@@ -41,33 +44,54 @@ def folded_bias(g, op, w_sums: np.ndarray, inp) -> np.ndarray:
     return folded.astype(np.int32)
 
 
-def conv2d_scratch_bytes(g, op) -> int:
-    """Twin of tinyc_conv2d_s8_scratch_size: the portable kernel needs none."""
-    return 0
+@dataclass
+class ConvNumbers:
+    """CONV_2D's Prepare, computed once and shared by every kernel variant."""
+    weights: np.ndarray      # int8 [oc, fh, fw, fc], the model's layout
+    mult: np.ndarray         # int32 per output channel
+    shift: np.ndarray
+    bias: np.ndarray         # int32: bias + input_offset * sum(taps)
+    act_min: int
+    act_max: int
+    geometry: dict           # stride, dilation, padding (see geometry.spatial)
 
 
-@lowering("CONV_2D", scratch_bytes=conv2d_scratch_bytes)
-def lower(ctx, op):
-    g = ctx.graph
+def prepare(g, op) -> ConvNumbers:
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     check_int8(op, inp, w, out)
     oc, fh, fw, fc = w.shape
     if out.shape[3] != oc or fc <= 0 or inp.shape[3] % fc or oc % (inp.shape[3] // fc):
         raise TinycError(f"op {op.index} CONV_2D: filter {list(w.shape)} does not fit input "
                          f"{list(inp.shape)} and output {list(out.shape)}")
-    weights = np.asarray(w.data, np.int64).reshape(oc, -1)
+    weights = np.asarray(w.data, np.int8).reshape(oc, fh, fw, fc)
     mult, shift = channel_multipliers(inp, w, out, oc)
     lo, hi = act_range(op, out)
-    params = ctx.params(op, "tinyc_conv2d_params", {
+    bias = folded_bias(g, op, weights.reshape(oc, -1).astype(np.int64).sum(axis=1), inp)
+    return ConvNumbers(weights, mult, shift, bias, lo, hi, spatial(op, inp, out, fh, fw))
+
+
+def conv_params(ctx, op, nums: ConvNumbers) -> dict:
+    """The fields of tinyc_conv2d_params (shared by every variant's params struct)."""
+    g = ctx.graph
+    inp, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
+    oc, fh, fw, fc = nums.weights.shape
+    return {
         "input": dims4(inp), "filter": {"n": oc, "h": fh, "w": fw, "c": fc},
-        "output": dims4(out), **spatial(op, inp, out, fh, fw),
-        "input_offset": -zp(inp), "output_offset": zp(out), "act_min": lo, "act_max": hi,
-        "quant": {"multiplier": ctx.const(f"op{op.index}_mult", mult),
-                  "shift": ctx.const(f"op{op.index}_shift", shift)},
-    })
-    bias = folded_bias(g, op, weights.sum(axis=1), inp)
-    return KernelCall(
-        func="tinyc_conv2d_s8",
-        args=[params, ctx.scratch(op), ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
-              ctx.const(f"op{op.index}_bias", bias), ctx.ptr(op.outputs[0])],
-        headers=["conv2d_s8.h"], sources=["conv2d_s8.c"])
+        "output": dims4(out), **nums.geometry,
+        "input_offset": -zp(inp), "output_offset": zp(out),
+        "act_min": nums.act_min, "act_max": nums.act_max,
+        "quant": {"multiplier": ctx.const(f"op{op.index}_mult", nums.mult),
+                  "shift": ctx.const(f"op{op.index}_shift", nums.shift)},
+    }
+
+
+select = lowering_with_variants("CONV_2D", prepare)
+
+
+@kernel_variant("CONV_2D", "portable", lambda g, op, target: portable("tinyc_conv2d_s8",
+                                                                     "conv2d_s8"))
+def emit_portable(ctx, op, choice, nums: ConvNumbers):
+    params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
+    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+                                  ctx.ptr(op.inputs[1]), ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.ptr(op.outputs[0])])

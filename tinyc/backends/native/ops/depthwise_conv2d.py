@@ -1,24 +1,33 @@
 """DEPTHWISE_CONV_2D int8: any depth multiplier, strides, dilation, SAME/VALID, per-channel."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from tinyc.backends.native.lower import KernelCall, lowering
+from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.common import channel_multipliers, zp
 from tinyc.backends.native.ops.conv2d import check_int8, folded_bias
 from tinyc.backends.native.ops.fused import act_range
 from tinyc.backends.native.ops.geometry import dims4, spatial
+from tinyc.backends.native.target import portable
 from tinyc.errors import TinycError
 
 
-def depthwise_scratch_bytes(g, op) -> int:
-    """Twin of tinyc_depthwise_conv2d_s8_scratch_size: the portable kernel needs none."""
-    return 0
+@dataclass
+class DepthwiseNumbers:
+    """DEPTHWISE_CONV_2D's Prepare, shared by every kernel variant."""
+    weights: np.ndarray      # int8 [fh, fw, oc], the model's layout
+    depth_multiplier: int
+    mult: np.ndarray
+    shift: np.ndarray
+    bias: np.ndarray         # int32: bias + input_offset * sum(taps)
+    act_min: int
+    act_max: int
+    geometry: dict
 
 
-@lowering("DEPTHWISE_CONV_2D", scratch_bytes=depthwise_scratch_bytes)
-def lower(ctx, op):
-    g = ctx.graph
+def prepare(g, op) -> DepthwiseNumbers:
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     check_int8(op, inp, w, out)
     _, fh, fw, oc = w.shape
@@ -31,19 +40,36 @@ def lower(ctx, op):
     if opt_dm != dm:
         raise TinycError(f"op {op.index} DEPTHWISE_CONV_2D: depth_multiplier {opt_dm} does not "
                          f"match the filter ({oc} channels from {ic})")
-    weights = np.asarray(w.data, np.int64).reshape(-1, oc)
+    weights = np.asarray(w.data, np.int8).reshape(fh, fw, oc)
     mult, shift = channel_multipliers(inp, w, out, oc)
     lo, hi = act_range(op, out)
-    params = ctx.params(op, "tinyc_depthwise_conv2d_params", {
+    bias = folded_bias(g, op, weights.reshape(-1, oc).astype(np.int64).sum(axis=0), inp)
+    return DepthwiseNumbers(weights, dm, mult, shift, bias, lo, hi,
+                            spatial(op, inp, out, fh, fw))
+
+
+def depthwise_params(ctx, op, nums: DepthwiseNumbers) -> dict:
+    """The fields of tinyc_depthwise_conv2d_params."""
+    g = ctx.graph
+    inp, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
+    fh, fw, oc = nums.weights.shape
+    return {
         "input": dims4(inp), "filter": {"n": 1, "h": fh, "w": fw, "c": oc},
-        "output": dims4(out), "depth_multiplier": dm, **spatial(op, inp, out, fh, fw),
-        "input_offset": -zp(inp), "output_offset": zp(out), "act_min": lo, "act_max": hi,
-        "quant": {"multiplier": ctx.const(f"op{op.index}_mult", mult),
-                  "shift": ctx.const(f"op{op.index}_shift", shift)},
-    })
-    bias = folded_bias(g, op, weights.sum(axis=0), inp)
-    return KernelCall(
-        func="tinyc_depthwise_conv2d_s8",
-        args=[params, ctx.scratch(op), ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
-              ctx.const(f"op{op.index}_bias", bias), ctx.ptr(op.outputs[0])],
-        headers=["depthwise_conv2d_s8.h"], sources=["depthwise_conv2d_s8.c"])
+        "output": dims4(out), "depth_multiplier": nums.depth_multiplier, **nums.geometry,
+        "input_offset": -zp(inp), "output_offset": zp(out),
+        "act_min": nums.act_min, "act_max": nums.act_max,
+        "quant": {"multiplier": ctx.const(f"op{op.index}_mult", nums.mult),
+                  "shift": ctx.const(f"op{op.index}_shift", nums.shift)},
+    }
+
+
+select = lowering_with_variants("DEPTHWISE_CONV_2D", prepare)
+
+
+@kernel_variant("DEPTHWISE_CONV_2D", "portable",
+                lambda g, op, target: portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8"))
+def emit_portable(ctx, op, choice, nums: DepthwiseNumbers):
+    params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
+    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+                                  ctx.ptr(op.inputs[1]), ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.ptr(op.outputs[0])])

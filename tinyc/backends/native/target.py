@@ -1,0 +1,49 @@
+"""What a kernel choice may depend on: the board's core features and the user's kernel option.
+
+`select(graph, op, target) -> KernelChoice` is the one predicate per op (CMSIS-NN's wrapper
+pattern, done at compile time): the lowering emits the call it names and the planner reserves
+the scratch it names, so the two can never disagree.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KERNEL_SETS = ("auto", "portable")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The board plus the kernel set; `features` are what the chosen kernels may use."""
+    board: object = None
+    kernels: str = "auto"
+    features: frozenset = field(default=None)
+
+    def __post_init__(self):
+        if self.features is None:
+            feats = frozenset()
+            if self.kernels == "auto" and self.board is not None:
+                feats = frozenset(getattr(self.board, "features", ()))
+            object.__setattr__(self, "features", feats)
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
+
+
+PORTABLE = Target(None, "portable")
+
+
+@dataclass(frozen=True)
+class KernelChoice:
+    """The C function an op calls, the firmware files it needs and its scratch in bytes."""
+    func: str | None
+    headers: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    scratch_bytes: int = 0
+    variant: str = "portable"
+
+
+def portable(func: str | None, stem: str | None = None, scratch_bytes: int = 0) -> KernelChoice:
+    """The portable kernel `stem.c`/`stem.h` (no code at all when func is None)."""
+    if func is None:
+        return KernelChoice(None)
+    return KernelChoice(func, (f"{stem}.h",), (f"{stem}.c",), scratch_bytes, "portable")
