@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tinyc.dtypes import model_api_dtypes
 from tinyc.errors import TinycError
 from tinyc.ir import Graph
 
-NP_DTYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32,
-             "float32": np.float32}
+NP_DTYPES = {d.name: d.np for d in model_api_dtypes()}
 WARNINGS = ["-Wall", "-Wextra", "-Werror", "-std=c99"]
 
 

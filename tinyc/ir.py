@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-DTYPE_SIZES = {"int8": 1, "uint8": 1, "int16": 2, "int32": 4, "int64": 8, "float32": 4,
-               "float16": 2, "bool": 1}
+from tinyc.dtypes import DTYPES
+
+DTYPE_SIZES = {name: d.size for name, d in DTYPES.items()}
 
 
 @dataclass

@@ -27,7 +27,8 @@ from tinyc.backends.native.codegen import (KERNELS_DIR, TEMPLATES, jinja_env, lo
                                            tensor_view)
 from tinyc.backends.native.lower import LowerCtx
 from tinyc.errors import TinycError
-from tinyc.ir import DTYPE_SIZES, Graph, Tensor
+from tinyc.dtypes import size as dtype_size
+from tinyc.ir import Graph, Tensor
 
 PLATFORM_HEADER = TEMPLATES / "cubeai" / "ai_platform.h"
 ACT_ALIGNMENT = 4      # what the kernels need of the activations buffer's address
@@ -84,7 +85,7 @@ def _io_view(t: Tensor, offset: int) -> dict:
                          f"{', '.join(_FORMATS)} inputs and outputs")
     v = tensor_view(t, offset)
     v.update(format=_FORMATS[t.dtype], bhwc=_bhwc(t.shape), quantized=t.quant is not None,
-             n_items=t.nbytes // DTYPE_SIZES[t.dtype],
+             n_items=t.nbytes // dtype_size(t.dtype),
              zp_ctype="ai_u8" if t.dtype == "uint8" else "ai_i8",
              zp_flag=("AI_BUFFER_META_FLAG_ZEROPOINT_U8" if t.dtype == "uint8"
                       else "AI_BUFFER_META_FLAG_ZEROPOINT_S8"))

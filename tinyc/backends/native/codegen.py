@@ -11,14 +11,13 @@ import jinja2
 from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body, c_value, CExpr
 from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LowerCtx, lower_op
+from tinyc.dtypes import dtype
 from tinyc.ir import Graph, Tensor
 from tinyc.models_dir import REPO
 
 TEMPLATES = REPO / "templates"
 KERNELS_DIR = REPO / "firmware" / "kernels"
 RUNTIME_DIR = REPO / "firmware" / "runtime"
-_DTYPE_ENUM = {"int8": "TINYC_INT8", "int16": "TINYC_INT16", "int32": "TINYC_INT32",
-               "float32": "TINYC_FLOAT32", "uint8": "TINYC_UINT8"}
 
 
 def jinja_env(backend: str) -> jinja2.Environment:
@@ -39,7 +38,7 @@ def tensor_view(t: Tensor, offset: int) -> dict:
     scale = float(q.scale[0]) if q is not None else 0.0
     zero_point = int(q.zero_point[0]) if q is not None else 0
     dims = list(t.shape) + [0] * (6 - len(t.shape))
-    desc = c_value({"dtype": CExpr(_DTYPE_ENUM[t.dtype]), "ndim": len(t.shape), "dims": dims,
+    desc = c_value({"dtype": CExpr(dtype(t.dtype).c_enum), "ndim": len(t.shape), "dims": dims,
                     "bytes": t.nbytes, "scale": scale, "zero_point": zero_point})
     return {"name": t.name.replace("*/", "* /"), "shape": list(t.shape), "dtype": t.dtype,
             "ctype": CTYPE_OF_DTYPE[t.dtype], "bytes": t.nbytes, "scale": c_value(scale),
