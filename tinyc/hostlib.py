@@ -97,7 +97,7 @@ def build_host_model(graph: Graph, board, plan, work_dir: Path, sanitize: bool =
     """Generate the native sources for `plan` and load them in-process."""
     from tinyc.backends.native.codegen import RUNTIME_DIR, generate
     work_dir = Path(work_dir)
-    src = generate(graph, board, plan, work_dir, command="tinyc (in-process host run)")
+    src = generate(graph, board, plan, work_dir)
     sources = src.generated[:1] + src.kernel_sources + [RUNTIME_DIR / "tinyc_hooks.c"]
     digest = hashlib.sha256(b"".join(Path(s).read_bytes() for s in sources)).hexdigest()[:12]
     so = work_dir / f"libtinyc_model_{digest}{'_san' if sanitize else ''}.so"

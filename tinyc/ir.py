@@ -77,6 +77,14 @@ class Graph:
     outputs: list[int]
     metadata: dict[str, bytes] = field(default_factory=dict)
 
+    def debug_text(self) -> str:
+        """One line per op: index, opcode, input and output shapes (for TINYC_DEBUG)."""
+        def shapes(ids):
+            return " ".join(f"{list(self.tensors[i].shape)}{self.tensors[i].dtype}"
+                            + ("c" if self.tensors[i].is_const else "") for i in ids if i >= 0)
+        return "\n".join(f"op {op.index} {op.opcode}: {shapes(op.inputs)} -> {shapes(op.outputs)}"
+                         for op in self.ops)
+
     def input_tensors(self) -> list[Tensor]:
         return [self.tensors[i] for i in self.inputs]
 
