@@ -17,6 +17,7 @@ import pytest
 
 import tflite_edit
 from bitexact import mismatches
+from conftest import model, run_tinyc
 from modelgen import CACHE, int8_fn_model, int8_model
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
@@ -309,6 +310,24 @@ def test_binary_fused_activation(kind, act):
     op = [o for o in g.ops if o.opcode == kind][0]
     assert op.options.get("fused_activation") == act
     assert sweep_mismatches(path, samples=4) == 0
+
+
+@pytest.mark.parametrize("kind", ["FULLY_CONNECTED", "ADD", "SUB", "MUL"])
+def test_unsupported_fused_activation_is_one_error_line(kind, tmp_path):
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    base = model("ad01_int8") if kind == "FULLY_CONNECTED" else binary_model(kind, None, SHAPES[0])
+    path = edited(base, "tanh", options={"fusedActivationFunction":
+                                         schema.ActivationFunctionType.TANH})
+    assert load_model(path).ops[0].opcode == kind
+    # (TFLM runs it as if the activation were NONE; tinyc says so instead, as for CONV_2D.)
+    out = tmp_path / "out"
+    r = run_tinyc("build", path, "--board", "host", "--no-compile", "-o", out)
+    assert r.returncode == 2, r.stderr
+    assert [ln for ln in r.stderr.splitlines() if ln.startswith("error:")] == [
+        f"error: op 0 {kind}: fused activation TANH is not supported on int8 (only NONE, "
+        "RELU, RELU6, RELU_N1_TO_1)"]
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
 
 
 # (in1 scale, zp), (in2 scale, zp), (out scale, zp): unequal scales, extreme zero points.
