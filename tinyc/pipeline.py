@@ -114,8 +114,9 @@ def _prepare_dir(out: Path) -> None:
 
 
 def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
-                  out_dir: Path | None = None, compile: bool = True, strategy: str = "auto", options: dict | None = None,
-                  quiet: bool = False, time_limit_s: float = 10.0) -> Build:
+                  out_dir: Path | None = None, compile: bool = True, strategy: str = "auto",
+                  options: dict | None = None, quiet: bool = False,
+                  time_limit_s: float = 10.0) -> Build:
     """The steps load, validate, plan, budget, generate, build; TINYC_DEBUG=<step>,… dumps
     each one's result."""
     options = dict(options or {})

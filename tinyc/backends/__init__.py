@@ -20,7 +20,7 @@ class Sources:
     """What `generate` wrote and what the build needs beside it."""
     generated: list[Path]                                # files written into the project
     firmware: list[Path] = field(default_factory=list)   # firmware/ files they compile with
-    facts: dict = field(default_factory=dict)            # extra manifest facts (tflm_arena_bytes, …)
+    facts: dict = field(default_factory=dict)            # manifest facts: tflm_arena_bytes, …
 
     @property
     def files(self) -> list[Path]:
