@@ -75,8 +75,9 @@ def sweep_mismatches(path, samples: int = 6) -> int:
     """Mismatched bytes on inputs that sweep all 256 int8 values (each input a shifted
     arange) plus seeded random samples; float inputs get random normals."""
     g = load_model(path)
-    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
-                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")), sanitize=True)
+    with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:
+        m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), Path(work),
+                             sanitize=True)
     xs = random_inputs(g, samples, seed=1)
     sweep = []
     for k, t in enumerate(g.input_tensors()):
@@ -219,7 +220,7 @@ def test_float_edges(name, make):
     assert mismatches(path, samples=20) == 0
 
 
-def test_quantize_float_rounding_ties():
+def test_quantize_float_rounding_ties(tmp_path):
     """Inputs exactly on .5 steps of the quantization grid, and far beyond int8."""
     path = FLOAT_EDGES[0][1]()
     g = load_model(path)
@@ -229,8 +230,8 @@ def test_quantize_float_rounding_ties():
     xs = [[(np.float32(s) * (k + 0.5)).astype(np.float32).reshape(t.shape)],
           [(np.float32(s) * (k * 9.5)).astype(np.float32).reshape(t.shape)],
           [np.linspace(-1e6, 1e6, t.elements, dtype=np.float32).reshape(t.shape)]]
-    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
-                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")), sanitize=True)
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), tmp_path,
+                         sanitize=True)
     for x, r in zip(xs, tflm_outputs(g, xs)):
         assert np.array_equal(m.run(x)[0], r[0])
 
@@ -374,9 +375,8 @@ def test_in_place_with_planner():
     assert mismatches(path, samples=10, plan=plan) == 0
 
 
-def test_softmax_bad_output_quant_is_one_line_error():
+def test_softmax_bad_output_quant_is_one_line_error(tmp_path):
     path = edited(softmax_base((3, 17)), "badsm", quant={"out": (0.01, 0)})
     g = load_model(path)
     with pytest.raises(TinycError, match=r"op 0 SOFTMAX: int8 output must have zero point -128"):
-        build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
-                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
+        build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), tmp_path)
