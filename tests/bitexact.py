@@ -19,8 +19,8 @@ def mismatches(model_path, samples: int = 20, seed: int = 0, plan=None, sanitize
     With plan=None every tensor gets its own bytes; pass a planner's plan to test it."""
     g = load_model(model_path)
     plan = plan or NoReusePlan(g, NATIVE_RULES)
-    work = Path(tempfile.mkdtemp(prefix="tinyc-kt-"))
-    m = build_host_model(g, get_board("host"), plan, work, sanitize=sanitize)
+    with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:   # the loaded library stays
+        m = build_host_model(g, get_board("host"), plan, Path(work), sanitize=sanitize)
     xs = random_inputs(g, samples, seed)
     ref = tflm_outputs(g, xs)
     bad = 0
@@ -34,7 +34,8 @@ def first_bad_op(model_path, seed: int = 0):
     """(op index, opcode, mismatched bytes) of the first op whose output differs, else None."""
     g = load_model(model_path)
     plan = NoReusePlan(g, NATIVE_RULES)
-    m = build_host_model(g, get_board("host"), plan, Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
+    with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:
+        m = build_host_model(g, get_board("host"), plan, Path(work))
     xs = random_inputs(g, 1, seed)[0]
     ours, ref = m.run_layers(xs, plan), tflm_tensors(g, xs)
     for op in g.ops:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import sys
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -256,7 +255,7 @@ def test_relu_n1_to_1_is_fused():
     assert acts == {"RELU_N1_TO_1"}
 
 
-def test_reshape_aliased_in_planned_model():
+def test_reshape_aliased_in_planned_model(tmp_path):
     """With the planner's plan, RESHAPE shares its input's bytes and emits no code."""
     from tinyc.backends.native.codegen import generate
     from tinyc.planner import plan_memory
@@ -264,7 +263,7 @@ def test_reshape_aliased_in_planned_model():
     g = load_model(path)
     board = get_board("host")
     plan = plan_memory(g, board, NATIVE_RULES)
-    out = Path(tempfile.mkdtemp(prefix="tinyc-kt-"))
+    out = tmp_path
     generate(g, board, plan, out)
     text = (out / "model.c").read_text()
     reshapes = [op for op in g.ops if op.opcode == "RESHAPE"]
@@ -319,11 +318,39 @@ def _fill(struct, fields: dict):
             setattr(struct, k, v)
 
 
+def _layout_source(work: Path) -> Path:
+    """C that reports, for each mirrored struct, its size and every mirrored field's offset,
+    in the order of `_layout_python`: the mirrors are checked against the compiler."""
+    headers = sorted({v[3].replace(".c", ".h") for v in SCRATCH_KERNELS.values()})
+    items = ["sizeof(tinyc_dims)", "sizeof(tinyc_channel_quant)"]
+    for cls, ctype, _, _ in SCRATCH_KERNELS.values():
+        items += [f"sizeof({ctype})"] + [f"offsetof({ctype}, {f})" for f, _ in cls._fields_]
+    src = work / "layout.c"
+    src.write_text("#include <stddef.h>\n#include <stdint.h>\n"
+                   + "".join(f'#include "{h}"\n' for h in headers)
+                   + f"const uint32_t tinyc_test_layout[{len(items)}] = {{\n    "
+                   + ",\n    ".join(f"(uint32_t){i}" for i in items) + "\n};\n")
+    return src
+
+
+def _layout_python() -> list[int]:
+    out = [ctypes.sizeof(Dims), ctypes.sizeof(ChannelQuant)]
+    for cls, _, _, _ in SCRATCH_KERNELS.values():
+        out += [ctypes.sizeof(cls)] + [getattr(cls, f).offset for f, _ in cls._fields_]
+    return out
+
+
 @pytest.fixture(scope="module")
-def kernel_lib():
-    out = Path(tempfile.mkdtemp(prefix="tinyc-kt-")) / "libkernels.so"
-    srcs = [KERNELS_DIR / v[3] for v in SCRATCH_KERNELS.values()]
-    return ctypes.CDLL(str(compile_shared(srcs, [KERNELS_DIR], out)))
+def kernel_lib(tmp_path_factory):
+    work = tmp_path_factory.mktemp("kernels")
+    srcs = [KERNELS_DIR / v[3] for v in SCRATCH_KERNELS.values()] + [_layout_source(work)]
+    return ctypes.CDLL(str(compile_shared(srcs, [KERNELS_DIR], work / "libkernels.so")))
+
+
+def test_ctypes_mirrors_match_the_c_structs(kernel_lib):
+    want = _layout_python()
+    got = (ctypes.c_uint32 * len(want)).in_dll(kernel_lib, "tinyc_test_layout")
+    assert list(got) == want
 
 
 @pytest.mark.parametrize("case", ["conv:k3_s2_valid_relu6", "conv:k1x1", "conv:groups2",
@@ -399,12 +426,12 @@ class _UnaliasedViews(NoReusePlan):
                 self.arena_bytes += -(-graph.tensors[op.outputs[0]].nbytes // 16) * 16
 
 
-def test_reshape_copies_when_not_aliased():
+def test_reshape_copies_when_not_aliased(tmp_path):
     from tinyc.backends.native.codegen import generate
     path = int8_fn_model("reshape_then_conv", reshape_then_conv, [(1, 96)], seed=7)
     g = load_model(path)
     plan = _UnaliasedViews(g, NATIVE_RULES)
-    out = Path(tempfile.mkdtemp(prefix="tinyc-kt-"))
+    out = tmp_path
     generate(g, get_board("host"), plan, out)
     assert "tinyc_copy_nd" in (out / "model.c").read_text()
     assert mismatches(path, plan=plan) == 0

@@ -17,6 +17,7 @@ import pytest
 
 import tflite_edit
 from bitexact import mismatches
+from conftest import model, run_tinyc
 from modelgen import CACHE, int8_fn_model, int8_model
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
@@ -74,8 +75,9 @@ def sweep_mismatches(path, samples: int = 6) -> int:
     """Mismatched bytes on inputs that sweep all 256 int8 values (each input a shifted
     arange) plus seeded random samples; float inputs get random normals."""
     g = load_model(path)
-    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
-                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")), sanitize=True)
+    with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:
+        m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), Path(work),
+                             sanitize=True)
     xs = random_inputs(g, samples, seed=1)
     sweep = []
     for k, t in enumerate(g.input_tensors()):
@@ -218,7 +220,7 @@ def test_float_edges(name, make):
     assert mismatches(path, samples=20) == 0
 
 
-def test_quantize_float_rounding_ties():
+def test_quantize_float_rounding_ties(tmp_path):
     """Inputs exactly on .5 steps of the quantization grid, and far beyond int8."""
     path = FLOAT_EDGES[0][1]()
     g = load_model(path)
@@ -228,8 +230,8 @@ def test_quantize_float_rounding_ties():
     xs = [[(np.float32(s) * (k + 0.5)).astype(np.float32).reshape(t.shape)],
           [(np.float32(s) * (k * 9.5)).astype(np.float32).reshape(t.shape)],
           [np.linspace(-1e6, 1e6, t.elements, dtype=np.float32).reshape(t.shape)]]
-    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
-                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")), sanitize=True)
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), tmp_path,
+                         sanitize=True)
     for x, r in zip(xs, tflm_outputs(g, xs)):
         assert np.array_equal(m.run(x)[0], r[0])
 
@@ -311,6 +313,24 @@ def test_binary_fused_activation(kind, act):
     assert sweep_mismatches(path, samples=4) == 0
 
 
+@pytest.mark.parametrize("kind", ["FULLY_CONNECTED", "ADD", "SUB", "MUL"])
+def test_unsupported_fused_activation_is_one_error_line(kind, tmp_path):
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    base = model("ad01_int8") if kind == "FULLY_CONNECTED" else binary_model(kind, None, SHAPES[0])
+    path = edited(base, "tanh", options={"fusedActivationFunction":
+                                         schema.ActivationFunctionType.TANH})
+    assert load_model(path).ops[0].opcode == kind
+    # (TFLM runs it as if the activation were NONE; tinyc says so instead, as for CONV_2D.)
+    out = tmp_path / "out"
+    r = run_tinyc("build", path, "--board", "host", "--no-compile", "-o", out)
+    assert r.returncode == 2, r.stderr
+    assert [ln for ln in r.stderr.splitlines() if ln.startswith("error:")] == [
+        f"error: op 0 {kind}: fused activation TANH is not supported on int8 (only NONE, "
+        "RELU, RELU6, RELU_N1_TO_1)"]
+    assert "Traceback" not in r.stderr
+    assert not out.exists()
+
+
 # (in1 scale, zp), (in2 scale, zp), (out scale, zp): unequal scales, extreme zero points.
 BINARY_QUANT = [
     ((0.01, 0), (0.1, 0), (0.1, 0)),
@@ -355,9 +375,8 @@ def test_in_place_with_planner():
     assert mismatches(path, samples=10, plan=plan) == 0
 
 
-def test_softmax_bad_output_quant_is_one_line_error():
+def test_softmax_bad_output_quant_is_one_line_error(tmp_path):
     path = edited(softmax_base((3, 17)), "badsm", quant={"out": (0.01, 0)})
     g = load_model(path)
     with pytest.raises(TinycError, match=r"op 0 SOFTMAX: int8 output must have zero point -128"):
-        build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
-                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
+        build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), tmp_path)

@@ -259,3 +259,25 @@ def test_plan_table_and_bad_input():
     assert r.returncode == 0 and "arena 768 B" in r.stdout and "fits mps2-an386" in r.stdout
     r = run_tinyc("plan", model("ad01_int8"), "--board", "nosuch")
     assert r.returncode == 2 and r.stderr.startswith("error: unknown board")
+
+
+@pytest.mark.parametrize("name", ["kws_ref_model", "pretrainedResnet_quant"])
+@pytest.mark.parametrize("strategy", ["auto", "heuristic"])
+def test_plan_and_build_report_the_same_plan(name, strategy, tmp_path):
+    """`plan` shows what `build` builds: the same layout, and the same RAM figure, which is the
+    arena (plan's `arena_bytes` = `ram.arena`, build's `arena_bytes`; build's `ram_bytes` is
+    the ELF's and needs a compile, so the no-compile build reports the arena there too)."""
+    from tinyc.commands.plan import plan_report
+    from tinyc.pipeline import compile_model
+    path = model(name)
+    _, _, planned, _, _ = plan_report(str(path), BOARD.id, strategy)
+    built = compile_model(str(path), BOARD, out_dir=tmp_path / "in", compile=False,
+                          strategy=strategy, quiet=True)
+    assert planned.buffers == built.plan.buffers and planned.schedule == built.plan.schedule
+    p = run_tinyc("plan", path, "--board", BOARD.id, "--strategy", strategy, "--json")
+    b = run_tinyc("build", path, "--board", BOARD.id, "--strategy", strategy, "--no-compile",
+                  "--json", "-o", tmp_path / "cli")
+    assert p.returncode == 0 and b.returncode == 0, p.stderr + b.stderr
+    p, b = json.loads(p.stdout), json.loads(b.stdout)
+    assert p["arena_bytes"] == p["ram"]["arena"] == b["arena_bytes"] == b["ram_bytes"]
+    assert p["strategy"] == b["strategy"]

@@ -65,7 +65,7 @@ def test_generate_writes_aligned_model_exact_resolver_and_arena(tmp_path):
     g = read_model(path)
     board = get_board("mps2-an386")
     plan = plan_for_tflm(g, board)
-    res = generate(g, board, plan, tmp_path, command="tinyc test")
+    res = generate(g, board, plan, tmp_path)
     offs = offline_offsets(g, plan)
     assert (tmp_path / "model.tflite").read_bytes() == with_offline_plan(path.read_bytes(), offs)
     assert res["tflm_arena_bytes"] == tflm_arena(g, offs, 4).arena_bytes

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
+from tinyc.dtypes import model_api_dtypes
 from tinyc.errors import TinycError
 from tinyc.ir import Graph
 
-NP_DTYPES = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32,
-             "float32": np.float32}
+NP_DTYPES = {d.name: d.np for d in model_api_dtypes()}
 WARNINGS = ["-Wall", "-Wextra", "-Werror", "-std=c99"]
 
 
@@ -97,7 +97,7 @@ def build_host_model(graph: Graph, board, plan, work_dir: Path, sanitize: bool =
     """Generate the native sources for `plan` and load them in-process."""
     from tinyc.backends.native.codegen import RUNTIME_DIR, generate
     work_dir = Path(work_dir)
-    src = generate(graph, board, plan, work_dir, command="tinyc (in-process host run)")
+    src = generate(graph, board, plan, work_dir)
     sources = src.generated[:1] + src.kernel_sources + [RUNTIME_DIR / "tinyc_hooks.c"]
     digest = hashlib.sha256(b"".join(Path(s).read_bytes() for s in sources)).hexdigest()[:12]
     so = work_dir / f"libtinyc_model_{digest}{'_san' if sanitize else ''}.so"

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-DTYPE_SIZES = {"int8": 1, "uint8": 1, "int16": 2, "int32": 4, "int64": 8, "float32": 4,
-               "float16": 2, "bool": 1}
+from tinyc.dtypes import DTYPES
+
+DTYPE_SIZES = {name: d.size for name, d in DTYPES.items()}
 
 
 @dataclass
@@ -75,6 +76,14 @@ class Graph:
     inputs: list[int]
     outputs: list[int]
     metadata: dict[str, bytes] = field(default_factory=dict)
+
+    def debug_text(self) -> str:
+        """One line per op: index, opcode, input and output shapes (for TINYC_DEBUG)."""
+        def shapes(ids):
+            return " ".join(f"{list(self.tensors[i].shape)}{self.tensors[i].dtype}"
+                            + ("c" if self.tensors[i].is_const else "") for i in ids if i >= 0)
+        return "\n".join(f"op {op.index} {op.opcode}: {shapes(op.inputs)} -> {shapes(op.outputs)}"
+                         for op in self.ops)
 
     def input_tensors(self) -> list[Tensor]:
         return [self.tensors[i] for i in self.inputs]

@@ -1,4 +1,6 @@
-"""The compile pipeline as one list of named steps: load -> plan -> budget -> generate -> build.
+"""The compile pipeline as one list of named steps: load -> validate -> plan -> budget ->
+generate -> build, each a call on the backend's interface (tinyc/backends) and each able to
+dump its result (TINYC_DEBUG=plan,lower,…; see tinyc/debug.py).
 
 `compile_model` is what `tinyc build` runs; `ensure_build` gives `run`/`verify`/`bench` an
 up-to-date build from the cache (keyed by model hash, board, backend, options and tinyc's
@@ -12,14 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tinyc import __version__
+from tinyc.backends import BACKENDS, DEFAULT_BACKEND, Backend, Sources, get_backend
 from tinyc.boards import Board
+from tinyc.budget import Budget, check_fits, estimate, weight_bytes
 from tinyc.cache import build_dir
+from tinyc.debug import dump
 from tinyc.errors import TinycError
-from tinyc.frontend import load_model
+from tinyc.frontend import load_model, read_model
 from tinyc.ir import Graph
 from tinyc.output import progress
+from tinyc.provenance import Provenance
 
-BACKENDS = ("native", "tflm", "cubeai")
+__all__ = ["BACKENDS", "Build", "compile_model", "ensure_build", "load_and_plan", "plan_model"]
 MANIFEST = "tinyc.json"
 
 
@@ -64,25 +70,37 @@ class Build:
         }
 
 
-def rules_for(backend: str, board: Board | None = None, options: dict | None = None):
-    if backend in ("native", "cubeai"):
-        from tinyc.backends.native.rules import NativeRules
-        from tinyc.backends.native.target import Target
-        return NativeRules(Target(board, (options or {}).get("kernels", "auto")))
-    if backend == "tflm":
-        from tinyc.backends.tflm import TflmRules
-        return TflmRules()
-    from tinyc.planner import DEFAULT_RULES
-    return DEFAULT_RULES
-
-
 def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto",
-               options: dict | None = None):
-    from tinyc.planner import plan_memory
-    if backend == "tflm":   # TFLM runs ops in model order, no in-place, its own scratch
-        from tinyc.backends.tflm import plan_for_tflm
-        return plan_for_tflm(graph, board)
-    return plan_memory(graph, board, rules=rules_for(backend, board, options), strategy=strategy)
+               kernels: str = "auto"):
+    """The plan `backend` would build with (for callers that hold a validated graph)."""
+    return get_backend(backend).plan(graph, board, strategy, kernels=kernels)
+
+
+@dataclass
+class Planned:
+    """The first steps' results, shared by `tinyc plan` and `tinyc build`."""
+    graph: Graph
+    backend: Backend
+    plan: object
+    budget: Budget
+
+
+def _step(name: str, fn, *args):
+    result = fn(*args)
+    dump(name, result)
+    return result
+
+
+def load_and_plan(model: str, board: Board, backend: str = DEFAULT_BACKEND,
+                  strategy: str = "auto", time_limit_s: float = 10.0,
+                  kernels: str = "auto") -> Planned:
+    """Steps load, validate, plan, budget: what `tinyc plan` shows is what `build` builds."""
+    be = get_backend(backend)
+    graph = _step("load", read_model, model)
+    graph = _step("validate", be.validate, graph)
+    plan = _step("plan", be.plan, graph, board, strategy, time_limit_s, kernels)
+    budget = _step("budget", estimate, graph, plan, board, be.rules(board, kernels))
+    return Planned(graph, be, plan, budget)
 
 
 def _prepare_dir(out: Path) -> None:
@@ -97,71 +115,46 @@ def _prepare_dir(out: Path) -> None:
     out.mkdir(parents=True)
 
 
-def compile_model(model: str, board: Board, backend: str = "native", out_dir: Path | None = None,
-                  compile: bool = True, strategy: str = "auto", options: dict | None = None,
-                  quiet: bool = False) -> Build:
-    if backend not in BACKENDS:
-        raise TinycError(f"unknown backend '{backend}'; choose one of {', '.join(BACKENDS)}")
+def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
+                  out_dir: Path | None = None, compile: bool = True, strategy: str = "auto",
+                  options: dict | None = None, quiet: bool = False,
+                  time_limit_s: float = 10.0) -> Build:
+    """The steps load, validate, plan, budget, generate, build; TINYC_DEBUG=<step>,… dumps
+    each one's result."""
     options = dict(options or {})
     say = (lambda m: None) if quiet else progress
-    graph = load_model(model, backend="tflm" if backend == "tflm" else backend)
+    get_backend(backend)   # an unknown backend is refused before the model is read
     say(f"planning {Path(model).name} for {board.id} ({backend})…")
-    plan = plan_model(graph, board, backend, strategy, options)
-    _check_budget(graph, board, plan, backend, options)
-    out = Path(out_dir) if out_dir else build_dir(graph.sha256, board.id, backend,
+    p = load_and_plan(model, board, backend, strategy, time_limit_s,
+                      options.get("kernels", "auto"))
+    check_fits(p.graph, p.plan, board, p.budget)   # raises TinycError(exit 1) with the details
+    out = Path(out_dir) if out_dir else build_dir(p.graph.sha256, board.id, backend,
                                                   {**options, "strategy": strategy})
     _prepare_dir(out)
     try:
-        build = _generate_and_build(graph, board, plan, backend, out, compile, options, say)
+        provenance = Provenance.of(p.graph, board, backend, strategy, options)
+        sources = _step("generate", p.backend.generate, p.graph, board, p.plan, out / "src",
+                        options, provenance)
+        build = _step("build", build_project, p, board, sources, out, compile, options, say)
         (out / MANIFEST).write_text(json.dumps(build.to_json(), indent=2))
     except BaseException:
         shutil.rmtree(out, ignore_errors=True)   # nothing half-written left behind
         raise
-    if backend == "tflm" and compile and not build.compiled:
-        from tinyc.backends.tflm.project import missing_tflm_error
-        raise missing_tflm_error(out)     # the project is complete; TFLM itself is missing
+    p.backend.check_built(build, compile)
     return build
 
 
-def _check_budget(graph, board, plan, backend, options=None) -> None:
-    from tinyc.budget import check_fits, estimate  # raises TinycError(exit 1) with the details
-    check_fits(graph, plan, board, estimate(graph, plan, board, rules_for(backend, board, options)))
-
-
-def generate_sources(graph, board, plan, backend: str, src_dir: Path,
-                     options: dict | None = None) -> tuple[list[Path], dict]:
-    """The backend's generated files plus the firmware sources they call; and backend facts."""
-    if backend == "native":
-        from tinyc.backends.native.codegen import KERNELS_DIR, generate
-        src = generate(graph, board, plan, src_dir)
-        # Every kernel header: they include each other, and headers cost nothing unused.
-        return (src.generated + src.kernel_sources + sorted(KERNELS_DIR.glob("*.h")),
-                {"native_kernel_variants": src.variants})
-    if backend == "tflm":
-        from tinyc.backends import tflm
-        res = tflm.generate(graph, board, plan, src_dir)
-        return [Path(p) for p in res["sources"]], {k: v for k, v in res.items() if k != "sources"}
-    if backend == "cubeai":
-        from tinyc.backends.cubeai.codegen import firmware_sources, generate as cubeai_generate
-        name = (options or {}).get("name") or "network"
-        src = cubeai_generate(graph, board, plan, src_dir, name=name)
-        return firmware_sources(src), {"cubeai_api_name": name}
-    raise TinycError(f"the {backend} backend is not available yet")
-
-
-def _generate_and_build(graph, board, plan, backend, out, compile, options, say) -> Build:
-    from tinyc.budget import weight_bytes
+def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile: bool,
+                  options: dict, say) -> Build:
+    """The project around the generated sources (CMake or PlatformIO), compiled when asked."""
     from tinyc.build.cmake import compile_project, write_project
-    sources, extra = generate_sources(graph, board, plan, backend, out / "src", options)
-    build = Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
-                  weights_bytes=weight_bytes(graph), extra=extra)
     from tinyc.build.pio_build import build_platformio, wants_platformio
+    build = Build(project_dir=out, board=board, backend=p.backend.name, graph=p.graph,
+                  plan=p.plan, weights_bytes=weight_bytes(p.graph), extra=dict(sources.facts))
     if wants_platformio(board, options):   # real boards, or --via platformio
-        return build_platformio(build, sources, compile, say)
-    write_project(out, board, sources)
-    if backend == "tflm":   # TFLM's sources from TINYC_TFLM_DIR; compile only when it is set
-        from tinyc.backends.tflm.project import finish_project
-        compile = finish_project(out, extra, compile)
+        return build_platformio(build, sources.files, compile, say)
+    write_project(out, board, sources.files)
+    compile = p.backend.finish_project(out, sources, compile)
     if compile:
         say(f"compiling for {board.id}…")
         res = compile_project(out, board)
@@ -172,15 +165,15 @@ def _generate_and_build(graph, board, plan, backend, out, compile, options, say)
         build.flash_bytes = res.flash_bytes
         build.code_bytes = max(res.flash_bytes - build.weights_bytes, 0)
     else:
-        build.ram_bytes = plan.arena_bytes
+        build.ram_bytes = p.plan.arena_bytes
         build.flash_bytes = build.weights_bytes
     return build
 
 
-def ensure_build(model: str, board: Board, backend: str = "native", strategy: str = "auto",
+def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strategy: str = "auto",
                  options: dict | None = None) -> Build:
     """An up-to-date compiled build from the cache, building it when there is none."""
-    graph = load_model(model, backend="tflm" if backend == "tflm" else backend)
+    graph = load_model(model, backend)
     options = dict(options or {})
     out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
     manifest = out / MANIFEST

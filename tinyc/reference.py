@@ -6,10 +6,10 @@ import tempfile
 
 import numpy as np
 
+from tinyc.dtypes import model_api_dtypes
 from tinyc.ir import Graph
 
-_NP = {"int8": np.int8, "uint8": np.uint8, "int16": np.int16, "int32": np.int32,
-       "float32": np.float32}
+_NP = {d.name: d.np for d in model_api_dtypes()}
 
 
 def random_inputs(graph: Graph, n: int, seed: int) -> list[list[np.ndarray]]:

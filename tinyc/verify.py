@@ -100,15 +100,15 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
 def first_mismatching_op(model: str, backend: str, seed: int, work_dir: Path) -> dict | None:
     """Find the first op whose output differs from TFLM (generated C run in-process on the host
     with a no-reuse plan, so every intermediate tensor survives)."""
-    from tinyc.backends.native.debug_plan import NoReusePlan
-    from tinyc.backends.native.rules import NATIVE_RULES
+    from tinyc.backends import get_backend
     from tinyc.boards import get_board
-    from tinyc.frontend import load_model
+    from tinyc.frontend import read_model
     from tinyc.hostlib import build_host_model
     from tinyc.reference import tflm_tensors
-    g = load_model(model, backend)
-    plan = NoReusePlan(g, NATIVE_RULES)
-    m = build_host_model(g, get_board("host"), plan, work_dir)
+    be, host = get_backend(backend), get_board("host")
+    g = be.validate(read_model(model))
+    plan = be.debug_layers_plan(g, host)
+    m = build_host_model(g, host, plan, work_dir)
     xs = random_inputs(g, 1, seed)[0]
     ours, ref = m.run_layers(xs, plan), tflm_tensors(g, xs)
     for idx in plan.schedule:

@@ -3,15 +3,19 @@ from __future__ import annotations
 
 import click
 
-from tinyc.pipeline import BACKENDS
+from tinyc.backends import BACKENDS, DEFAULT_BACKEND
+from tinyc.planner import STRATEGIES
 
 board_option = click.option("--board", "-b", default=None, metavar="BOARD",
                             help="Board id or alias (default mps2-an386; see `tinyc boards`).")
-backend_option = click.option("--backend", type=click.Choice(BACKENDS), default="native",
+backend_option = click.option("--backend", type=click.Choice(BACKENDS), default=DEFAULT_BACKEND,
                               show_default=True, help="Code generator.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-strategy_option = click.option("--strategy", type=click.Choice(["auto", "greedy", "optimal"]),
-                               default="auto", show_default=True, help="Arena planning strategy.")
+strategy_option = click.option("--strategy", type=click.Choice(STRATEGIES), default="auto",
+                               show_default=True,
+                               help="Arena planning: greedy (TFLM's greedy-by-size), heuristic "
+                                    "(best of several orders), optimal (CP-SAT), auto (best of "
+                                    "all).")
 port_option = click.option("--port", "ports", multiple=True, metavar="PORT",
                            help="Serial port of a real board (repeat for a fleet).")
 model_argument = click.argument("model", type=click.Path(dir_okay=False))

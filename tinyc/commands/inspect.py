@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from tinyc.backends import get_backend
 from tinyc.frontend import read_model, unsupported_ops
 from tinyc.frontend.validate import check_float
 from tinyc.ops import macs, weight_bytes
@@ -11,13 +12,14 @@ from tinyc.output import emit_json, table
 
 def inspect_report(path: str) -> dict:
     graph = read_model(path)
-    check_float(graph)
+    native = get_backend("native").supported_ops()
+    check_float(graph, native)
     ops = []
     for op in graph.ops:
         ops.append({"index": op.index, "op": op.opcode, "inputs": op.inputs,
                     "outputs": op.outputs, "macs": macs(graph, op),
                     "weights_bytes": weight_bytes(graph, op), "options": op.options})
-    unsupported = sorted({op.opcode for op in unsupported_ops(graph)})
+    unsupported = sorted({op.opcode for op in unsupported_ops(graph, native)})
     const_ids = {t.id for t in graph.tensors if t.is_const}
     return {
         "model": path,

@@ -5,41 +5,42 @@ from pathlib import Path
 
 import click
 
+from tinyc.backends import DEFAULT_BACKEND
 from tinyc.boards import DEFAULT_BOARD, get_board
-from tinyc.budget import check_fits, estimate, kb, peak_summary
+from tinyc.budget import check_fits, kb, peak_summary
+from tinyc.commands.common import backend_option, kernels_option, strategy_option
 from tinyc.errors import TinycError
-from tinyc.frontend import read_model
 from tinyc.output import emit_json, table
-from tinyc.planner import STRATEGIES, plan_memory
+from tinyc.pipeline import load_and_plan
 
 
 def plan_report(model: str, board_name: str | None, strategy: str = "auto",
-                time_limit_s: float = 10.0):
+                time_limit_s: float = 10.0, backend: str = DEFAULT_BACKEND, kernels: str = "auto"):
+    """The plan `tinyc build` would build with (the same pipeline steps) and its budget."""
     board = get_board(board_name)
-    graph = read_model(model)
-    plan = plan_memory(graph, board, strategy=strategy, time_limit_s=time_limit_s)
-    budget = estimate(graph, plan, board)
-    rep = {"model": str(model), "sha256": graph.sha256, "board": board.id}
-    rep.update(plan.to_json())
-    rep.update(budget.to_json())
-    return graph, board, plan, budget, rep
+    p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels)
+    rep = {"model": str(model), "sha256": p.graph.sha256, "board": board.id, "backend": backend}
+    rep.update(p.plan.to_json())
+    rep.update(p.budget.to_json())
+    return p.graph, board, p.plan, p.budget, rep
 
 
 @click.command("plan")
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.option("--board", "-b", "board_name", default=DEFAULT_BOARD, show_default=True,
               help="Board id or alias (see `tinyc boards`).")
-@click.option("--strategy", type=click.Choice(STRATEGIES), default="auto", show_default=True,
-              help="greedy: TFLM's greedy-by-size; heuristic: best of several orders; "
-                   "optimal: CP-SAT; auto: best of all.")
+@backend_option
+@strategy_option
+@kernels_option
 @click.option("--time-limit", type=float, default=10.0, show_default=True,
               help="Seconds for the exact solver.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
               help="Write a picture of the arena over time.")
-def command(model, board_name, strategy, time_limit, as_json, svg_path):
+def command(model, board_name, backend, strategy, kernels, time_limit, as_json, svg_path):
     """Plan every tensor's place in one static arena and check RAM/flash on the board."""
-    graph, board, plan, budget, rep = plan_report(model, board_name, strategy, time_limit)
+    graph, board, plan, budget, rep = plan_report(model, board_name, strategy, time_limit,
+                                                  backend, kernels)
     if svg_path:
         from tinyc.planner.svg import render
         try:

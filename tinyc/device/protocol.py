@@ -11,6 +11,8 @@ import struct
 import zlib
 from dataclasses import dataclass
 
+from tinyc.dtypes import BY_PROTOCOL
+
 VERSION = 1
 SOF = 0xA5
 MAX_PAYLOAD = 255
@@ -30,7 +32,7 @@ SET_INPUT_CHUNK = MAX_PAYLOAD - 5      # [index, offset u32, data]
 GET_OUTPUT_CHUNK = MAX_PAYLOAD         # reply is all data
 PROFILE_CHUNK = MAX_PAYLOAD // 10      # [op u16, count u64] per op
 
-DTYPES = {0: "int8", 1: "int16", 2: "int32", 3: "float32", 4: "uint8"}
+DTYPES = {code: d.name for code, d in BY_PROTOCOL.items()}
 
 
 def crc32(data: bytes) -> int:

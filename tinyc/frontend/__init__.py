@@ -6,11 +6,6 @@ __all__ = ["read_model", "validate", "unsupported_ops", "load_model"]
 
 
 def load_model(path, backend: str = "native"):
-    """Read and validate a model for compiling with `backend`."""
-    from tinyc.ops import NATIVE_OPS
-    graph = read_model(path)
-    if backend == "tflm":
-        from tinyc.frontend.validate import check_float
-        check_float(graph)
-        return graph
-    return validate(graph, NATIVE_OPS, backend)
+    """Read a model and have `backend` validate it (what it supports is the backend's)."""
+    from tinyc.backends import get_backend
+    return get_backend(backend).validate(read_model(path))

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
+from tinyc.dtypes import BY_TFLITE, DTYPES
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, Op, Quant, Tensor
 
-_TYPES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 6: "bool",
-          7: "int16", 9: "int8"}
-_NP = {"float32": np.float32, "float16": np.float16, "int32": np.int32, "uint8": np.uint8,
-       "int64": np.int64, "bool": np.bool_, "int16": np.int16, "int8": np.int8}
+_TYPES = {code: d.name for code, d in BY_TFLITE.items()}
+_NP = {name: d.np for name, d in DTYPES.items()}
 _MAX_TENSOR_BYTES = 1 << 31
 
 

@@ -1,9 +1,11 @@
-"""Checks that turn a parsed graph into one tinyc can compile, or one clear error."""
+"""Checks that turn a parsed graph into one tinyc can compile, or one clear error.
+
+Which ops are supported is the backend's to say: it passes its set (`supported`) in.
+"""
 from __future__ import annotations
 
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, Op
-from tinyc.ops import NATIVE_OPS
 
 # Float tensors are fine only at the model's edges, around these ops.
 _FLOAT_EDGE_OPS = {"QUANTIZE": "inputs", "DEQUANTIZE": "outputs"}
@@ -12,7 +14,7 @@ _WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"
 _INT16_OPS = {"QUANTIZE", "DEQUANTIZE"}
 
 
-def unsupported_ops(graph: Graph, supported=NATIVE_OPS) -> list[Op]:
+def unsupported_ops(graph: Graph, supported) -> list[Op]:
     return [op for op in graph.ops if op.opcode not in supported]
 
 
@@ -26,8 +28,9 @@ def _describe(graph: Graph, ids: list[int]) -> str:
     return ", ".join(parts) or "none"
 
 
-def check_float(graph: Graph) -> None:
-    """A float32 model (not quantized) is the commonest mistake: say how to fix it."""
+def check_float(graph: Graph, supported) -> None:
+    """A float32 model (not quantized) is the commonest mistake: say how to fix it. Float
+    activations are looked for around the `supported` ops (the others are the backend's)."""
     for op in graph.ops:
         if op.opcode in _WEIGHTED and len(op.inputs) > 1 and op.inputs[1] >= 0:
             w = graph.tensors[op.inputs[1]]
@@ -38,7 +41,7 @@ def check_float(graph: Graph) -> None:
                     "tinyc quantize SAVED_MODEL_DIR_OR_KERAS --calibration inputs.npy -o "
                     "model_int8.tflite")
     for op in graph.ops:
-        if op.opcode not in NATIVE_OPS:
+        if op.opcode not in supported:
             continue
         allowed = set()
         if op.opcode == "QUANTIZE":
@@ -57,9 +60,9 @@ def check_float(graph: Graph) -> None:
                     "model_int8.tflite")
 
 
-def check_types(graph: Graph) -> None:
+def check_types(graph: Graph, supported) -> None:
     for op in graph.ops:
-        if op.opcode not in NATIVE_OPS:
+        if op.opcode not in supported:
             continue
         for tid in op.inputs + op.outputs:
             if tid < 0:
@@ -75,7 +78,7 @@ def check_types(graph: Graph) -> None:
                     "quantization parameters; re-export with full-integer quantization")
 
 
-def check_supported(graph: Graph, supported=NATIVE_OPS, backend: str = "native") -> None:
+def check_supported(graph: Graph, supported, backend: str) -> None:
     bad = unsupported_ops(graph, supported)
     if bad:
         op = bad[0]
@@ -87,9 +90,9 @@ def check_supported(graph: Graph, supported=NATIVE_OPS, backend: str = "native")
             + ("; the tflm backend may run it (--backend tflm)" if backend == "native" else ""))
 
 
-def validate(graph: Graph, supported=NATIVE_OPS, backend: str = "native") -> Graph:
+def validate(graph: Graph, supported, backend: str) -> Graph:
     """Everything a compile command needs; `tinyc inspect` reports instead of failing."""
-    check_float(graph)
+    check_float(graph, supported)
     check_supported(graph, supported, backend)
-    check_types(graph)
+    check_types(graph, supported)
     return graph

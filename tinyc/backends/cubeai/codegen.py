@@ -13,21 +13,20 @@ ai_<name>_init() to the application's buffer instead of a static array.
 from __future__ import annotations
 
 import re
-import shlex
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body, c_value
 from tinyc.backends.native.codegen import (KERNELS_DIR, TEMPLATES, jinja_env, lower_schedule,
                                            tensor_view)
 from tinyc.backends.native.lower import LowerCtx
 from tinyc.errors import TinycError
-from tinyc.ir import DTYPE_SIZES, Graph, Tensor
+from tinyc.dtypes import size as dtype_size
+from tinyc.ir import Graph, Tensor
+from tinyc.provenance import Provenance
 
 PLATFORM_HEADER = TEMPLATES / "cubeai" / "ai_platform.h"
 ACT_ALIGNMENT = 4      # what the kernels need of the activations buffer's address
@@ -84,7 +83,7 @@ def _io_view(t: Tensor, offset: int) -> dict:
                          f"{', '.join(_FORMATS)} inputs and outputs")
     v = tensor_view(t, offset)
     v.update(format=_FORMATS[t.dtype], bhwc=_bhwc(t.shape), quantized=t.quant is not None,
-             n_items=t.nbytes // DTYPE_SIZES[t.dtype],
+             n_items=t.nbytes // dtype_size(t.dtype),
              zp_ctype="ai_u8" if t.dtype == "uint8" else "ai_i8",
              zp_flag=("AI_BUFFER_META_FLAG_ZEROPOINT_U8" if t.dtype == "uint8"
                       else "AI_BUFFER_META_FLAG_ZEROPOINT_S8"))
@@ -92,7 +91,7 @@ def _io_view(t: Tensor, offset: int) -> dict:
 
 
 def generate(graph: Graph, board, plan, out_dir: Path, name: str = "network",
-             command: str | None = None) -> CubeaiSources:
+             provenance: Provenance | None = None) -> CubeaiSources:
     name = check_name(name)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -100,13 +99,11 @@ def generate(graph: Graph, board, plan, out_dir: Path, name: str = "network",
     calls, headers, sources = lower_schedule(ctx, graph, plan)
     consts = [{"name": c.name, "ctype": c.ctype, "length": max(c.data.size, 1),
                "body": c_array_body(c.data) if c.data.size else "0"} for c in ctx.consts]
+    prov = provenance or Provenance.of(graph, board, "cubeai", options={"name": name})
     view = {
-        "name": name, "NAME": name.upper(), "version": __version__,
-        "version_tuple": [int(x) for x in re.findall(r"\d+", __version__)[:3]],
-        "model_name": Path(graph.path).name, "model_stem": Path(graph.path).stem,
-        "sha256": graph.sha256,
-        "sha256_bytes": ", ".join(f"0x{b:02x}" for b in bytes.fromhex(graph.sha256)),
-        "board_id": board.id, "command": command or shlex.join(["tinyc"] + sys.argv[1:]),
+        **prov.view(), "name": name, "NAME": name.upper(),
+        "version_tuple": [int(x) for x in re.findall(r"\d+", prov.version)[:3]],
+        "model_stem": Path(graph.path).stem,
         "activations_bytes": max(plan.arena_bytes, 1), "act_alignment": ACT_ALIGNMENT,
         "strategy": getattr(plan, "strategy", "?"),
         "weights_bytes": sum(int(c.data.nbytes) for c in ctx.consts),

@@ -6,9 +6,7 @@ import re
 
 import numpy as np
 
-_CTYPES = {np.dtype(np.int8): "int8_t", np.dtype(np.uint8): "uint8_t",
-           np.dtype(np.int16): "int16_t", np.dtype(np.int32): "int32_t",
-           np.dtype(np.float32): "float", np.dtype(np.int64): "int64_t"}
+from tinyc.dtypes import ctype_of_array
 
 
 class CExpr(str):
@@ -16,7 +14,7 @@ class CExpr(str):
 
 
 def ctype_of(arr: np.ndarray) -> str:
-    return _CTYPES[arr.dtype]
+    return ctype_of_array(arr)
 
 
 def c_int(v: int) -> str:

@@ -1,25 +1,23 @@
 """Render the native backend: model.c (weights, params, arena, tinyc_invoke) and model.h."""
 from __future__ import annotations
 
-import shlex
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body, c_value, CExpr
 from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LOWERINGS, LowerCtx, lower_op
 from tinyc.backends.native.target import Target
+from tinyc.debug import dump
+from tinyc.dtypes import dtype
 from tinyc.ir import Graph, Tensor
 from tinyc.models_dir import REPO
+from tinyc.provenance import Provenance
 
 TEMPLATES = REPO / "templates"
 KERNELS_DIR = REPO / "firmware" / "kernels"
 RUNTIME_DIR = REPO / "firmware" / "runtime"
-_DTYPE_ENUM = {"int8": "TINYC_INT8", "int16": "TINYC_INT16", "int32": "TINYC_INT32",
-               "float32": "TINYC_FLOAT32", "uint8": "TINYC_UINT8"}
 
 
 def jinja_env(backend: str) -> jinja2.Environment:
@@ -41,7 +39,7 @@ def tensor_view(t: Tensor, offset: int) -> dict:
     scale = float(q.scale[0]) if q is not None else 0.0
     zero_point = int(q.zero_point[0]) if q is not None else 0
     dims = list(t.shape) + [0] * (6 - len(t.shape))
-    desc = c_value({"dtype": CExpr(_DTYPE_ENUM[t.dtype]), "ndim": len(t.shape), "dims": dims,
+    desc = c_value({"dtype": CExpr(dtype(t.dtype).c_enum), "ndim": len(t.shape), "dims": dims,
                     "bytes": t.nbytes, "scale": scale, "zero_point": zero_point})
     return {"name": t.name.replace("*/", "* /"), "shape": list(t.shape), "dtype": t.dtype,
             "ctype": CTYPE_OF_DTYPE[t.dtype], "bytes": t.nbytes, "scale": c_value(scale),
@@ -60,20 +58,19 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
                       "note": "" if kc.func else "no code: shares its input's bytes"})
         headers += [h for h in kc.headers if h not in headers]
         sources += [s for s in kc.sources if s not in sources]
+    dump("lower", [f"op {c['index']} {c['opcode']}: {c['func'] or '(alias)'}({', '.join(c['args'])})"
+                   for c in calls])
     return calls, headers, sources
 
 
-def generate(graph: Graph, board, plan, out_dir: Path, command: str | None = None,
+def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | None = None,
              target: Target | None = None) -> NativeSources:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = LowerCtx(graph, plan, board, target)
     calls, headers, sources = lower_schedule(ctx, graph, plan)
     view = {
-        "version": __version__, "model_name": Path(graph.path).name, "sha256": graph.sha256,
-        "sha256_bytes": ", ".join(f"0x{b:02x}" for b in bytes.fromhex(graph.sha256)),
-        "board_id": board.id,
-        "command": command or shlex.join(["tinyc"] + sys.argv[1:]),
+        **(provenance or Provenance.of(graph, board, "native")).view(),
         "arena_bytes": plan.arena_bytes, "arena_alloc": max(plan.arena_bytes, 1),
         "alignment": max(board.alignment, 4), "strategy": getattr(plan, "strategy", "?"),
         "headers": headers, "n_ops": len(graph.ops),

@@ -20,8 +20,7 @@ from tinyc.backends.native.target import PORTABLE, KernelChoice, Target
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, Op, Tensor
 
-CTYPE_OF_DTYPE = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
-                  "float32": "float", "int64": "int64_t", "bool": "uint8_t"}
+from tinyc.dtypes import CTYPES as CTYPE_OF_DTYPE
 
 
 @dataclass

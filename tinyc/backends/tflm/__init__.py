@@ -16,10 +16,12 @@ class TflmRules:
         return False
 
 
-def plan_for_tflm(graph, board):
-    """tinyc's plan in TFLM's execution order (the model's op order)."""
+def plan_for_tflm(graph, board, strategy: str = "auto", time_limit_s: float = 10.0):
+    """tinyc's plan in TFLM's execution order (the model's op order): a plan that reorders
+    ops gives way to the greedy plan, which never does."""
     from tinyc.planner import plan_memory
-    plan = plan_memory(graph, board, rules=TflmRules(), strategy="auto")
+    plan = plan_memory(graph, board, rules=TflmRules(), strategy=strategy,
+                       time_limit_s=time_limit_s)
     if plan.schedule != list(range(len(graph.ops))):
         plan = plan_memory(graph, board, rules=TflmRules(), strategy="greedy")
     return plan

@@ -8,25 +8,23 @@ sources, from TINYC_TFLM_DIR); `cmake_fragment` names it for the project's CMake
 """
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 
 import numpy as np
 
-from tinyc import __version__
 from tinyc.backends.native.cgen import c_array_body
 from tinyc.backends.native.codegen import jinja_env, tensor_view
 from tinyc.backends.tflm.arena import tflm_arena
 from tinyc.backends.tflm.libs import lib_deps, library_note
 from tinyc.backends.tflm.offline import offline_offsets, with_offline_plan
 from tinyc.backends.tflm.resolver import resolver_calls
+from tinyc.provenance import Provenance
 
 CMAKE_FRAGMENT = "tflm.cmake"
 MODEL_FILE = "model.tflite"
 
 
-def generate(graph, board, plan, out_dir, command: str | None = None,
+def generate(graph, board, plan, out_dir, provenance: Provenance | None = None,
              target: str = "firmware") -> dict:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -36,10 +34,8 @@ def generate(graph, board, plan, out_dir, command: str | None = None,
     arena = tflm_arena(graph, offsets, board.pointer_bytes)
     env = jinja_env("tflm")
     view = {
-        "version": __version__, "model_name": Path(graph.path).name, "sha256": graph.sha256,
-        "sha256_bytes": ", ".join(f"0x{b:02x}" for b in bytes.fromhex(graph.sha256)),
-        "board_id": board.id, "pointer_bytes": board.pointer_bytes,
-        "command": command or shlex.join(["tinyc"] + sys.argv[1:]),
+        **(provenance or Provenance.of(graph, board, "tflm")).view(),
+        "pointer_bytes": board.pointer_bytes,
         "arena_bytes": arena.arena_bytes, "head_bytes": arena.head_bytes,
         "tail_bytes": arena.tail_bytes, "model_bytes": len(model),
         "body": c_array_body(np.frombuffer(model, np.uint8)),

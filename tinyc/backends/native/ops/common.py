@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.backends.native.quant import activation_range, quantize_multipliers
+from tinyc.errors import TinycError
 from tinyc.ir import Graph, Op, Tensor
 
 
@@ -16,7 +17,13 @@ def scale(t: Tensor) -> float:
 
 
 def fused_range(op: Op, out: Tensor) -> tuple[int, int]:
-    return activation_range(op.options.get("fused_activation", "NONE"), scale(out), zp(out))
+    """The output clamp of an op's fused activation, or one error naming the op."""
+    act = op.options.get("fused_activation", "NONE")
+    try:
+        return activation_range(act, scale(out), zp(out))
+    except ValueError:
+        raise TinycError(f"op {op.index} {op.opcode}: fused activation {act} is not supported "
+                         "on int8 (only NONE, RELU, RELU6, RELU_N1_TO_1)") from None
 
 
 def channel_multipliers(inp: Tensor, w: Tensor, out: Tensor, channels: int):

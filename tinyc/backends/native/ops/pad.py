@@ -8,9 +8,10 @@ from tinyc.backends.native.lower import KernelCall, lowering
 from tinyc.backends.native.ops.common import zp
 from tinyc.backends.native.ops.geometry import (const_ints, contiguous_strides, copy_nd_params,
                                                 elem_bytes)
+from tinyc.dtypes import np_dtype
 from tinyc.errors import TinycError
 
-_NP = {"int8": np.int8, "int16": np.int16, "int32": np.int32, "float32": np.float32}
+_NP = {n: np_dtype(n) for n in ("int8", "int16", "int32", "float32")}   # what pad.c copies
 
 
 def _lower(ctx, op):

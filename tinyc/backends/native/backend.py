@@ -1,0 +1,41 @@
+"""The native backend behind the Backend interface: tinyc's own kernels, no interpreter."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tinyc.backends import BackendBase, Sources
+from tinyc.frontend.validate import validate
+from tinyc.ops import native_ops
+
+
+class NativeBackend(BackendBase):
+    name = "native"
+
+    def supported_ops(self) -> frozenset[str]:
+        return native_ops()
+
+    def validate(self, graph):
+        return validate(graph, self.supported_ops(), self.name)
+
+    def rules(self, board, kernels: str = "auto"):
+        from tinyc.backends.native.rules import NativeRules
+        from tinyc.backends.native.target import Target
+        return NativeRules(Target(board, kernels))
+
+    def plan(self, graph, board, strategy: str = "auto", time_limit_s: float = 10.0,
+             kernels: str = "auto"):
+        from tinyc.planner import plan_memory
+        return plan_memory(graph, board, rules=self.rules(board, kernels), strategy=strategy,
+                           time_limit_s=time_limit_s)
+
+    def generate(self, graph, board, plan, out: Path, options: dict, provenance) -> Sources:
+        from tinyc.backends.native.codegen import KERNELS_DIR, generate
+        src = generate(graph, board, plan, out, provenance=provenance)
+        # Every kernel header: they include each other, and headers cost nothing unused.
+        return Sources(generated=src.generated,
+                       firmware=src.kernel_sources + sorted(KERNELS_DIR.glob("*.h")),
+                       facts={"native_kernel_variants": src.variants})
+
+    def debug_layers_plan(self, graph, board):
+        from tinyc.backends.native.debug_plan import NoReusePlan
+        return NoReusePlan(graph, self.rules(board))
