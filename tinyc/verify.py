@@ -63,6 +63,13 @@ def compare(ours: list[list[np.ndarray]], ref: list[list[np.ndarray]]) -> tuple[
     return bad, worst
 
 
+def require_compared(outputs: list[list[np.ndarray]], where: str) -> None:
+    """A comparison of no bytes proves nothing: it is an error, never "bit-exact"."""
+    if sum(np.asarray(o).nbytes for sample in outputs for o in sample) == 0:
+        raise TinycError(f"compared no output bytes on {where}: give at least one sample of a "
+                         "model with non-empty outputs", 1)
+
+
 def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
                  profile: bool = False, quiet: bool = False) -> dict:
     g = build.graph
@@ -73,6 +80,7 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
     if not quiet:
         progress(f"running on {build.board.id}" + (f" at {port}" if port else "") + "…")
     res = run_on_board(build, xs, port=port, profile=profile, quiet=quiet)
+    require_compared(res["outputs"], build.board.id)
     bad, worst = compare(res["outputs"], ref)
     counts = [c for c in res["counts"] if c is not None]
     unit = build.board.counter.get("unit", "none")

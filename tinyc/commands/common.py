@@ -15,3 +15,17 @@ strategy_option = click.option("--strategy", type=click.Choice(["auto", "greedy"
 port_option = click.option("--port", "ports", multiple=True, metavar="PORT",
                            help="Serial port of a real board (repeat for a fleet).")
 model_argument = click.argument("model", type=click.Path(dir_okay=False))
+
+
+def _at_least_one(ctx, param, value):
+    if value is not None and value < 1:
+        # TinycError, not click.BadParameter: one `error:` line, no usage block.
+        from tinyc.errors import TinycError
+        raise TinycError(f"--samples must be at least 1 (got {value}): a check of no inputs "
+                         "proves nothing")
+    return value
+
+
+def samples_option(default: int, help: str):
+    return click.option("--samples", "-n", default=default, show_default=True, type=int,
+                        callback=_at_least_one, help=help)
