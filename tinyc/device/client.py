@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tinyc.boards import Board
 from tinyc.device import protocol as P
+from tinyc.device.lifeline import die_with_parent
 from tinyc.device.qemu import Qemu, _exited_within, _signal_group
 from tinyc.device.transport import PipeTransport, SerialTransport, Transport, TransportClosed
 from tinyc.errors import TinycError
@@ -292,7 +293,7 @@ def _host_program(elf: Path):
         raise TinycError(f"no program at {elf}: build it first")
     err = tempfile.TemporaryFile()
     proc = subprocess.Popen([str(elf)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=err, start_new_session=True)
+                            stderr=err, start_new_session=True, preexec_fn=die_with_parent())
     try:
         yield PipeTransport(proc, name=f"host program {elf.name} (pid {proc.pid})")
     finally:
