@@ -27,14 +27,13 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
                              "failed; with the tflm backend: AllocateTensors, arena too small?)")
         used = info.runtime_arena_used_bytes
         for k, xs in enumerate(samples):
-            for i, x in enumerate(xs):
-                t = g.tensors[g.inputs[i]]
-                dev.set_input(i, np.ascontiguousarray(x, NP_DTYPES[t.dtype]).tobytes())
-            counts.append(dev.invoke())
+            last_inputs = [np.ascontiguousarray(x, NP_DTYPES[g.tensors[g.inputs[i]].dtype])
+                           .tobytes() for i, x in enumerate(xs)]
+            res = dev.infer(last_inputs, label=f"sample {k + 1} of {len(samples)}")
+            counts.append(res.count)
             got = []
-            for i, tid in enumerate(g.outputs):
+            for i, (tid, raw) in enumerate(zip(g.outputs, res.outputs)):
                 t = g.tensors[tid]
-                raw = dev.get_output(i)
                 if len(raw) != t.nbytes:
                     raise TinycError(f"the board sent {len(raw)} bytes for output {i}, "
                                      f"expected {t.nbytes}")
@@ -43,8 +42,8 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
             if not quiet and len(samples) > 4 and (k + 1) % max(1, len(samples) // 4) == 0:
                 progress(f"  {k + 1}/{len(samples)} samples")
         if profile and samples:
-            dev.invoke(profile=True)   # one more run of the last input, counted op by op
-            prof = dev.profile()
+            # one more run of the last input, counted op by op
+            prof = dev.infer(last_inputs, profile=True, label="the profiling run").profile
     return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used}
 
 
