@@ -20,9 +20,10 @@ def have_cross_tools() -> bool:
     return all(shutil.which(t) for t in ("arm-none-eabi-gcc", "qemu-system-arm", "cmake"))
 
 
-def build_fixture(out: Path, board_id: str, **kw):
+def build_fixture(out: Path, board_id: str, defines: dict | None = None, **kw):
     board = get_board(board_id)
-    write_project(out, board, [FIXTURE], defines={"TINYC_FIXTURE_BOARD": f'"{board.id}"'}, **kw)
+    write_project(out, board, [FIXTURE],
+                  defines={"TINYC_FIXTURE_BOARD": f'"{board.id}"', **(defines or {})}, **kw)
     return compile_project(out, board)
 
 

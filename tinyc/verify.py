@@ -17,8 +17,8 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
                  profile: bool = False, quiet: bool = False) -> dict:
     """Outputs, per-inference counts and (optionally) the per-op profile of the last sample."""
     from tinyc.device import open_device
+    from tinyc.device.client import InvokeFailed
     g = build.graph
-    outs, counts, prof = [], [], None
     with open_device(build.board, elf=build.elf, port=port) as dev:
         dev.check_model(g.sha256)
         info = dev.info()
@@ -26,25 +26,36 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
             raise TinycError(f"the model did not initialise on {build.board.id} (tinyc_init "
                              "failed; with the tflm backend: AllocateTensors, arena too small?)")
         used = info.runtime_arena_used_bytes
-        for k, xs in enumerate(samples):
-            last_inputs = [np.ascontiguousarray(x, NP_DTYPES[g.tensors[g.inputs[i]].dtype])
-                           .tobytes() for i, x in enumerate(xs)]
-            res = dev.infer(last_inputs, label=f"sample {k + 1} of {len(samples)}")
-            counts.append(res.count)
-            got = []
-            for i, (tid, raw) in enumerate(zip(g.outputs, res.outputs)):
-                t = g.tensors[tid]
-                if len(raw) != t.nbytes:
-                    raise TinycError(f"the board sent {len(raw)} bytes for output {i}, "
-                                     f"expected {t.nbytes}")
-                got.append(np.frombuffer(raw, NP_DTYPES[t.dtype]).reshape(t.shape))
-            outs.append(got)
-            if not quiet and len(samples) > 4 and (k + 1) % max(1, len(samples) // 4) == 0:
-                progress(f"  {k + 1}/{len(samples)} samples")
-        if profile and samples:
-            # one more run of the last input, counted op by op
-            prof = dev.infer(last_inputs, profile=True, label="the profiling run").profile
+        try:
+            outs, counts, prof = _run_samples(dev, g, samples, profile, quiet)
+        except InvokeFailed as e:
+            opcode = next((op.opcode for op in g.ops if op.index == e.op_index), "")
+            raise TinycError(e.describe(opcode), 1) from None
     return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used}
+
+
+def _run_samples(dev, g, samples, profile: bool, quiet: bool):
+    """Each sample through dev.infer(): (outputs as arrays, counts, profile of the last)."""
+    outs, counts, prof = [], [], None
+    for k, xs in enumerate(samples):
+        last_inputs = [np.ascontiguousarray(x, NP_DTYPES[g.tensors[g.inputs[i]].dtype])
+                       .tobytes() for i, x in enumerate(xs)]
+        res = dev.infer(last_inputs, label=f"sample {k + 1} of {len(samples)}")
+        counts.append(res.count)
+        got = []
+        for i, (tid, raw) in enumerate(zip(g.outputs, res.outputs)):
+            t = g.tensors[tid]
+            if len(raw) != t.nbytes:
+                raise TinycError(f"the board sent {len(raw)} bytes for output {i}, "
+                                 f"expected {t.nbytes}")
+            got.append(np.frombuffer(raw, NP_DTYPES[t.dtype]).reshape(t.shape))
+        outs.append(got)
+        if not quiet and len(samples) > 4 and (k + 1) % max(1, len(samples) // 4) == 0:
+            progress(f"  {k + 1}/{len(samples)} samples")
+    if profile and samples:
+        # one more run of the last input, counted op by op
+        prof = dev.infer(last_inputs, profile=True, label="the profiling run").profile
+    return outs, counts, prof
 
 
 def compare(ours: list[list[np.ndarray]], ref: list[list[np.ndarray]]) -> tuple[int, int]:

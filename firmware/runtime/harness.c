@@ -175,13 +175,21 @@ static int do_invoke(void)
      * host (under QEMU icount, virtual time runs on while the core sleeps in WFI). */
     board_counter_init();
     invoke_start = board_counter_read();
+    tinyc_last_failure.op_index = -1;
+    tinyc_last_failure.status = 0;
     tinyc_status st = tinyc_invoke();
     uint64_t count = board_counter_read() - invoke_start;
     tinyc_op_hook = 0;
     out[0] = (uint8_t)st;
     put_u64(out + 1, count);
     put_u16(out + 9, n_profiled);
-    return 11;
+    if (st == TINYC_OK)
+        return 11;
+    /* Appended on failure only, so that older hosts still read every success. */
+    int32_t op = tinyc_last_failure.op_index;
+    put_u16(out + 11, op >= 0 && op < 0xFFFF ? (uint32_t)op : 0xFFFFu);
+    put_u32(out + 13, (uint32_t)tinyc_last_failure.status);
+    return 17;
 }
 
 static int do_get_output(void)

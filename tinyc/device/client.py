@@ -44,6 +44,24 @@ class BoardRestarted(TinycError):
     """The board booted again mid-session: its inputs, outputs and profile are gone."""
 
 
+class InvokeFailed(TinycError):
+    """tinyc_invoke() failed on the board: op_index (None when the backend cannot tell) and
+    the kernel's status."""
+
+    def __init__(self, where: str, status: int, op_index: int | None, kernel_status: int | None):
+        self.where, self.status = where, status
+        self.op_index, self.kernel_status = op_index, kernel_status
+        super().__init__(self.describe(), 1)
+
+    def describe(self, opcode: str = "") -> str:
+        if self.op_index is None:
+            return f"the model returned error status {self.status} on the board {self.where}"
+        name = P.KERNEL_STATUS_NAMES.get(self.kernel_status, "unknown status")
+        return (f"op {self.op_index}{' ' + opcode if opcode else ''} failed on the board "
+                f"(status {self.kernel_status}: {name}): tinyc should have refused this model "
+                "at compile time; please report it with the model and the board")
+
+
 class Inference(NamedTuple):
     count: int                  # in info().counter_unit
     outputs: list[bytes]
@@ -116,11 +134,13 @@ class Device:
         self.info()
         reply = self.request(P.INVOKE, bytes([1 if profile else 0]),
                              busy_timeout=self.invoke_timeout)
-        if len(reply) != 11:
+        if len(reply) not in (11, 17):
             raise TinycError(f"the board on {self.t.name} sent a malformed INVOKE answer", 1)
-        status, raw, n = struct.unpack("<BQH", reply)
+        status, raw, n = struct.unpack_from("<BQH", reply)
         if status != 0:
-            raise TinycError(f"the model returned error status {status} on the board", 1)
+            op, kernel_status = struct.unpack_from("<Hi", reply, 11) if len(reply) == 17 \
+                else (P.NO_OP, None)
+            raise InvokeFailed(self.t.name, status, None if op == P.NO_OP else op, kernel_status)
         self._n_profiled = n if profile else None
         return self._to_unit(raw)
 

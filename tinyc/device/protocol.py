@@ -23,6 +23,9 @@ BUSY, HELLO, ERROR = 0x7D, 0x7E, 0x7F
 ERR_CRC, ERR_UNKNOWN_CMD, ERR_BAD_ARG, ERR_INIT_FAILED = 1, 2, 3, 4
 ERROR_NAMES = {ERR_CRC: "damaged frame", ERR_UNKNOWN_CMD: "unknown command",
                ERR_BAD_ARG: "argument out of range", ERR_INIT_FAILED: "tinyc_init() failed"}
+# firmware/kernels/tinyc_kernel.h's tinyc_kernel_status (a test keeps both in step).
+KERNEL_STATUS_NAMES = {0: "ok", 2: "scratch too small", 3: "bad parameters"}
+NO_OP = 0xFFFF          # INVOKE's failed op when the backend cannot tell which op failed
 CMD_NAMES = {INFO: "INFO", TENSOR: "TENSOR", SET_INPUT: "SET_INPUT", INVOKE: "INVOKE",
              GET_OUTPUT: "GET_OUTPUT", PROFILE: "PROFILE", BOOT: "BOOT", BUSY: "BUSY", HELLO: "HELLO",
              ERROR: "ERROR"}
