@@ -35,6 +35,7 @@ def test_the_failing_op_and_its_status_come_back(tmp_path):
     assert "op 1 failed on the board (status 3: bad parameters)" in e.value.message
 
 
+@pytest.mark.slow
 def test_a_kernel_failure_in_generated_code_names_the_op(tmp_path):
     """Op 3 of ad01 (FULLY_CONNECTED) is made to fail in the generated C: the host says so."""
     from tinyc.build.cmake import compile_project
