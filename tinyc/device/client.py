@@ -55,7 +55,8 @@ class InvokeFailed(TinycError):
 
     def describe(self, opcode: str = "") -> str:
         if self.op_index is None:
-            return f"the model returned error status {self.status} on the board {self.where}"
+            return (f"tinyc_invoke() returned error status {self.status} on the board on "
+                    f"{self.where} (its backend does not say which op failed)")
         name = P.KERNEL_STATUS_NAMES.get(self.kernel_status, "unknown status")
         return (f"op {self.op_index}{' ' + opcode if opcode else ''} failed on the board "
                 f"(status {self.kernel_status}: {name}): tinyc should have refused this model "
