@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 import click
@@ -12,6 +13,15 @@ from tinyc.errors import TinycError
 
 # Each module in tinyc/commands defines `command` (a click.Command). Order = help order.
 COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "run", "verify", "bench", "flash", "devices"]
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP (a cancelled job), raised in the main thread so that every `finally`
+    and context manager runs: QEMU is stopped, half-written files removed."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
 
 
 class _Group(click.Group):
@@ -24,6 +34,9 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
             sys.exit(130)
+        except Terminated as e:
+            click.echo(f"error: stopped by {signal.Signals(e.args[0]).name}", err=True)
+            sys.exit(128 + e.args[0])
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except Exception as e:  # a bug in tinyc: still one line, traceback on request
@@ -51,4 +64,6 @@ for _name in COMMANDS:
 
 
 def main():
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _raise_terminated)
     cli(prog_name="tinyc")

@@ -17,8 +17,8 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
                  profile: bool = False, quiet: bool = False) -> dict:
     """Outputs, per-inference counts and (optionally) the per-op profile of the last sample."""
     from tinyc.device import open_device
+    from tinyc.device.client import InvokeFailed
     g = build.graph
-    outs, counts, prof = [], [], None
     with open_device(build.board, elf=build.elf, port=port) as dev:
         dev.check_model(g.sha256)
         info = dev.info()
@@ -26,26 +26,36 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
             raise TinycError(f"the model did not initialise on {build.board.id} (tinyc_init "
                              "failed; with the tflm backend: AllocateTensors, arena too small?)")
         used = info.runtime_arena_used_bytes
-        for k, xs in enumerate(samples):
-            for i, x in enumerate(xs):
-                t = g.tensors[g.inputs[i]]
-                dev.set_input(i, np.ascontiguousarray(x, NP_DTYPES[t.dtype]).tobytes())
-            counts.append(dev.invoke())
-            got = []
-            for i, tid in enumerate(g.outputs):
-                t = g.tensors[tid]
-                raw = dev.get_output(i)
-                if len(raw) != t.nbytes:
-                    raise TinycError(f"the board sent {len(raw)} bytes for output {i}, "
-                                     f"expected {t.nbytes}")
-                got.append(np.frombuffer(raw, NP_DTYPES[t.dtype]).reshape(t.shape))
-            outs.append(got)
-            if not quiet and len(samples) > 4 and (k + 1) % max(1, len(samples) // 4) == 0:
-                progress(f"  {k + 1}/{len(samples)} samples")
-        if profile and samples:
-            dev.invoke(profile=True)   # one more run of the last input, counted op by op
-            prof = dev.profile()
+        try:
+            outs, counts, prof = _run_samples(dev, g, samples, profile, quiet)
+        except InvokeFailed as e:
+            opcode = next((op.opcode for op in g.ops if op.index == e.op_index), "")
+            raise TinycError(e.describe(opcode), 1) from None
     return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used}
+
+
+def _run_samples(dev, g, samples, profile: bool, quiet: bool):
+    """Each sample through dev.infer(): (outputs as arrays, counts, profile of the last)."""
+    outs, counts, prof = [], [], None
+    for k, xs in enumerate(samples):
+        last_inputs = [np.ascontiguousarray(x, NP_DTYPES[g.tensors[g.inputs[i]].dtype])
+                       .tobytes() for i, x in enumerate(xs)]
+        res = dev.infer(last_inputs, label=f"sample {k + 1} of {len(samples)}")
+        counts.append(res.count)
+        got = []
+        for i, (tid, raw) in enumerate(zip(g.outputs, res.outputs)):
+            t = g.tensors[tid]
+            if len(raw) != t.nbytes:
+                raise TinycError(f"the board sent {len(raw)} bytes for output {i}, "
+                                 f"expected {t.nbytes}")
+            got.append(np.frombuffer(raw, NP_DTYPES[t.dtype]).reshape(t.shape))
+        outs.append(got)
+        if not quiet and len(samples) > 4 and (k + 1) % max(1, len(samples) // 4) == 0:
+            progress(f"  {k + 1}/{len(samples)} samples")
+    if profile and samples:
+        # one more run of the last input, counted op by op
+        prof = dev.infer(last_inputs, profile=True, label="the profiling run").profile
+    return outs, counts, prof
 
 
 def compare(ours: list[list[np.ndarray]], ref: list[list[np.ndarray]]) -> tuple[int, int]:
@@ -63,6 +73,13 @@ def compare(ours: list[list[np.ndarray]], ref: list[list[np.ndarray]]) -> tuple[
     return bad, worst
 
 
+def require_compared(outputs: list[list[np.ndarray]], where: str) -> None:
+    """A comparison of no bytes proves nothing: it is an error, never "bit-exact"."""
+    if sum(np.asarray(o).nbytes for sample in outputs for o in sample) == 0:
+        raise TinycError(f"compared no output bytes on {where}: give at least one sample of a "
+                         "model with non-empty outputs", 1)
+
+
 def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
                  profile: bool = False, quiet: bool = False) -> dict:
     g = build.graph
@@ -73,6 +90,7 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
     if not quiet:
         progress(f"running on {build.board.id}" + (f" at {port}" if port else "") + "…")
     res = run_on_board(build, xs, port=port, profile=profile, quiet=quiet)
+    require_compared(res["outputs"], build.board.id)
     bad, worst = compare(res["outputs"], ref)
     counts = [c for c in res["counts"] if c is not None]
     unit = build.board.counter.get("unit", "none")

@@ -12,6 +12,7 @@
 #endif
 
 static tinyc_status init_status;
+static uint32_t boot_id;
 static uint64_t invoke_start;
 static uint16_t n_profiled;
 static uint16_t profile_op[TINYC_PROFILE_MAX_OPS];
@@ -68,6 +69,28 @@ static void on_op_done(int op_index)
     }
 }
 
+#if defined(__arm__)
+/* Survives a reset: the startup code neither loads nor zeroes .noinit. After a power cycle it
+ * holds whatever the SRAM came up with, which is as good a start as any. */
+static uint32_t reset_count[2] __attribute__((section(".noinit")));
+#define RESET_COUNT_MAGIC 0x7B0071D5u
+#endif
+
+/* Differs from one boot to the next (a reset counter where RAM survives a reset, the
+ * counter's phase and the stack address otherwise: a new process on the host board), so the
+ * host notices a restart whose HELLO it missed. */
+static uint32_t next_boot_id(void)
+{
+    uint32_t id = (uint32_t)board_counter_read() ^ (uint32_t)(uintptr_t)&id;
+#if defined(__arm__)
+    if (reset_count[0] != RESET_COUNT_MAGIC)
+        reset_count[0] = RESET_COUNT_MAGIC;
+    reset_count[1]++;
+    id ^= reset_count[1] * 2654435761u;
+#endif
+    return id;
+}
+
 /* Each handler fills `out` and returns its length, or -(error code). */
 static int do_info(void)
 {
@@ -92,11 +115,12 @@ static int do_info(void)
     p += put_str(p, tinyc_model.backend, 32);
     p += put_str(p, tinyc_model.board, 64);
     p += put_str(p, ci.unit, 32);
-    /* Appended in a backward-compatible way: older hosts ignore trailing bytes. */
-    if (tinyc_runtime_arena_used_bytes) {
-        put_u32(p, tinyc_runtime_arena_used_bytes());
-        p += 4;
-    }
+    /* Appended in a backward-compatible way: older hosts ignore trailing bytes. The runtime's
+     * arena figure is 0xFFFFFFFF when there is none, so that the boot id has a fixed place. */
+    put_u32(p, tinyc_runtime_arena_used_bytes ? tinyc_runtime_arena_used_bytes() : 0xFFFFFFFFu);
+    p += 4;
+    put_u32(p, boot_id);
+    p += 4;
     return (int)(p - out);
 }
 
@@ -151,13 +175,21 @@ static int do_invoke(void)
      * host (under QEMU icount, virtual time runs on while the core sleeps in WFI). */
     board_counter_init();
     invoke_start = board_counter_read();
+    tinyc_last_failure.op_index = -1;
+    tinyc_last_failure.status = 0;
     tinyc_status st = tinyc_invoke();
     uint64_t count = board_counter_read() - invoke_start;
     tinyc_op_hook = 0;
     out[0] = (uint8_t)st;
     put_u64(out + 1, count);
     put_u16(out + 9, n_profiled);
-    return 11;
+    if (st == TINYC_OK)
+        return 11;
+    /* Appended on failure only, so that older hosts still read every success. */
+    int32_t op = tinyc_last_failure.op_index;
+    put_u16(out + 11, op >= 0 && op < 0xFFFF ? (uint32_t)op : 0xFFFFu);
+    put_u32(out + 13, (uint32_t)tinyc_last_failure.status);
+    return 17;
 }
 
 static int do_get_output(void)
@@ -188,6 +220,14 @@ static int do_profile(void)
     return (int)(10 * n);
 }
 
+static int do_boot(void)
+{
+    if (req.len != 0)
+        return -PROTO_ERR_BAD_ARG;
+    put_u32(out, boot_id);
+    return 4;
+}
+
 static int dispatch(void)
 {
     switch (req.cmd) {
@@ -197,6 +237,7 @@ static int dispatch(void)
     case PROTO_INVOKE: return do_invoke();
     case PROTO_GET_OUTPUT: return do_get_output();
     case PROTO_PROFILE: return do_profile();
+    case PROTO_BOOT: return do_boot();
     default: return -PROTO_ERR_UNKNOWN_CMD;
     }
 }
@@ -205,8 +246,10 @@ int main(void)
 {
     board_init();
     init_status = tinyc_init();
-    uint8_t version = PROTO_VERSION;
-    proto_write_frame(PROTO_HELLO, 0, &version, 1);
+    boot_id = next_boot_id();
+    uint8_t hello[5] = {PROTO_VERSION};
+    put_u32(hello + 1, boot_id);
+    proto_write_frame(PROTO_HELLO, 0, hello, sizeof hello);
 
     for (;;) {
         proto_rx_status rx = proto_read_frame(&req);

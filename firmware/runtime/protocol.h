@@ -24,11 +24,14 @@ enum proto_cmd {
     PROTO_INFO = 0x01,       /* -> model and board description */
     PROTO_TENSOR = 0x02,     /* [kind 0=input 1=output, index] -> tensor description */
     PROTO_SET_INPUT = 0x03,  /* [index, offset u32, data...] -> [] */
-    PROTO_INVOKE = 0x04,     /* [flags: bit0 profile] -> [status, raw count u64, n_profiled u16] */
+    PROTO_INVOKE = 0x04,     /* [flags: bit0 profile] -> [status, raw count u64, n_profiled u16]
+                              * and, when status != 0: [failed op u16 (0xFFFF: unknown),
+                              * kernel status i32] */
     PROTO_GET_OUTPUT = 0x05, /* [index, offset u32, length] -> data */
     PROTO_PROFILE = 0x06,    /* [first u16, n] -> n x [op u16, raw count since start u64] */
+    PROTO_BOOT = 0x07,       /* -> [boot id u32]: changes when the board restarts */
     PROTO_BUSY = 0x7D,       /* sent as 0xFD before a long command runs: [] */
-    PROTO_HELLO = 0x7E,      /* device -> host once at boot: [version] */
+    PROTO_HELLO = 0x7E,      /* device -> host once at boot: [version, boot id u32] */
     PROTO_ERROR = 0x7F,      /* sent as 0xFF: [code, offending cmd] */
 };
 

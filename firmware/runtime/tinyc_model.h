@@ -52,6 +52,24 @@ void *tinyc_input(int index);
 void *tinyc_output(int index);
 tinyc_status tinyc_invoke(void);
 
+/* Why the last tinyc_invoke() failed: the TFLite index of the op that failed (-1 when the
+ * backend cannot tell) and the status its kernel returned (tinyc_kernel_status for tinyc's
+ * kernels). Defined once in firmware/runtime/tinyc_hooks.c; the harness clears it. */
+typedef struct {
+    int32_t op_index;
+    int32_t status;
+} tinyc_failure;
+
+extern tinyc_failure tinyc_last_failure;
+
+/* `return tinyc_op_failed(7, st);` in tinyc_invoke() when op 7's kernel returned st != 0. */
+static inline tinyc_status tinyc_op_failed(int op_index, int32_t status)
+{
+    tinyc_last_failure.op_index = op_index;
+    tinyc_last_failure.status = status;
+    return TINYC_ERROR;
+}
+
 /* Optional: the arena bytes the runtime itself reports as used after tinyc_init (the TFLM
  * backend: MicroInterpreter::arena_used_bytes()). A backend without such a figure does not
  * define it; INFO then appends no value. */

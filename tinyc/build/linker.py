@@ -60,6 +60,9 @@ SECTIONS
   }} > RAM AT > FLASH
   __data_load = LOADADDR(.data);
 
+  /* Kept over a reset (the harness's reset counter): neither loaded nor zeroed. */
+  .noinit (NOLOAD) : ALIGN(4) {{ *(.noinit .noinit.*) }} > RAM
+
   .bss (NOLOAD) : ALIGN(4) {{
     __bss_start = .;
     *(.bss .bss.* COMMON)

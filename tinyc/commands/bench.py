@@ -5,7 +5,7 @@ import click
 
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
-                                   strategy_option)
+                                   samples_option, strategy_option)
 from tinyc.output import emit_json, table
 from tinyc.pipeline import ensure_build
 from tinyc.verify import verify_build
@@ -15,8 +15,7 @@ from tinyc.verify import verify_build
 @click.argument("models", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @board_option
 @backend_option
-@click.option("--samples", "-n", default=3, show_default=True,
-              help="Inputs per model (the count is the median; all are checked bit-exact).")
+@samples_option(3, "Inputs per model (the count is the median; all are checked bit-exact).")
 @strategy_option
 @kernels_option
 @json_option

@@ -23,3 +23,17 @@ kernels_option = click.option("--kernels", type=click.Choice(["auto", "portable"
                               show_default=True,
                               help="Kernel set: auto = the fastest variants for the board "
                                    "(DSP on Cortex-M4/M7/M33), portable = the reference C kernels.")
+
+
+def _at_least_one(ctx, param, value):
+    if value is not None and value < 1:
+        # TinycError, not click.BadParameter: one `error:` line, no usage block.
+        from tinyc.errors import TinycError
+        raise TinycError(f"--samples must be at least 1 (got {value}): a check of no inputs "
+                         "proves nothing")
+    return value
+
+
+def samples_option(default: int, help: str):
+    return click.option("--samples", "-n", default=default, show_default=True, type=int,
+                        callback=_at_least_one, help=help)

@@ -1,6 +1,8 @@
 """`tinyc run MODEL --input X.npy --output Y.npy`: run a batch of inputs on the board."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import numpy as np
 
@@ -27,6 +29,10 @@ from tinyc.verify import run_on_board
 @kernels_option
 def command(model, board, backend, port, input_path, output_path, strategy, kernels):
     """Run MODEL on BOARD for every input in a .npy file and save the outputs."""
+    out_dir = Path(output_path).resolve().parent
+    if not out_dir.is_dir():
+        raise TinycError(f"cannot write {output_path}: there is no folder {out_dir} "
+                         "(create it first)")
     b = get_board(board)
     build = ensure_build(model, b, backend, strategy, {"kernels": kernels})
     g = build.graph

@@ -8,7 +8,7 @@ import click
 
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
-                                   model_argument, port_option, strategy_option)
+                                   model_argument, port_option, samples_option, strategy_option)
 from tinyc.output import emit_json, kib, table
 from tinyc.pipeline import ensure_build
 from tinyc.verify import first_mismatching_op, verify_build
@@ -19,7 +19,7 @@ from tinyc.verify import first_mismatching_op, verify_build
 @board_option
 @backend_option
 @port_option
-@click.option("--samples", "-n", default=20, show_default=True, help="Random inputs to compare.")
+@samples_option(20, "Random inputs to compare.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
 @click.option("--profile", is_flag=True, help="Per-op instruction/cycle counts.")
 @click.option("--debug-layers", is_flag=True,

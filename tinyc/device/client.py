@@ -7,10 +7,13 @@ the board needs (QEMU, the host program, or a real serial port) and always stops
         count = dev.invoke(profile=True)     # in dev.info().counter_unit ("instructions" ...)
         out = dev.get_output(0)              # bytes
         per_op = dev.profile()               # list[int], one per op, of the last invoke
+        res = dev.infer([data], label="sample 3")   # all of the above, safe against restarts
 
 Every request is retried on damaged or lost frames (the device answers a resent request
 from its cache, so nothing runs twice); a damaged frame is never taken as an answer; every
-wait is bounded, and a silent board ends in one clear TinycError.
+wait is bounded, and a silent board ends in one clear TinycError. A board that restarts (its
+boot HELLO mid-session, or a changed boot id) raises BoardRestarted: nothing is taken across a
+restart; infer() re-sends the sample instead.
 """
 from __future__ import annotations
 
@@ -21,9 +24,11 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from tinyc.boards import Board
 from tinyc.device import protocol as P
+from tinyc.device.lifeline import die_with_parent
 from tinyc.device.qemu import Qemu, _exited_within, _signal_group
 from tinyc.device.transport import PipeTransport, SerialTransport, Transport, TransportClosed
 from tinyc.errors import TinycError
@@ -33,6 +38,35 @@ _RESYNC = bytes(P.MAX_PAYLOAD + P.OVERHEAD)   # zeros: completes any half-read f
 
 class _Retry(Exception):
     pass
+
+
+class BoardRestarted(TinycError):
+    """The board booted again mid-session: its inputs, outputs and profile are gone."""
+
+
+class InvokeFailed(TinycError):
+    """tinyc_invoke() failed on the board: op_index (None when the backend cannot tell) and
+    the kernel's status."""
+
+    def __init__(self, where: str, status: int, op_index: int | None, kernel_status: int | None):
+        self.where, self.status = where, status
+        self.op_index, self.kernel_status = op_index, kernel_status
+        super().__init__(self.describe(), 1)
+
+    def describe(self, opcode: str = "") -> str:
+        if self.op_index is None:
+            return (f"tinyc_invoke() returned error status {self.status} on the board on "
+                    f"{self.where} (its backend does not say which op failed)")
+        name = P.KERNEL_STATUS_NAMES.get(self.kernel_status, "unknown status")
+        return (f"op {self.op_index}{' ' + opcode if opcode else ''} failed on the board "
+                f"(status {self.kernel_status}: {name}): tinyc should have refused this model "
+                "at compile time; please report it with the model and the board")
+
+
+class Inference(NamedTuple):
+    count: int                  # in info().counter_unit
+    outputs: list[bytes]
+    profile: list[int] | None   # per op, with profile=True
 
 
 class Device:
@@ -53,6 +87,8 @@ class Device:
                       "bytes_in": 0}
         self._info: P.DeviceInfo | None = None
         self._n_profiled = None
+        self._model_sha256: str | None = None
+        self.restarts = 0
 
     # --- the commands -----------------------------------------------------------------
     def info(self, refresh: bool = False) -> P.DeviceInfo:
@@ -77,6 +113,7 @@ class Device:
 
     def check_model(self, sha256: str) -> None:
         """Refuses (TinycError) a device whose program was built from another model."""
+        self._model_sha256 = sha256
         have = self.info().model_sha256
         if have.lower() != sha256.lower():
             raise TinycError(f"the board on {self.t.name} runs model {have[:12]}…, not "
@@ -98,11 +135,13 @@ class Device:
         self.info()
         reply = self.request(P.INVOKE, bytes([1 if profile else 0]),
                              busy_timeout=self.invoke_timeout)
-        if len(reply) != 11:
+        if len(reply) not in (11, 17):
             raise TinycError(f"the board on {self.t.name} sent a malformed INVOKE answer", 1)
-        status, raw, n = struct.unpack("<BQH", reply)
+        status, raw, n = struct.unpack_from("<BQH", reply)
         if status != 0:
-            raise TinycError(f"the model returned error status {status} on the board", 1)
+            op, kernel_status = struct.unpack_from("<Hi", reply, 11) if len(reply) == 17 \
+                else (P.NO_OP, None)
+            raise InvokeFailed(self.t.name, status, None if op == P.NO_OP else op, kernel_status)
         self._n_profiled = n if profile else None
         return self._to_unit(raw)
 
@@ -139,6 +178,51 @@ class Device:
             counts[op] += cum - prev
             prev = cum
         return counts
+
+    def check_boot(self) -> None:
+        """Raises BoardRestarted if the board booted again since info() (no-op with older
+        firmware, which reports no boot id)."""
+        known = self.info().boot_id
+        if known is None:
+            return
+        try:
+            now = P.parse_boot(self.request(P.BOOT))
+        except struct.error:
+            raise TinycError(f"the board on {self.t.name} sent a malformed BOOT answer", 1) \
+                from None
+        if now != known:
+            raise BoardRestarted(f"the board on {self.t.name} restarted (boot id {known:#010x} "
+                                 f"became {now:#010x})", 1)
+
+    def infer(self, inputs: list[bytes], profile: bool = False, label: str = "an inference",
+              attempts: int = 3) -> Inference:
+        """Sets the inputs, invokes, reads every output (and the profile): a result only if the
+        board did not restart from the first input byte to the last output byte. After a
+        restart the whole sample is sent again, `attempts` times at most."""
+        for _ in range(attempts):
+            try:
+                for i, data in enumerate(inputs):
+                    self.set_input(i, data)
+                count = self.invoke(profile=profile)
+                outs = [self.get_output(i) for i in range(len(self.info().outputs))]
+                prof = self.profile() if profile else None
+                self.check_boot()
+                return Inference(count, outs, prof)
+            except BoardRestarted:
+                self._after_restart()
+        raise TinycError(f"the board on {self.t.name} restarted during {label}, {attempts} "
+                         "times in a row; no result was taken from it: check its power supply "
+                         "and what resets it (watchdog, brown-out, a crash in the model)", 1)
+
+    def _after_restart(self) -> None:
+        self.restarts += 1
+        self._info, self._n_profiled = None, None
+        self._resync()
+        if self._model_sha256:
+            self.check_model(self._model_sha256)
+        if not self.info().init_ok:
+            raise TinycError(f"the board on {self.t.name} restarted and its model did not "
+                             "initialise again (tinyc_init failed)", 1)
 
     # --- the exchange ------------------------------------------------------------------
     def request(self, cmd: int, payload: bytes = b"", timeout: float | None = None,
@@ -202,6 +286,8 @@ class Device:
                 if f.cmd == P.BUSY | P.REPLY and f.seq == seq and not busy:
                     busy = True
                     deadline = time.monotonic() + busy_timeout
+                if f.cmd == P.HELLO:
+                    self._on_hello(f.payload)
                 if f.cmd == P.ERROR | P.REPLY and len(f.payload) == 2:
                     code, about = f.payload
                     if code == P.ERR_CRC:
@@ -209,7 +295,14 @@ class Device:
                     if f.seq == seq and about == cmd:
                         raise TinycError(f"the board refused {P.CMD_NAMES.get(cmd, hex(cmd))}: "
                                          f"{P.ERROR_NAMES.get(code, f'error {code}')}", 1)
-                # anything else is stale (an earlier try) or the boot HELLO: ignored
+                # anything else is stale (an earlier try): ignored
+
+    def _on_hello(self, payload: bytes) -> None:
+        """A boot HELLO: the one of this boot before the first INFO, else a restart."""
+        known = self._info.boot_id if self._info is not None else None
+        if known is not None and P.parse_hello(payload) != known:
+            raise BoardRestarted(f"the board on {self.t.name} restarted (it sent its boot "
+                                 "HELLO mid-session)", 1)
 
     def _resync(self) -> bool:
         """Pushes the device back to hunting for a start byte and drops whatever is in
@@ -292,7 +385,7 @@ def _host_program(elf: Path):
         raise TinycError(f"no program at {elf}: build it first")
     err = tempfile.TemporaryFile()
     proc = subprocess.Popen([str(elf)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=err, start_new_session=True)
+                            stderr=err, start_new_session=True, preexec_fn=die_with_parent())
     try:
         yield PipeTransport(proc, name=f"host program {elf.name} (pid {proc.pid})")
     finally:

@@ -19,14 +19,18 @@ MAX_PAYLOAD = 255
 OVERHEAD = 8
 REPLY = 0x80
 
-INFO, TENSOR, SET_INPUT, INVOKE, GET_OUTPUT, PROFILE = 0x01, 0x02, 0x03, 0x04, 0x05, 0x06
+INFO, TENSOR, SET_INPUT, INVOKE, GET_OUTPUT, PROFILE, BOOT = 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07
 BUSY, HELLO, ERROR = 0x7D, 0x7E, 0x7F
 
 ERR_CRC, ERR_UNKNOWN_CMD, ERR_BAD_ARG, ERR_INIT_FAILED = 1, 2, 3, 4
 ERROR_NAMES = {ERR_CRC: "damaged frame", ERR_UNKNOWN_CMD: "unknown command",
                ERR_BAD_ARG: "argument out of range", ERR_INIT_FAILED: "tinyc_init() failed"}
+# firmware/kernels/tinyc_kernel.h's tinyc_kernel_status (a test keeps both in step).
+KERNEL_STATUS_NAMES = {0: "ok", 2: "scratch too small", 3: "bad parameters"}
+NO_OP = 0xFFFF          # INVOKE's failed op when the backend cannot tell which op failed
 CMD_NAMES = {INFO: "INFO", TENSOR: "TENSOR", SET_INPUT: "SET_INPUT", INVOKE: "INVOKE",
-             GET_OUTPUT: "GET_OUTPUT", PROFILE: "PROFILE", BUSY: "BUSY", HELLO: "HELLO", ERROR: "ERROR"}
+             GET_OUTPUT: "GET_OUTPUT", PROFILE: "PROFILE", BOOT: "BOOT", BUSY: "BUSY", HELLO: "HELLO",
+             ERROR: "ERROR"}
 
 SET_INPUT_CHUNK = MAX_PAYLOAD - 5      # [index, offset u32, data]
 GET_OUTPUT_CHUNK = MAX_PAYLOAD         # reply is all data
@@ -122,6 +126,9 @@ class DeviceInfo:
     # The runtime's own figure (TFLM's arena_used_bytes()), when the firmware reports one:
     # an optional u32 after INFO's strings; None from older firmware and other backends.
     runtime_arena_used_bytes: int | None = None
+    # Changes whenever the board restarts (also in its boot HELLO, and the BOOT command's
+    # answer); None from older firmware, which the client then cannot watch for restarts.
+    boot_id: int | None = None
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -144,13 +151,30 @@ def parse_info(p: bytes) -> tuple[DeviceInfo, int, int]:
         n = p[pos]
         strings.append(p[pos + 1:pos + 1 + n].decode("utf-8", "replace"))
         pos += 1 + n
+    # Optional trailing u32s: the runtime's arena figure (0xFFFFFFFF: none), then the boot id.
+    used = struct.unpack_from("<I", p, pos)[0] if len(p) >= pos + 4 else _NO_FIGURE
+    boot = struct.unpack_from("<I", p, pos + 4)[0] if len(p) >= pos + 8 else None
     info = DeviceInfo(protocol_version=version, init_ok=init_status == 0, backend=strings[0],
                       board=strings[1], model_sha256=sha, arena_bytes=arena, n_ops=n_ops,
                       counter_unit=strings[2], counter_num=num, counter_den=den or 1,
                       profile_max_ops=prof_max,
-                      runtime_arena_used_bytes=(struct.unpack_from("<I", p, pos)[0]
-                                                if len(p) >= pos + 4 else None))
+                      runtime_arena_used_bytes=None if used == _NO_FIGURE else used,
+                      boot_id=boot)
     return info, n_in, n_out
+
+
+_NO_FIGURE = 0xFFFFFFFF
+
+
+def parse_hello(p: bytes) -> int | None:
+    """HELLO payload -> the boot id (None from older firmware, which sends [version] only)."""
+    return struct.unpack_from("<I", p, 1)[0] if len(p) >= 5 else None
+
+
+def parse_boot(p: bytes) -> int:
+    """BOOT reply -> the boot id."""
+    (boot,) = struct.unpack("<I", p)
+    return boot
 
 
 def parse_tensor(p: bytes) -> TensorInfo:

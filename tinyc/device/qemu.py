@@ -3,9 +3,10 @@
     with Qemu(board, elf) as q:
         url = q.url            # "socket://127.0.0.1:NNNNN", for SerialTransport
 
-QEMU runs in its own session under `timeout`, so it dies after `lifetime` seconds even if
-this Python process is killed; on exit (errors and Ctrl-C included) the whole process group
-is signalled.
+QEMU runs in its own session; on exit (errors, Ctrl-C, and SIGTERM/SIGHUP, which tinyc's main
+turns into an exception) the whole process group is signalled. On Linux the kernel kills QEMU
+when tinyc dies, even by SIGKILL (lifeline.py); elsewhere it runs under `timeout` and dies after
+`lifetime` seconds.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 from tinyc.boards import Board
+from tinyc.device.lifeline import die_with_parent
 from tinyc.errors import TinycError
 
 QEMU = "qemu-system-arm"
@@ -67,10 +69,13 @@ class Qemu:
             raise TinycError(f"no firmware at {self.elf}: build it first")
         if shutil.which(QEMU) is None:
             raise TinycError(f"{QEMU} is not installed (apt install qemu-system-arm)", 1)
-        cmd = ["timeout", "--kill-after=5", str(int(self.lifetime)),
-               *qemu_command(self.board, self.elf)]
+        cmd = qemu_command(self.board, self.elf)
+        lifeline = die_with_parent()
+        if lifeline is None:
+            cmd = ["timeout", "--kill-after=5", str(int(self.lifetime)), *cmd]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+                                     stderr=subprocess.PIPE, start_new_session=True,
+                                     preexec_fn=lifeline)
         self.port = self._wait_for_port()
         self._drain = threading.Thread(target=self._drain_stderr, daemon=True)
         self._drain.start()
@@ -100,7 +105,7 @@ class Qemu:
             self.stderr_tail.append(line.decode("utf-8", "replace").rstrip())
 
     def stop(self) -> None:
-        """Ends QEMU and the `timeout` wrapper (its process group); safe to call twice.
+        """Ends QEMU (and the `timeout` wrapper, if any: its process group); safe to call twice.
         The group leader stays unreaped until the group is gone, so its id cannot have been
         reused by an unrelated process when we signal it."""
         p = self.proc

@@ -1,0 +1,41 @@
+"""Errors of run/verify/bench that must end in one `error:` line before any work is done."""
+import numpy as np
+import pytest
+
+from conftest import model, run_tinyc
+
+AD01 = model("ad01_int8")
+
+
+def _one_error_line(r, code, *words):
+    assert r.returncode == code, (r.returncode, r.stdout, r.stderr)
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    for w in words:
+        assert w in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("command", ["verify", "bench"])
+@pytest.mark.parametrize("n", ["0", "-3"])
+def test_samples_below_one_are_refused(command, n):
+    r = run_tinyc(command, AD01, "--board", "host", "-n", n, "--json")
+    _one_error_line(r, 2, "--samples", n)
+    assert "bit-exact" not in r.stdout and r.stdout.strip() == ""
+
+
+def test_verify_that_compares_nothing_is_an_error():
+    from tinyc.errors import TinycError
+    from tinyc.verify import require_compared
+    with pytest.raises(TinycError, match="compared no output bytes"):
+        require_compared([], "host")
+    with pytest.raises(TinycError, match="compared no output bytes"):
+        require_compared([[np.zeros((1, 0), np.int8)]], "host")
+    require_compared([[np.zeros((1, 2), np.int8)]], "host")
+
+
+def test_run_to_a_missing_folder_fails_before_running(tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((1, 640), np.int8))
+    r = run_tinyc("run", AD01, "--board", "host", "--input", tmp_path / "x.npy",
+                  "--output", tmp_path / "no" / "such" / "y.npy")
+    _one_error_line(r, 2, str(tmp_path / "no" / "such"))
+    assert not (tmp_path / "no").exists()
