@@ -37,11 +37,10 @@ def write_layout(fmt: str, root: Path, src: Path, board: Board, models: list[str
         name = example["name"]   # the sketch folder and the .ino share the name
         folder = root / "examples" / name
         folder.mkdir(parents=True)
-        zp = example["input0_zero_point"]
         (folder / f"{name}.ino").write_text(env.get_template("example.ino.j2").render(
             version=__version__, name=name, uname=name.upper(),
             output0_elements=example["output0_elements"],
-            input0_fill=f"(int8_t){zp}" if -128 <= zp <= 127 else 0))
+            input0_fill=example["input0_zero_point"]))
     elif fmt == "platformio":
         (root / "library.json").write_text(env.get_template("library.json.j2").render(**view))
     elif fmt == "cmake":
