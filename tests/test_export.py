@@ -398,3 +398,60 @@ def test_two_models_on_mps2_an386_bit_exact_with_tflm(lib, reference, tmp_path):
         assert name == list(NAMES)[i % 2]
         want = np.ascontiguousarray(ys[name][s][0]).tobytes().hex()
         assert hexbytes == want, f"{name} sample {s} differs from TFLM"
+
+
+# --- bad input: one error line, nothing written or deleted ------------------------------------
+
+def one_error_line(r: subprocess.CompletedProcess, code: int, text: str) -> None:
+    assert r.returncode == code, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert lines[-1].startswith("error: ") and text in lines[-1], r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_folder_with_the_users_files_is_refused_and_kept(tmp_path):
+    out = tmp_path / "lib"
+    out.mkdir()
+    (out / "main.c").write_text("int main(void) { return 0; }\n")
+    one_error_line(run_tinyc("export", specs()[0], "-o", out), 2, "tinyc did not write")
+    assert [p.name for p in out.iterdir()] == ["main.c"]
+    assert [p.name for p in tmp_path.iterdir()] == ["lib"]     # no staging folder left
+
+
+def test_an_earlier_export_is_replaced_but_not_one_the_user_added_to(tmp_path):
+    out = tmp_path / "lib"
+    export(out)
+    export(out, "--shared-arena")
+    assert (out / "tinyc_shared_arena.c").is_file()
+    export(out, models=[specs()[0]])      # files of the earlier export go with it
+    assert not (out / "ad01.c").exists() and not (out / "tinyc_shared_arena.c").exists()
+    (out / "notes.txt").write_text("mine")
+    one_error_line(run_tinyc("export", specs()[0], "-o", out), 2, "tinyc did not write")
+    assert (out / "notes.txt").read_text() == "mine" and (out / "kws.c").is_file()
+
+
+@pytest.mark.parametrize("names, text", [
+    (["int"], "not a usable C name"),
+    (["conv2d_s8"], "taken by tinyc's own files"),
+    (["tinyc_kws"], "taken by tinyc's own files"),
+    (["kws", "KWS"], "both named"),
+])
+def test_bad_names(tmp_path, names, text):
+    paths = [model("kws_ref_model"), model("ad01_int8")]
+    r = run_tinyc("export", *(f"{p}:{n}" for p, n in zip(paths, names)), "-o", tmp_path / "lib")
+    one_error_line(r, 2, text)
+    assert not (tmp_path / "lib").exists()
+
+
+def test_models_that_fit_alone_but_not_together(tmp_path):
+    vww = model("vww_96_int8")
+    many = [f"{vww}:m{i}" for i in range(5)]
+    r = run_tinyc("export", *many, "--board", "nano33", "-o", tmp_path / "lib")
+    one_error_line(r, 1, "--shared-arena would need")
+    assert not (tmp_path / "lib").exists()
+
+
+def test_default_names_come_from_the_file_names(tmp_path):
+    manifest = export(tmp_path / "lib", models=[str(model("kws_ref_model"))])
+    assert [m["name"] for m in manifest["models"]] == ["kws_ref_model"]
+    assert "kws_ref_model_invoke" in manifest["models"][0]["api"]["functions"]
