@@ -455,3 +455,76 @@ def test_default_names_come_from_the_file_names(tmp_path):
     manifest = export(tmp_path / "lib", models=[str(model("kws_ref_model"))])
     assert [m["name"] for m in manifest["models"]] == ["kws_ref_model"]
     assert "kws_ref_model_invoke" in manifest["models"][0]["api"]["functions"]
+
+
+# --- several inputs and outputs, float32 I/O ---------------------------------------------------
+
+def _two_in_two_out(a, b):
+    import tensorflow as tf
+    h = tf.keras.layers.Dense(6)(tf.keras.layers.Concatenate()([a, b]))
+    return [tf.keras.layers.Add()([a, b]), tf.keras.layers.Dense(3, activation="relu")(h)]
+
+
+def f32_app_source(name: str, g) -> str:
+    """main: read every input as floats (stdin), NAME_set_input_f32 each, invoke, write every
+    output as floats (NAME_get_output_f32)."""
+    ins = [g.tensors[t].elements for t in g.inputs]
+    outs = [g.tensors[t].elements for t in g.outputs]
+    u = name.upper()
+    body = [f"#include <stdio.h>\n#include \"{name}.h\"\n",
+            f"#if {u}_INPUT_COUNT != {len(ins)} || {u}_OUTPUT_COUNT != {len(outs)}\n#error counts\n#endif",
+            "int main(void)\n{",
+            f"    if ({name}_init() != 0)\n        return 1;"]
+    for i, n in enumerate(ins):
+        body += [f"    static float x{i}[{n}];",
+                 f"    if (fread(x{i}, sizeof(float), {n}, stdin) != {n})\n        return 2;",
+                 f"    {name}_set_input_f32({i}, x{i});"]
+    body.append(f"    if ({name}_invoke() != 0)\n        return 3;")
+    for i, n in enumerate(outs):
+        body += [f"    static float y{i}[{n}];", f"    {name}_get_output_f32({i}, y{i});",
+                 f"    fwrite(y{i}, sizeof(float), {n}, stdout);"]
+    body.append("    return 0;\n}\n")
+    return "\n".join(body)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("int8_io", [True, False], ids=["int8-io", "float-io"])
+def test_several_inputs_and_outputs(tmp_path, int8_io):
+    from modelgen import int8_model
+    path = int8_model("export_2in2out", _two_in_two_out, [(1, 8), (1, 8)], seed=3,
+                      int8_io=int8_io)
+    g = load_model(str(path))
+    out = tmp_path / "lib"
+    export(out, models=[f"{path}:net"])
+    (tmp_path / "main.c").write_text(f32_app_source("net", g))
+    exe = compile_app(out, tmp_path / "app", sources=(tmp_path / "main.c",))
+    rng = np.random.default_rng(9)
+    xs = [rng.uniform(-1, 1, g.tensors[t].shape).astype(np.float32) for t in g.inputs]
+    got = np.frombuffer(run_app(exe, "", b"".join(x.tobytes() for x in xs)), np.float32)
+    # TFLM on the same inputs; the int8 model's float helpers are numpy's (de)quantization
+    ins = [g.tensors[t] for t in g.inputs]
+    outs = [g.tensors[t] for t in g.outputs]
+    if int8_io:
+        feed = [numpy_quantize(x, float(t.quant.scale[0]), int(t.quant.zero_point[0]))
+                for x, t in zip(xs, ins)]
+    else:
+        feed = xs
+    ref = tflm_outputs(g, [feed])[0]
+    if int8_io:
+        ref = [numpy_dequantize(r, float(t.quant.scale[0]), int(t.quant.zero_point[0]))
+               for r, t in zip(ref, outs)]
+    want = np.concatenate([np.asarray(r, np.float32).reshape(-1) for r in ref])
+    assert got.tobytes() == want.tobytes()
+
+
+def test_a_model_with_state_does_not_share_its_arena(tmp_path):
+    import tflite_edit
+    m = tflite_edit.load(model("ad01_int8"))
+    sub = m.subgraphs[0]
+    inner = sub.operators[0].outputs[0]    # an activation between two ops
+    sub.tensors[inner].isVariable = True
+    path = tmp_path / "stateful.tflite"
+    tflite_edit.save(m, path)
+    r = run_tinyc("export", f"{path}:st", specs()[0], "--shared-arena", "-o", tmp_path / "lib")
+    one_error_line(r, 2, "keeps state between invokes")
+    assert not (tmp_path / "lib").exists()

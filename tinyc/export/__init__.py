@@ -71,6 +71,13 @@ def _check_together(planned: list[_Planned], board: Board, shared: bool) -> None
     """Each model fits alone (checked by _plan); here: all of them in one image."""
     if len(planned) < 2:
         return
+    if shared:
+        for p in planned:   # state kept between invokes would be overwritten by the others
+            state = [t.name for t in p.graph.activations() if t.is_variable]
+            if state:
+                raise TinycError(f"{p.spec.path.name} keeps state between invokes (variable "
+                                 f"tensor '{state[0]}'): it cannot share its arena; drop "
+                                 "--shared-arena")
     from tinyc.budget import kb
     ram = _arena_bytes(planned, shared) + sum(p.budget.ram["runtime"] for p in planned)
     flash = sum(p.budget.flash["weights"] + p.budget.flash["code"] for p in planned)
