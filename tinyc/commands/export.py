@@ -29,13 +29,8 @@ def command(models, board, out_dir, fmt, shared_arena, strategy, kernels, as_jso
     """Export MODELs as a C library: NAME.h/NAME.c per model (NAME_init, NAME_invoke,
     NAME_input, NAME_output, ...), the kernels once. NAME defaults to the file name."""
     b = get_board(board)
-    specs = [parse_spec(m) for m in models]
-    # provenance in the generated files: file names and options, no paths (same bytes anywhere)
-    command = " ".join(["tinyc export", *(f"{s.path.name}:{s.name}" for s in specs),
-                        "--board", b.id, "--format", fmt, "--strategy", strategy,
-                        "--kernels", kernels] + (["--shared-arena"] if shared_arena else []))
-    rep = export(specs, b, Path(out_dir), fmt=fmt, shared_arena=shared_arena,
-                 strategy=strategy, kernels=kernels, command=command, quiet=as_json)
+    rep = export([parse_spec(m) for m in models], b, Path(out_dir), fmt=fmt,
+                 shared_arena=shared_arena, strategy=strategy, kernels=kernels, quiet=as_json)
     if as_json:
         emit_json(rep)
         return

@@ -32,7 +32,7 @@ class _Planned:
 
 def export(specs: list[ModelSpec], board: Board, out: Path, fmt: str = "c",
            shared_arena: bool = False, strategy: str = "auto", kernels: str = "auto",
-           command: str | None = None, quiet: bool = False) -> dict:
+           quiet: bool = False) -> dict:
     if fmt not in FORMATS:
         raise TinycError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
     from tinyc.backends.native.codegen import KERNELS_DIR
@@ -41,6 +41,11 @@ def export(specs: list[ModelSpec], board: Board, out: Path, fmt: str = "c",
     say = (lambda m: None) if quiet else progress
     planned = [_plan(s, board, strategy, kernels, say) for s in specs]
     _check_together(planned, board, shared_arena)
+
+    # provenance in the generated files: file names and options, no paths (same bytes anywhere)
+    command = " ".join(["tinyc export", *(f"{s.path.name}:{s.name}" for s in specs),
+                        "--board", board.id, "--format", fmt, "--strategy", strategy,
+                        "--kernels", kernels] + (["--shared-arena"] if shared_arena else []))
 
     def fill(stage: Path) -> dict:
         return _write(planned, board, stage, fmt, shared_arena, command)
@@ -93,7 +98,7 @@ def _check_together(planned: list[_Planned], board: Board, shared: bool) -> None
 
 
 def _write(planned: list[_Planned], board: Board, stage: Path, fmt: str, shared: bool,
-           command: str | None) -> dict:
+           command: str) -> dict:
     from tinyc.backends.native.codegen import generate
     src = stage if fmt == "c" else stage / "src"
     src.mkdir(parents=True, exist_ok=True)
