@@ -7,14 +7,14 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 need_apt=0
-for tool in arm-none-eabi-gcc qemu-system-arm cmake cc; do
+for tool in arm-none-eabi-gcc qemu-system-arm cmake cc clang; do
   command -v "$tool" >/dev/null 2>&1 || need_apt=1
 done
 [ -f /usr/lib/arm-none-eabi/newlib/libc.a ] || need_apt=1
 if [ "$need_apt" = 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake gcc >/dev/null
+  apt-get install -y -qq gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake gcc clang >/dev/null
 fi
 
 extras=""

@@ -12,7 +12,7 @@ from tinyc import __version__
 from tinyc.errors import TinycError
 
 # Each module in tinyc/commands defines `command` (a click.Command). Order = help order.
-COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "run", "verify", "bench", "flash", "devices"]
+COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "bench", "flash", "devices"]
 
 
 class Terminated(BaseException):

@@ -81,11 +81,15 @@ def require_compared(outputs: list[list[np.ndarray]], where: str) -> None:
 
 
 def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
-                 profile: bool = False, quiet: bool = False) -> dict:
+                 profile: bool = False, quiet: bool = False, inputs=None) -> dict:
+    """inputs: the user's samples (a list of [one array per model input]) instead of
+    `samples` random ones from `seed`."""
     g = build.graph
-    xs = random_inputs(g, samples, seed)
+    xs = random_inputs(g, samples, seed) if inputs is None else inputs
+    samples, seed = len(xs), (seed if inputs is None else None)
     if not quiet:
-        progress(f"reference: TFLM interpreter on {samples} inputs (seed {seed})…")
+        progress(f"reference: TFLM interpreter on {samples} inputs"
+                 + (f" (seed {seed})…" if seed is not None else "…"))
     ref = tflm_outputs(g, xs)
     if not quiet:
         progress(f"running on {build.board.id}" + (f" at {port}" if port else "") + "…")

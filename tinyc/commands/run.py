@@ -39,6 +39,19 @@ def command(model, board, backend, port, input_path, output_path, strategy, kern
     if len(g.inputs) != 1 or len(g.outputs) != 1:
         raise TinycError("tinyc run handles models with one input and one output; "
                          "use the Python API for more")
+    x = load_input_batch(input_path, g, "tinyc run")
+    progress(f"running {len(x)} inputs on {b.id}…")
+    res = run_on_board(build, [[s] for s in x], port=port)
+    y = np.stack([o[0] for o in res["outputs"]])
+    np.save(output_path, y)
+    progress(f"wrote {output_path} {list(y.shape)} {y.dtype}")
+
+
+def load_input_batch(input_path: str, g, command: str) -> np.ndarray:
+    """A .npy of shape [N, *input_shape] (or one sample) in the model's input dtype."""
+    if len(g.inputs) != 1:
+        raise TinycError(f"{command} --input handles models with one input; "
+                         "use the Python API for more")
     t = g.tensors[g.inputs[0]]
     try:
         x = np.load(input_path, allow_pickle=False)
@@ -53,8 +66,4 @@ def command(model, board, backend, port, input_path, output_path, strategy, kern
     if x.dtype != want:
         raise TinycError(f"{input_path} holds {x.dtype}; the model's input is {want} "
                          "(quantize with the input scale/zero point from `tinyc inspect`)")
-    progress(f"running {len(x)} inputs on {b.id}…")
-    res = run_on_board(build, [[s] for s in x], port=port)
-    y = np.stack([o[0] for o in res["outputs"]])
-    np.save(output_path, y)
-    progress(f"wrote {output_path} {list(y.shape)} {y.dtype}")
+    return x

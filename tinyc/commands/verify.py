@@ -9,6 +9,7 @@ import click
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
                                    model_argument, port_option, samples_option, strategy_option)
+from tinyc.commands.run import load_input_batch
 from tinyc.output import emit_json, kib, table
 from tinyc.pipeline import ensure_build
 from tinyc.verify import first_mismatching_op, verify_build
@@ -21,19 +22,24 @@ from tinyc.verify import first_mismatching_op, verify_build
 @port_option
 @samples_option(20, "Random inputs to compare.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
+@click.option("--input", "input_path", default=None, type=click.Path(dir_okay=False),
+              help="Your own inputs instead of random ones: .npy of shape [N, *input_shape].")
 @click.option("--profile", is_flag=True, help="Per-op instruction/cycle counts.")
 @click.option("--debug-layers", is_flag=True,
               help="On a mismatch, compare op by op and name the first op that differs.")
 @strategy_option
 @kernels_option
 @json_option
-def command(model, board, backend, ports, samples, seed, profile, debug_layers, strategy, kernels,
-            as_json):
+def command(model, board, backend, ports, samples, seed, input_path, profile, debug_layers,
+            strategy, kernels, as_json):
     """Check that BOARD computes exactly what the TFLM interpreter computes."""
     b = get_board(board)
     build = ensure_build(model, b, backend, strategy, {"kernels": kernels})
-    reports = [verify_build(build, samples, seed, port=p, profile=profile, quiet=as_json)
-               for p in (ports or [None])]
+    inputs = None
+    if input_path:
+        inputs = [[x] for x in load_input_batch(input_path, build.graph, "tinyc verify")]
+    reports = [verify_build(build, samples, seed, port=p, profile=profile, quiet=as_json,
+                            inputs=inputs) for p in (ports or [None])]
     failed = [r for r in reports if not r["bit_exact"]]
     if failed and debug_layers:
         first = first_mismatching_op(model, backend, seed, Path(tempfile.mkdtemp(prefix="tinyc-debug-")))

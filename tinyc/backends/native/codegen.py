@@ -63,8 +63,14 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
     return calls, headers, sources
 
 
+MODEL_TEMPLATES = {"model.c": "model.c.j2", "model.h": "model.h.j2"}
+
+
 def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | None = None,
-             target: Target | None = None) -> NativeSources:
+             target: Target | None = None, templates: dict[str, str] | None = None,
+             extra_view: dict | None = None) -> NativeSources:
+    """Render the model into out_dir: {file name: template} (default model.c/model.h for the
+    harness; `tinyc export` renders its namespaced NAME.c/NAME.h from the same view)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = LowerCtx(graph, plan, board, target)
@@ -81,12 +87,13 @@ def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | 
         "inputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.inputs],
         "outputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.outputs],
         "calls": calls,
+        **(extra_view or {}),
     }
     env = jinja_env("native")
     files = []
-    for name in ("model.c", "model.h"):
+    for name, template in (templates or MODEL_TEMPLATES).items():
         path = out_dir / name
-        path.write_text(env.get_template(f"{name}.j2").render(**view))
+        path.write_text(env.get_template(template).render(**view))
         files.append(path)
     return NativeSources(generated=files,
                          kernel_sources=[KERNELS_DIR / s for s in sources],
