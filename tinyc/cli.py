@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import signal
 import sys
 
 import click
 
 from tinyc import __version__
-from tinyc.errors import TinycError
+from tinyc.errors import Terminated, TinycError
 
 # Each module in tinyc/commands defines `command` (a click.Command). Order = help order.
 COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "run", "verify", "bench", "flash", "devices"]
@@ -21,6 +22,9 @@ class _Group(click.Group):
         except TinycError as e:
             click.echo(f"error: {e.message}", err=True)
             sys.exit(e.exit_code)
+        except Terminated as e:
+            click.echo(f"error: stopped by {signal.Signals(e.signum).name}", err=True)
+            sys.exit(128 + e.signum)
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
             sys.exit(130)
@@ -50,5 +54,11 @@ for _name in COMMANDS:
     cli.add_command(_mod.command)
 
 
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
 def main():
+    for sig in (signal.SIGTERM, signal.SIGHUP):   # cleanup runs as on Ctrl-C
+        signal.signal(sig, _raise_terminated)
     cli(prog_name="tinyc")

@@ -6,13 +6,13 @@ own sources), so each of them works as a first command.
 """
 from __future__ import annotations
 
-import json
-import shutil
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from tinyc import __version__
+from tinyc import __version__, cache
 from tinyc.boards import Board
+from tinyc.build import outdir
 from tinyc.cache import build_dir
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model
@@ -20,7 +20,7 @@ from tinyc.ir import Graph
 from tinyc.output import progress
 
 BACKENDS = ("native", "tflm", "cubeai")
-MANIFEST = "tinyc.json"
+MANIFEST = outdir.MANIFEST
 
 
 @dataclass(frozen=True)
@@ -83,18 +83,6 @@ def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto")
     return plan_memory(graph, board, rules=rules_for(backend), strategy=strategy)
 
 
-def _prepare_dir(out: Path) -> None:
-    """Use `out` only if it is empty or an earlier tinyc build: never clobber a user's files."""
-    if out.exists():
-        if not out.is_dir():
-            raise TinycError(f"{out} exists and is not a directory")
-        if any(out.iterdir()) and not (out / MANIFEST).exists():
-            raise TinycError(f"{out} is not empty and is not a tinyc build; choose an empty or "
-                             "new directory with -o")
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-
-
 def compile_model(model: str, board: Board, backend: str = "native", out_dir: Path | None = None,
                   compile: bool = True, strategy: str = "auto", options: dict | None = None,
                   quiet: bool = False) -> Build:
@@ -106,18 +94,33 @@ def compile_model(model: str, board: Board, backend: str = "native", out_dir: Pa
     say(f"planning {Path(model).name} for {board.id} ({backend})…")
     plan = plan_model(graph, board, backend, strategy)
     _check_budget(graph, board, plan, backend)
-    out = Path(out_dir) if out_dir else build_dir(graph.sha256, board.id, backend,
-                                                  {**options, "strategy": strategy})
-    _prepare_dir(out)
-    try:
-        build = _generate_and_build(graph, board, plan, backend, out, compile, options, say)
-        (out / MANIFEST).write_text(json.dumps(build.to_json(), indent=2))
-    except BaseException:
-        shutil.rmtree(out, ignore_errors=True)   # nothing half-written left behind
-        raise
+    step = partial(_generate_and_build, graph, board, plan, backend, compile=compile,
+                   options=options, say=say)
+    if out_dir:   # the user's folder: replaced only when tinyc wrote all of it
+        out = Path(out_dir)
+        build = _build_in_place(outdir.staged(outdir.check_target(out, model)), out, step)
+    else:
+        out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
+        with cache.locked(out):
+            build = _build_in_place(cache.staged(out), out, step)
     if backend == "tflm" and compile and not build.compiled:
         from tinyc.backends.tflm.project import missing_tflm_error
         raise missing_tflm_error(out)     # the project is complete; TFLM itself is missing
+    return build
+
+
+def _build_in_place(staging, out: Path, step) -> Build:
+    """step(folder) builds in the staging folder; the build and its manifest then name the
+    final place, and closing `staging` moves the folder there."""
+    from tinyc.build.cmake import forget_configuration
+    with staging as tmp:
+        build = step(tmp)
+        forget_configuration(tmp)
+        final = Path(out).resolve()
+        build.project_dir = out
+        build.elf = outdir.rebase(build.elf, tmp, final)
+        build.extra = {k: outdir.rebase(v, tmp, final) for k, v in build.extra.items()}
+        outdir.write_manifest(tmp, build.to_json())
     return build
 
 
@@ -180,10 +183,9 @@ def ensure_build(model: str, board: Board, backend: str = "native", strategy: st
     graph = load_model(model, backend="tflm" if backend == "tflm" else backend)
     options = dict(options or {})
     out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
-    manifest = out / MANIFEST
-    if manifest.exists():
-        meta = json.loads(manifest.read_text())
-        if meta.get("compiled") and meta.get("elf") and Path(meta["elf"]).exists():
+    with cache.locked(out):   # a concurrent run of the same build waits, then reuses it
+        meta = cache.valid_manifest(out)
+        if meta:
             plan = PlanSummary(meta["arena_bytes"], meta.get("strategy") or strategy)
             return Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
                          compiled=True, elf=Path(meta["elf"]), sizes=meta.get("sizes", {}),
@@ -191,4 +193,4 @@ def ensure_build(model: str, board: Board, backend: str = "native", strategy: st
                          weights_bytes=meta.get("weights_bytes", 0),
                          code_bytes=meta.get("code_bytes", 0),
                          extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
-    return compile_model(model, board, backend, out_dir=out, strategy=strategy, options=options)
+        return compile_model(model, board, backend, strategy=strategy, options=options)
