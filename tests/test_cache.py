@@ -3,14 +3,13 @@ everything a build depends on (issue 11, item 3). Every test uses a private cach
 import json
 import os
 import signal
-import stat
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import model
+from mid_compile import blocking_cc, stop_mid_compile, wrapped_cc
 from tinyc.boards import get_board
 from tinyc.cache import build_dir
 from tinyc.pipeline import ensure_build
@@ -35,14 +34,6 @@ def _entries(cache):
     return [n for n in names if not n.endswith(".lock")]
 
 
-def _wrapped_cc(folder, on_model_c: str):
-    """A C compiler that runs `on_model_c` (shell) before compiling the model, then is `cc`."""
-    cc = folder / "wrapcc"
-    cc.write_text(f'#!/bin/sh\ncase "$*" in *model.c*) {on_model_c};; esac\nexec cc "$@"\n')
-    cc.chmod(cc.stat().st_mode | stat.S_IEXEC)
-    return str(cc)
-
-
 def _tinyc(*args):
     return [sys.executable, "-m", "tinyc", *map(str, args)]
 
@@ -51,7 +42,7 @@ def _tinyc(*args):
 @pytest.mark.parametrize("how", ["build", "ensure_build"])
 def test_concurrent_runs_of_one_model_and_board_all_succeed(tmp_path, cache, how):
     # Each compile of the model takes a second, so three unlocked runs would overlap.
-    env = {**os.environ, "CC": _wrapped_cc(tmp_path, "sleep 1")}
+    env = {**os.environ, "CC": wrapped_cc(tmp_path, "sleep 1")}
     cmd = (_tinyc("build", AD01, "--board", "host", "--json") if how == "build"
            else [sys.executable, "-c", ENSURE, AD01])
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -77,30 +68,20 @@ def test_concurrent_runs_of_one_model_and_board_all_succeed(tmp_path, cache, how
 
 
 @pytest.mark.slow
-def test_sigterm_mid_compile_leaves_nothing_that_breaks_the_next_run(tmp_path, cache):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
+def test_a_signal_mid_compile_leaves_nothing_that_breaks_the_next_run(tmp_path, cache, sig):
     marker = tmp_path / "compiling"
-    env = {**os.environ, "CC": _wrapped_cc(
-        tmp_path, f'if [ ! -e "{marker}" ]; then : > "{marker}"; sleep 60; fi')}
-    p = subprocess.Popen(_tinyc("build", AD01, "--board", "host"), env=env,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        for _ in range(1200):                 # poll until the compiler is running
-            if marker.exists() or p.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert marker.exists(), p.communicate()
-        p.send_signal(signal.SIGTERM)
-        _, err = p.communicate(timeout=60)
-    finally:
-        if p.poll() is None:
-            p.kill()
-    last = (err.strip().splitlines() or [""])[-1]
-    assert p.returncode != 0 and last.startswith("error: ") and "Traceback" not in err, err
-    assert _entries(cache) == []
+    env = {**os.environ, "CC": blocking_cc(tmp_path, marker)}
+    code, err = stop_mid_compile(["build", AD01, "--board", "host"], env, marker, sig)
+    assert code != 0
+    if sig != signal.SIGKILL:    # SIGKILL leaves a locked-no-more folder the next run removes
+        last = (err.strip().splitlines() or [""])[-1]
+        assert last.startswith("error: ") and "Traceback" not in err, err
+        assert _entries(cache) == []
     for cmd in (_tinyc("build", AD01, "--board", "host"), [sys.executable, "-c", ENSURE, AD01]):
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
         assert r.returncode == 0, r.stderr
-    assert len(_entries(cache)) == 1
+    assert len(_entries(cache)) == 1 and not _entries(cache)[0].startswith(".")
 
 
 def _damage_elf(entry):
@@ -181,5 +162,5 @@ def test_key_follows_the_compiler(tmp_path, monkeypatch, cache):
     sha = "0" * 64
     monkeypatch.delenv("CC", raising=False)
     plain = build_dir(sha, "host", "native", {}).name
-    monkeypatch.setenv("CC", _wrapped_cc(tmp_path, ":"))
+    monkeypatch.setenv("CC", wrapped_cc(tmp_path, ":"))
     assert build_dir(sha, "host", "native", {}).name != plain

@@ -4,14 +4,12 @@ import json
 import os
 import shutil
 import signal
-import stat
 import subprocess
-import sys
-import time
 
 import pytest
 
 from conftest import model, run_tinyc
+from mid_compile import blocking_cc, stop_mid_compile
 
 AD01 = model("ad01_int8")
 
@@ -37,18 +35,6 @@ def _tree(folder):
 def _build(out, *extra, **kw):
     return run_tinyc("build", kw.pop("model", AD01), "--board", "host", "-o", out, *extra,
                      timeout=300, **kw)
-
-
-def _slow_cc(tmp_path, marker):
-    """A C compiler that sleeps the first time it compiles the model (so a test can stop the
-    build mid-compile) and is plain `cc` otherwise."""
-    cc = tmp_path / "slowcc"
-    cc.write_text("#!/bin/sh\n"
-                  f'case "$*" in *model.c*) if [ ! -e "{marker}" ]; then : > "{marker}"; '
-                  "sleep 60; fi;; esac\n"
-                  'exec cc "$@"\n')
-    cc.chmod(cc.stat().st_mode | stat.S_IEXEC)
-    return cc
 
 
 def test_thesis_next_to_a_fake_manifest_is_kept(tmp_path):
@@ -157,30 +143,23 @@ def test_a_failed_build_leaves_the_earlier_one_intact(tmp_path):
 
 
 @pytest.mark.slow
-def test_sigterm_mid_compile_leaves_the_earlier_build(tmp_path):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+def test_a_signal_mid_compile_leaves_the_earlier_build(tmp_path, sig):
     out = tmp_path / "p"
     work = tmp_path / "work"
     work.mkdir()
     marker = work / "compiling"
-    env = {**os.environ, "CC": str(_slow_cc(work, marker))}
-    (marker).write_text("")       # first build: no sleep
+    env = {**os.environ, "CC": blocking_cc(work, marker)}
+    marker.write_text("done")       # the first build does not block
     assert _build(out, env=env).returncode == 0
     before = _tree(out)
     marker.unlink()
-    p = subprocess.Popen([sys.executable, "-m", "tinyc", "build", AD01, "--board", "host",
-                          "-o", out], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True)
-    try:
-        for _ in range(1200):                 # poll: the compiler is running
-            if marker.exists() or p.poll() is not None:
-                break
-            time.sleep(0.05)
-        assert marker.exists(), p.communicate()
-        p.send_signal(signal.SIGTERM)
-        _, err = p.communicate(timeout=60)
-    finally:
-        if p.poll() is None:
-            p.kill()
-    assert p.returncode != 0 and _last_line(err).startswith("error: ") and "Traceback" not in err
-    assert _tree(out) == before
+    code, err = stop_mid_compile(["build", AD01, "--board", "host", "-o", out], env, marker,
+                                 sig)
+    assert code != 0 and _tree(out) == before
+    if sig != signal.SIGKILL:
+        assert _last_line(err).startswith("error: ") and "Traceback" not in err, err
+        assert sorted(os.listdir(tmp_path)) == ["p", "work"]
+    r = _build(out, env=env)        # a run killed outright left a folder: the next removes it
+    assert r.returncode == 0, r.stderr
     assert sorted(os.listdir(tmp_path)) == ["p", "work"]

@@ -6,7 +6,6 @@ tree it compiles (TINYC_TFLM_DIR, TINYC_TFLM_INCLUDES), so changing any of them 
 build.
 
     locked(entry)        one run at a time per entry (flock on entry.lock beside it); others wait
-    staged(entry)        a private temporary folder renamed into place when the build succeeds
     valid_manifest(entry) -> dict | None   the manifest of a complete entry; None: rebuild it
 """
 from __future__ import annotations
@@ -157,16 +156,6 @@ def locked(entry: Path):
             del _held[entry]
     finally:
         os.close(fd)      # releases the lock
-
-
-@contextmanager
-def staged(entry: Path):
-    """A private folder to build the entry in, renamed into place on success (under the
-    entry's lock, which the caller holds: leftovers of killed runs are removed first)."""
-    for old in outdir.leftovers(entry):
-        shutil.rmtree(old, ignore_errors=True)
-    with outdir.staged(entry, replace_foreign=True) as tmp:
-        yield tmp
 
 
 def valid_manifest(entry: Path) -> dict | None:

@@ -102,7 +102,7 @@ def compile_model(model: str, board: Board, backend: str = "native", out_dir: Pa
     else:
         out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
         with cache.locked(out):
-            build = _build_in_place(cache.staged(out), out, step)
+            build = _build_in_place(outdir.staged(out, replace_foreign=True), out, step)
     if backend == "tflm" and compile and not build.compiled:
         from tinyc.backends.tflm.project import missing_tflm_error
         raise missing_tflm_error(out)     # the project is complete; TFLM itself is missing

@@ -7,6 +7,7 @@
     rebase(value, old, new)                a path inside the temporary folder, moved
     staged(target, replace_foreign=False)  a temporary folder beside target, moved into place
                                            on success, removed on any failure or signal
+    remove_dead_leftovers(target)          what a run killed outright (SIGKILL) left beside it
 
 A build is generated into a hidden folder beside its target (same parent, so the final move
 is a rename) and the earlier build is set aside and deleted only after the new one is in
@@ -14,6 +15,7 @@ place; signals are held off during that swap, so a stopped build leaves the earl
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -118,13 +120,19 @@ def staged(target: Path, replace_foreign: bool = False):
     """Yield an empty temporary folder beside `target`; when the block succeeds, it becomes
     `target` (the earlier folder there is deleted only after the move). On any exception,
     Ctrl-C or a signal turned into one, the temporary folder is removed and `target` is as it
-    was. replace_foreign: replace whatever is at target (tinyc's own cache only)."""
+    was. replace_foreign: replace whatever is at target (tinyc's own cache only).
+
+    The temporary folder is flock-ed while it lives, so the next build of the same target
+    can tell the leftovers of a run killed outright (SIGKILL) from a live run's, and remove
+    them."""
     target = Path(target)
     try:
         made = _make_parents(target.parent)
+        remove_dead_leftovers(target)
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tinyc-new-", dir=target.parent))
     except OSError as e:
         raise TinycError(f"cannot write beside {target}: {e.strerror}; choose another -o") from None
+    fd = _lock_folder(tmp)
     try:
         yield tmp
         with signals_held():
@@ -135,12 +143,32 @@ def staged(target: Path, replace_foreign: bool = False):
             for d in made:
                 _rmdir_if_empty(d)
         raise
+    finally:
+        os.close(fd)
 
 
-def leftovers(target: Path) -> list[Path]:
-    """Temporary folders of `target` left by a run that was killed outright (SIGKILL)."""
+def remove_dead_leftovers(target: Path) -> None:
+    """Remove the temporary folders of `target` whose run is gone (nobody holds their lock)."""
     target = Path(target)
-    return sorted(target.parent.glob(f".{target.name}.tinyc-*-*"))
+    for p in target.parent.glob(f".{target.name}.tinyc-*-*"):
+        try:
+            fd = os.open(p, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            continue          # a live run's
+        else:
+            shutil.rmtree(p, ignore_errors=True)
+        finally:
+            os.close(fd)
+
+
+def _lock_folder(folder: Path, wait: bool = False) -> int:
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    return fd
 
 
 @contextmanager
@@ -164,13 +192,17 @@ def _swap_in(tmp: Path, target: Path, replace_foreign: bool) -> None:
         if why:
             raise TinycError(why)
     aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.tinyc-old-", dir=target.parent))
-    os.rename(target, aside)          # replaces the empty `aside`
+    fd = _lock_folder(target, wait=True)   # the lock moves with it: not a dead leftover
     try:
-        os.rename(tmp, target)
-    except BaseException:
-        os.rename(aside, target)
-        raise
-    shutil.rmtree(aside, ignore_errors=True)
+        os.rename(target, aside)          # replaces the empty `aside`
+        try:
+            os.rename(tmp, target)
+        except BaseException:
+            os.rename(aside, target)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    finally:
+        os.close(fd)
 
 
 def _files(folder: Path) -> set[str]:
