@@ -48,3 +48,18 @@ def stop_mid_compile(args, env, marker, sig) -> tuple[int, str]:
         except ProcessLookupError:
             pass
     return p.returncode, err
+
+
+def compiler_stopped(marker, polls: int = 200) -> bool:
+    """Whether the blocking compiler (pid in `marker`) has gone, or is a zombie: tinyc stopped
+    the compilers it started rather than leaving them writing into a deleted folder."""
+    pid = int(marker.read_text())
+    for _ in range(polls):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    return True
+        except (FileNotFoundError, ProcessLookupError):
+            return True
+        time.sleep(0.05)
+    return False

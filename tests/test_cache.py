@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from conftest import model
-from mid_compile import blocking_cc, stop_mid_compile, wrapped_cc
+from mid_compile import blocking_cc, compiler_stopped, stop_mid_compile, wrapped_cc
 from tinyc.boards import get_board
 from tinyc.cache import build_dir
 from tinyc.pipeline import ensure_build
@@ -68,7 +68,8 @@ def test_concurrent_runs_of_one_model_and_board_all_succeed(tmp_path, cache, how
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT, signal.SIGKILL],
+                         ids=lambda s: s.name)
 def test_a_signal_mid_compile_leaves_nothing_that_breaks_the_next_run(tmp_path, cache, sig):
     marker = tmp_path / "compiling"
     env = {**os.environ, "CC": blocking_cc(tmp_path, marker)}
@@ -77,6 +78,7 @@ def test_a_signal_mid_compile_leaves_nothing_that_breaks_the_next_run(tmp_path, 
     if sig != signal.SIGKILL:    # SIGKILL leaves a locked-no-more folder the next run removes
         last = (err.strip().splitlines() or [""])[-1]
         assert last.startswith("error: ") and "Traceback" not in err, err
+        assert compiler_stopped(marker)
         assert _entries(cache) == []
     for cmd in (_tinyc("build", AD01, "--board", "host"), [sys.executable, "-c", ENSURE, AD01]):
         r = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)

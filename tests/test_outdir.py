@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from conftest import model, run_tinyc
-from mid_compile import blocking_cc, stop_mid_compile
+from mid_compile import blocking_cc, compiler_stopped, stop_mid_compile
 
 AD01 = model("ad01_int8")
 
@@ -143,7 +143,7 @@ def test_a_failed_build_leaves_the_earlier_one_intact(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=lambda s: s.name)
 def test_a_signal_mid_compile_leaves_the_earlier_build(tmp_path, sig):
     out = tmp_path / "p"
     work = tmp_path / "work"
@@ -159,6 +159,7 @@ def test_a_signal_mid_compile_leaves_the_earlier_build(tmp_path, sig):
     assert code != 0 and _tree(out) == before
     if sig != signal.SIGKILL:
         assert _last_line(err).startswith("error: ") and "Traceback" not in err, err
+        assert compiler_stopped(marker)
         assert sorted(os.listdir(tmp_path)) == ["p", "work"]
     r = _build(out, env=env)        # a run killed outright left a folder: the next removes it
     assert r.returncode == 0, r.stderr
