@@ -60,7 +60,8 @@ def build_key(model_sha256: str, board_id: str, backend: str, options: dict) -> 
 def toolchain_signature(board_id: str) -> str:
     """The compilers a build for this board runs (CMake's choice: $CC/$CXX on the host,
     arm-none-eabi-gcc for every other board), each by path and `--version` first line."""
-    if board_id == "host":
+    from tinyc.boards import get_board
+    if get_board(board_id).is_host:
         cmds = [os.environ.get("CC") or "cc", os.environ.get("CXX") or "c++"]
     else:
         cmds = ["arm-none-eabi-gcc"]
