@@ -81,7 +81,11 @@ def foreign_file(folder: Path) -> str | None:
             return (f"{folder} holds {rel}, which tinyc did not write; move it out of {folder} "
                     "or choose another -o")
         path = folder / rel
-        if path.lstat().st_size != f.get("bytes") or _sha256(path) != f.get("sha256"):
+        try:
+            same = path.lstat().st_size == f.get("bytes") and _sha256(path) == f.get("sha256")
+        except OSError as e:
+            return f"{folder}/{rel} cannot be read ({e.strerror}); fix it or choose another -o"
+        if not same:
             return (f"{folder}/{rel} changed since tinyc wrote it; move it out of {folder} or "
                     "choose another -o")
     return None
