@@ -9,10 +9,11 @@ import time
 
 
 def wrapped_cc(folder, on_model_c: str) -> str:
-    """A C compiler (for $CC) that runs the shell `on_model_c` before compiling the model,
-    then is plain `cc`."""
+    """A C compiler (for $CC) that runs the shell `on_model_c` before compiling the model's
+    source (not when linking its object), then is plain `cc`."""
     cc = folder / "wrapcc"
-    cc.write_text(f'#!/bin/sh\ncase "$*" in *model.c*) {on_model_c};; esac\nexec cc "$@"\n')
+    cc.write_text(f'#!/bin/sh\ncase "$*" in *" -c "*model.c) {on_model_c};; esac\n'
+                  'exec cc "$@"\n')
     cc.chmod(cc.stat().st_mode | stat.S_IEXEC)
     return str(cc)
 

@@ -42,7 +42,8 @@ def _tinyc(*args):
 @pytest.mark.parametrize("how", ["build", "ensure_build"])
 def test_concurrent_runs_of_one_model_and_board_all_succeed(tmp_path, cache, how):
     # Each compile of the model takes a second, so three unlocked runs would overlap.
-    env = {**os.environ, "CC": wrapped_cc(tmp_path, "sleep 1")}
+    compiles = tmp_path / "compiles"
+    env = {**os.environ, "CC": wrapped_cc(tmp_path, f'echo x >> "{compiles}"; sleep 1')}
     cmd = (_tinyc("build", AD01, "--board", "host", "--json") if how == "build"
            else [sys.executable, "-c", ENSURE, AD01])
     procs = [subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -61,10 +62,12 @@ def test_concurrent_runs_of_one_model_and_board_all_succeed(tmp_path, cache, how
     assert len(entries) == 1 and not entries[0].startswith("."), entries
     elf = cache / "builds" / entries[0] / "build" / "firmware"
     assert elf.is_file()
-    if how == "ensure_build":
+    if how == "ensure_build":   # the runs that waited reused the first one's build
         assert {r[1].strip() for r in results} == {str(elf)}
-    else:
+        assert compiles.read_text().count("x") == 1
+    else:                       # `tinyc build` always builds, one after the other
         assert {json.loads(r[1])["elf"] for r in results} == {str(elf)}
+        assert compiles.read_text().count("x") == 3
 
 
 @pytest.mark.slow
@@ -103,6 +106,7 @@ def _drop_listed_source(entry):
     (entry / "src" / "model.c").unlink()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [_damage_elf, _truncate_manifest, _drop_manifest,
                                     _drop_listed_source])
 def test_half_written_entry_is_rebuilt(cache, damage):

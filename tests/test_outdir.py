@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from conftest import model, run_tinyc
-from mid_compile import blocking_cc, compiler_stopped, stop_mid_compile
+from mid_compile import blocking_cc, compiler_stopped, stop_mid_compile, wrapped_cc
 
 AD01 = model("ad01_int8")
 
@@ -98,6 +98,7 @@ def test_file_and_manifest_folder_refused(tmp_path):
     assert (d / "tinyc.json" / "inner").read_text() == "mine"
 
 
+@pytest.mark.slow
 def test_rebuild_over_an_earlier_build_and_its_manifest_lists_every_file(tmp_path):
     out = tmp_path / "p"
     assert _build(out).returncode == 0
@@ -116,6 +117,7 @@ def test_rebuild_over_an_earlier_build_and_its_manifest_lists_every_file(tmp_pat
     assert p.returncode == 0, p.stderr
 
 
+@pytest.mark.slow
 def test_a_file_added_to_an_earlier_build_is_named_and_kept(tmp_path):
     out = tmp_path / "p"
     assert _build(out).returncode == 0
@@ -128,18 +130,16 @@ def test_a_file_added_to_an_earlier_build_is_named_and_kept(tmp_path):
     assert (out / "src" / "model.c").read_text() == "/* my edit */\n"
 
 
+@pytest.mark.slow
 def test_a_failed_build_leaves_the_earlier_one_intact(tmp_path):
     out = tmp_path / "p"
     assert _build(out).returncode == 0
     before = _tree(out)
-    bad_cc = tmp_path / "badcc"
-    bad_cc.write_text('#!/bin/sh\ncase "$*" in *model.c*) echo "model.c:1: error: boom" >&2; '
-                      'exit 1;; esac\nexec cc "$@"\n')
-    bad_cc.chmod(0o755)
-    r = _build(out, env={**os.environ, "CC": str(bad_cc)})
+    bad_cc = wrapped_cc(tmp_path, 'echo "model.c:1: error: boom" >&2; exit 1')
+    r = _build(out, env={**os.environ, "CC": bad_cc})
     assert r.returncode == 1 and _last_line(r.stderr).startswith("error: "), r.stderr
-    assert _tree(out) == before
-    assert sorted(os.listdir(tmp_path)) == ["badcc", "p"]
+    assert "boom" in r.stderr and _tree(out) == before
+    assert sorted(os.listdir(tmp_path)) == ["p", "wrapcc"]
 
 
 @pytest.mark.slow
