@@ -2,6 +2,7 @@
 leaves the earlier one intact with no temporary folder behind (issue 11, item 2)."""
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -136,10 +137,14 @@ def test_a_failed_build_leaves_the_earlier_one_intact(tmp_path):
     assert _build(out).returncode == 0
     before = _tree(out)
     bad_cc = wrapped_cc(tmp_path, 'echo "model.c:1: error: boom" >&2; exit 1')
-    r = _build(out, env={**os.environ, "CC": bad_cc})
+    cache = tmp_path / "cache"
+    r = _build(out, env={**os.environ, "CC": bad_cc, "TINYC_CACHE": str(cache)})
     assert r.returncode == 1 and _last_line(r.stderr).startswith("error: "), r.stderr
     assert "boom" in r.stderr and _tree(out) == before
-    assert sorted(os.listdir(tmp_path)) == ["p", "wrapcc"]
+    assert sorted(os.listdir(tmp_path)) == ["cache", "p", "wrapcc"]
+    # The log it names outlives the removed temporary folder (it is kept in tinyc's cache).
+    log = re.search(r"full log: (\S+)\)", _last_line(r.stderr)).group(1)
+    assert log.startswith(str(cache)) and "boom" in open(log).read()
 
 
 @pytest.mark.slow

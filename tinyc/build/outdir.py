@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import tempfile
@@ -141,8 +142,10 @@ def staged(target: Path, replace_foreign: bool = False):
         yield tmp
         with signals_held():
             _swap_in(tmp, target, replace_foreign)
-    except BaseException:
+    except BaseException as e:
         with signals_held():
+            if isinstance(e, TinycError):
+                _keep_logs(e, tmp, target)
             shutil.rmtree(tmp, ignore_errors=True)
             for d in made:
                 _rmdir_if_empty(d)
@@ -167,6 +170,27 @@ def remove_dead_leftovers(target: Path) -> None:
             shutil.rmtree(p, ignore_errors=True)
         finally:
             os.close(fd)
+
+
+def _keep_logs(err: TinycError, tmp: Path, target: Path) -> None:
+    """A failed build's error names files (its log) in the folder about to be removed: copy
+    them to tinyc's cache (logs/) and name the copies instead."""
+    from tinyc.cache import cache_root
+    logs = cache_root() / "logs"
+    tag = hashlib.sha256(str(target).encode()).hexdigest()[:8]
+    msg = err.message
+    for prefix in {str(tmp), os.path.realpath(tmp)}:
+        for path in set(re.findall(re.escape(prefix) + r"/[^\s)]+", msg)):
+            kept = logs / f"{target.name}-{tag}-{Path(path).name}"
+            try:
+                logs.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, kept)
+            except OSError:
+                continue      # the message keeps naming the (removed) original
+            msg = msg.replace(path, str(kept))
+        msg = msg.replace(prefix, str(target))
+    err.message = msg
+    err.args = (msg,)
 
 
 def _lock_folder(folder: Path, wait: bool = False) -> int:
