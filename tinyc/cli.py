@@ -9,19 +9,11 @@ import sys
 import click
 
 from tinyc import __version__
-from tinyc.errors import TinycError
+from tinyc.errors import Terminated, TinycError
 
 # Each module in tinyc/commands defines `command` (a click.Command). Order = help order.
-COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "bench", "flash", "devices"]
-
-
-class Terminated(BaseException):
-    """SIGTERM or SIGHUP (a cancelled job), raised in the main thread so that every `finally`
-    and context manager runs: QEMU is stopped, half-written files removed."""
-
-
-def _raise_terminated(signum, frame):
-    raise Terminated(signum)
+COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "bench",
+            "flash", "devices"]
 
 
 class _Group(click.Group):
@@ -31,12 +23,12 @@ class _Group(click.Group):
         except TinycError as e:
             click.echo(f"error: {e.message}", err=True)
             sys.exit(e.exit_code)
+        except Terminated as e:
+            click.echo(f"error: stopped by {signal.Signals(e.signum).name}", err=True)
+            sys.exit(128 + e.signum)
         except KeyboardInterrupt:
             click.echo("error: interrupted", err=True)
             sys.exit(130)
-        except Terminated as e:
-            click.echo(f"error: stopped by {signal.Signals(e.args[0]).name}", err=True)
-            sys.exit(128 + e.args[0])
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except Exception as e:  # a bug in tinyc: still one line, traceback on request
@@ -63,7 +55,11 @@ for _name in COMMANDS:
     cli.add_command(_mod.command)
 
 
+def _raise_terminated(signum, frame):
+    raise Terminated(signum)
+
+
 def main():
-    for sig in (signal.SIGTERM, signal.SIGHUP):
+    for sig in (signal.SIGTERM, signal.SIGHUP):   # cleanup runs as on Ctrl-C
         signal.signal(sig, _raise_terminated)
     cli(prog_name="tinyc")

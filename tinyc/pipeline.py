@@ -8,15 +8,15 @@ own sources), so each of them works as a first command.
 """
 from __future__ import annotations
 
-import json
-import shutil
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from tinyc import __version__
+from tinyc import __version__, cache
 from tinyc.backends import BACKENDS, DEFAULT_BACKEND, Backend, Sources, get_backend
 from tinyc.boards import Board
 from tinyc.budget import Budget, check_fits, estimate, weight_bytes
+from tinyc.build import outdir
 from tinyc.cache import build_dir
 from tinyc.debug import dump
 from tinyc.errors import TinycError
@@ -26,7 +26,7 @@ from tinyc.output import progress
 from tinyc.provenance import Provenance
 
 __all__ = ["BACKENDS", "Build", "compile_model", "ensure_build", "load_and_plan", "plan_model"]
-MANIFEST = "tinyc.json"
+MANIFEST = outdir.MANIFEST
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,12 @@ class Planned:
     budget: Budget
 
 
+def build_options(options: dict | None) -> dict:
+    """Options with their defaults filled in, so the same build has one cache key however it
+    was asked for."""
+    return {"kernels": "auto", **(options or {})}
+
+
 def _step(name: str, fn, *args):
     result = fn(*args)
     dump(name, result)
@@ -103,45 +109,53 @@ def load_and_plan(model: str, board: Board, backend: str = DEFAULT_BACKEND,
     return Planned(graph, be, plan, budget)
 
 
-def _prepare_dir(out: Path) -> None:
-    """Use `out` only if it is empty or an earlier tinyc build: never clobber a user's files."""
-    if out.exists():
-        if not out.is_dir():
-            raise TinycError(f"{out} exists and is not a directory")
-        if any(out.iterdir()) and not (out / MANIFEST).exists():
-            raise TinycError(f"{out} is not empty and is not a tinyc build; choose an empty or "
-                             "new directory with -o")
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-
-
 def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
                   out_dir: Path | None = None, compile: bool = True, strategy: str = "auto",
                   options: dict | None = None, quiet: bool = False,
                   time_limit_s: float = 10.0) -> Build:
     """The steps load, validate, plan, budget, generate, build; TINYC_DEBUG=<step>,… dumps
     each one's result."""
-    options = dict(options or {})
+    options = build_options(options)
     say = (lambda m: None) if quiet else progress
     get_backend(backend)   # an unknown backend is refused before the model is read
     say(f"planning {Path(model).name} for {board.id} ({backend})…")
     p = load_and_plan(model, board, backend, strategy, time_limit_s,
                       options.get("kernels", "auto"))
     check_fits(p.graph, p.plan, board, p.budget)   # raises TinycError(exit 1) with the details
-    out = Path(out_dir) if out_dir else build_dir(p.graph.sha256, board.id, backend,
-                                                  {**options, "strategy": strategy})
-    _prepare_dir(out)
-    try:
-        provenance = Provenance.of(p.graph, board, backend, strategy, options)
-        sources = _step("generate", p.backend.generate, p.graph, board, p.plan, out / "src",
-                        options, provenance)
-        build = _step("build", build_project, p, board, sources, out, compile, options, say)
-        (out / MANIFEST).write_text(json.dumps(build.to_json(), indent=2))
-    except BaseException:
-        shutil.rmtree(out, ignore_errors=True)   # nothing half-written left behind
-        raise
+    step = partial(_generate_and_build, p, board, strategy=strategy, compile=compile,
+                   options=options, say=say)
+    if out_dir:   # the user's folder: replaced only when tinyc wrote all of it
+        out = Path(out_dir)
+        build = _build_in_place(outdir.staged(outdir.check_target(out, model)), out, step)
+    else:
+        out = build_dir(p.graph.sha256, board.id, backend, {**options, "strategy": strategy})
+        with cache.locked(out):
+            build = _build_in_place(outdir.staged(out, replace_foreign=True), out, step)
     p.backend.check_built(build, compile)
     return build
+
+
+def _build_in_place(staging, out: Path, step) -> Build:
+    """step(folder) builds in the staging folder; the build and its manifest then name the
+    final place, and closing `staging` moves the folder there."""
+    from tinyc.build.cmake import forget_configuration
+    with staging as tmp:
+        build = step(tmp)
+        forget_configuration(tmp)
+        final = Path(out).resolve()
+        build.project_dir = out
+        build.elf = outdir.rebase(build.elf, tmp, final)
+        build.extra = {k: outdir.rebase(v, tmp, final) for k, v in build.extra.items()}
+        outdir.write_manifest(tmp, build.to_json())
+    return build
+
+
+def _generate_and_build(p: Planned, board: Board, out: Path, strategy: str, compile: bool,
+                        options: dict, say) -> Build:
+    provenance = Provenance.of(p.graph, board, p.backend.name, strategy, options)
+    sources = _step("generate", p.backend.generate, p.graph, board, p.plan, out / "src",
+                    options, provenance)
+    return _step("build", build_project, p, board, sources, out, compile, options, say)
 
 
 def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile: bool,
@@ -174,12 +188,11 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                  options: dict | None = None) -> Build:
     """An up-to-date compiled build from the cache, building it when there is none."""
     graph = load_model(model, backend)
-    options = dict(options or {})
+    options = build_options(options)
     out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
-    manifest = out / MANIFEST
-    if manifest.exists():
-        meta = json.loads(manifest.read_text())
-        if meta.get("compiled") and meta.get("elf") and Path(meta["elf"]).exists():
+    with cache.locked(out):   # a concurrent run of the same build waits, then reuses it
+        meta = cache.valid_manifest(out)
+        if meta:
             plan = PlanSummary(meta["arena_bytes"], meta.get("strategy") or strategy)
             return Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
                          compiled=True, elf=Path(meta["elf"]), sizes=meta.get("sizes", {}),
@@ -187,4 +200,4 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                          weights_bytes=meta.get("weights_bytes", 0),
                          code_bytes=meta.get("code_bytes", 0),
                          extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
-    return compile_model(model, board, backend, out_dir=out, strategy=strategy, options=options)
+        return compile_model(model, board, backend, strategy=strategy, options=options)

@@ -2,6 +2,7 @@
 
     write_project(out_dir, board, sources, include_dirs=(), defines={}) -> Path
     compile_project(out_dir, board, timeout=600) -> BuildResult
+    forget_configuration(out_dir)    before the folder moves: CMake's cache pins its path
 
 The project holds everything it needs: the given sources (copied under src/ unless they are
 already inside out_dir), the protocol harness and runtime, the board support files, and for
@@ -18,6 +19,7 @@ from pathlib import Path
 from tinyc.boards import Board
 from tinyc.build.elfsize import BuildResult, elf_sizes
 from tinyc.build.linker import DEFAULT_STACK_BYTES, linker_script
+from tinyc.build.proc import run_group
 from tinyc.errors import TinycError
 from tinyc.models_dir import REPO
 
@@ -129,7 +131,7 @@ def compile_project(out_dir: str | Path, board: Board, timeout: float = 600) -> 
     text = ""
     for cmd in steps:
         try:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+            p = run_group(cmd, timeout)
         except FileNotFoundError:
             raise TinycError("cmake is not installed (apt install cmake)", 1) from None
         except subprocess.TimeoutExpired:
@@ -141,6 +143,24 @@ def compile_project(out_dir: str | Path, board: Board, timeout: float = 600) -> 
             raise TinycError(f"build failed: {first} (full log: {log})", 1)
     elf = build / ELF_NAME
     return elf_sizes(elf, board)
+
+
+# What a configured build tree holds that names its absolute path: CMake refuses to run in
+# such a tree once moved, so a build moved into place keeps only its program, map and log.
+_CONFIGURE_STATE = ("CMakeCache.txt", "CMakeFiles", "Makefile", "cmake_install.cmake",
+                    "build.ninja", ".ninja_deps", ".ninja_log")
+
+
+def forget_configuration(out_dir: str | Path) -> None:
+    """Drop every CMake build tree's configure state under out_dir (see _CONFIGURE_STATE):
+    `cmake -S DIR -B DIR/build` then configures afresh wherever the folder has moved."""
+    for cache in list(Path(out_dir).rglob("CMakeCache.txt")):
+        for name in _CONFIGURE_STATE:
+            p = cache.parent / name
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            elif p.exists() or p.is_symlink():
+                p.unlink()
 
 
 def _first_error(text: str) -> str:

@@ -22,6 +22,7 @@ from tinyc.boards import Board
 from tinyc.build import pio_env
 from tinyc.build.cmake import FIRMWARE, board_defines
 from tinyc.build.linker import linker_script
+from tinyc.build.proc import kill_group
 from tinyc.errors import TinycError
 
 INI = "platformio.ini"
@@ -194,11 +195,11 @@ def run_pio(out: Path, board: Board, targets=(), timeout: float = 1800,
         try:
             rc = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
+            kill_group(proc)
             raise TinycError(f"`pio run` in {out} took more than {timeout:.0f} s (log: {log})",
                              1) from None
         except BaseException:
-            _kill_group(proc)
+            kill_group(proc)
             raise
     secs = time.monotonic() - t0
     text = log.read_text(errors="replace")
@@ -208,16 +209,6 @@ def run_pio(out: Path, board: Board, targets=(), timeout: float = 1800,
     elf = Path(out) / ".pio" / "build" / board.id / "firmware.elf"
     return PioRun(elf=elf if elf.is_file() else None, ram_bytes=sizes.get("RAM"),
                   flash_bytes=sizes.get("Flash"), seconds=secs, log=log)
-
-
-def _kill_group(proc: subprocess.Popen) -> None:
-    import os
-    import signal
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    proc.wait(timeout=10)
 
 
 def _first_error(text: str) -> str:

@@ -17,7 +17,7 @@ from tinyc.pipeline import compile_model
 @model_argument
 @board_option
 @backend_option
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default=None,
+@click.option("-o", "--output", "out_dir", type=click.Path(), default=None,
               help="Project directory (default: tinyc's build cache).")
 @click.option("--no-compile", is_flag=True, help="Write the sources only.")
 @click.option("--via", type=click.Choice(["cmake", "platformio"]), default=None,
