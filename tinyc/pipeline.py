@@ -167,10 +167,10 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
     return build
 
 
-def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strategy: str = "auto",
+def ensure_build(model: str, board: Board, backend: str = "native", strategy: str = "auto",
                  options: dict | None = None) -> Build:
     """An up-to-date compiled build from the cache, building it when there is none."""
-    graph = load_model(model, backend)
+    graph = load_model(model, backend="tflm" if backend == "tflm" else backend)
     options = dict(options or {})
     out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
     manifest = out / MANIFEST
