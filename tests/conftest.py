@@ -17,6 +17,20 @@ MLPERF = sorted((MODELS / "mlperf_tiny").glob("*.tflite"))
 REALWORLD = sorted((MODELS / "realworld").glob("*.tflite"))
 
 
+@pytest.hookimpl(tryfirst=True)     # before `-m` selects on the marks added here
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.fast_first`: every case of the table but the first is `slow`, so the
+    fast loop (`-m "not qemu and not slow"`) still runs each table once."""
+    seen = set()
+    for item in items:
+        if item.get_closest_marker("fast_first") is None:
+            continue
+        key = (str(item.path), item.originalname)
+        if key in seen:
+            item.add_marker(pytest.mark.slow)
+        seen.add(key)
+
+
 def model(name: str) -> Path:
     hits = [p for p in ALL_MODELS + REALWORLD if p.stem == name or p.name == name]
     if not hits:

@@ -22,6 +22,7 @@ def _one_error_line(r, code, *words):
         assert w in lines[0], lines[0]
 
 
+@pytest.mark.slow
 def test_build_host_json(tmp_path):
     out = tmp_path / "proj"
     rep = _json(run_tinyc("build", AD01, "--board", "host", "-o", out, "--json"))
@@ -61,7 +62,8 @@ def test_unsupported_op_named(tmp_path):
     assert not (tmp_path / "p").exists()
 
 
-@pytest.mark.parametrize("board", ["host", "mps2-an386"])
+@pytest.mark.slow
+@pytest.mark.parametrize("board", ["host", pytest.param("mps2-an386", marks=pytest.mark.qemu)])
 def test_verify_ad01(board):
     rep = _json(run_tinyc("verify", AD01, "--board", board, "--samples", "20", "--json"))
     for k in ("model", "board", "backend", "samples", "mismatched_bytes", "max_abs_diff", "bit_exact"):
@@ -72,6 +74,8 @@ def test_verify_ad01(board):
         assert rep["ram_bytes"] > 768 and rep["flash_bytes"] > 270_000
 
 
+@pytest.mark.qemu
+@pytest.mark.slow
 def test_verify_profile_is_deterministic():
     a = _json(run_tinyc("verify", AD01, "--samples", "2", "--profile", "--json"))
     b = _json(run_tinyc("verify", AD01, "--samples", "2", "--profile", "--json"))
@@ -100,6 +104,7 @@ def test_run_rejects_wrong_shape(tmp_path):
                               "--output", tmp_path / "y.npy"), 2, "shape")
 
 
+@pytest.mark.qemu
 def test_bench_json():
     rows = _json(run_tinyc("bench", AD01, "--json", "--samples", "1"))
     assert len(rows) == 1

@@ -60,6 +60,7 @@ def check_bitexact(g, exe: Path, samples: int, modes=("copy", "inplace", "table"
 
 
 @needs_cc
+@pytest.mark.slow
 def test_st_api_app_is_bitexact_on_ad01(tmp_path):
     g, exe = build_app(model("ad01_int8"), tmp_path)
     check_bitexact(g, exe, samples=10)
@@ -115,6 +116,8 @@ def test_sources_cross_compile_for_cortex_m(tmp_path):
         assert r.returncode == 0, r.stderr
 
 
+@pytest.mark.qemu
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("qemu-system-arm") is None, reason="no QEMU")
 def test_verify_cubeai_on_mps2_an386_ad01():
     r = run_tinyc("verify", model("ad01_int8"), "--board", "mps2-an386", "--backend", "cubeai",
@@ -132,6 +135,7 @@ def test_st_api_app_is_bitexact_on_mlperf_tiny(path, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.qemu
 @pytest.mark.skipif(shutil.which("qemu-system-arm") is None, reason="no QEMU")
 @pytest.mark.parametrize("path", [p for p in MLPERF if p.stem != "ad01_int8"], ids=lambda p: p.stem)
 def test_verify_cubeai_on_mps2_an386_mlperf_tiny(path):
@@ -141,6 +145,7 @@ def test_verify_cubeai_on_mps2_an386_mlperf_tiny(path):
     assert "bit-exact" in r.stdout + r.stderr
 
 
+@pytest.mark.slow
 def test_cli_name_option(tmp_path):
     import json as _json
     r = run_tinyc("build", model("ad01_int8"), "--board", "host", "--backend", "cubeai",

@@ -65,6 +65,7 @@ def test_payload_limit():
 # --- a session through damage (host program over pipes: fast) --------------------------
 @pytest.mark.parametrize("fault", FaultyTransport.FAULTS)
 @pytest.mark.parametrize("seed", range(3))
+@pytest.mark.fast_first
 def test_session_survives_damage(host_elf, fault, seed):
     with faulty_device(host_elf, seed, p=0.1, faults=(fault,)) as (dev, t):
         dev.check_model(FIXTURE_SHA256)
@@ -77,6 +78,7 @@ def test_session_survives_damage(host_elf, fault, seed):
 
 
 @pytest.mark.parametrize("seed", range(3))
+@pytest.mark.slow
 def test_mixed_damage_never_gives_a_wrong_answer(host_elf, seed):
     """Heavy damage: each call either returns the right bytes or raises a clear error."""
     with faulty_device(host_elf, seed, p=0.5, retries=3) as (dev, _):
@@ -107,6 +109,7 @@ def test_hopeless_link_ends_in_a_clear_error(host_elf):
         assert dev.stats["requests"] == 1 and dev.stats["retries"] == 3
 
 
+@pytest.mark.slow
 def test_silent_board_ends_in_a_clear_error(host_elf):
     with _host_program(host_elf) as pipe:
         dev = Device(FaultyTransport(pipe, 0, silent=True), timeout=1.0,
@@ -152,6 +155,7 @@ def test_a_resent_request_is_not_run_twice(host_elf):
 
 # --- the same on the emulated board -----------------------------------------------------
 @pytest.mark.skipif(not have_cross_tools(), reason="needs arm-none-eabi-gcc and QEMU")
+@pytest.mark.qemu
 def test_qemu_session_survives_damage(tmp_path):
     board = get_board("mps2-an386")
     elf = build_fixture(tmp_path, board.id).elf

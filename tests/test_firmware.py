@@ -51,6 +51,7 @@ def test_project_is_self_contained(tmp_path):
 
 @needs_qemu
 @pytest.mark.parametrize("board_id", EMULATED)
+@pytest.mark.qemu
 def test_cross_build_sizes(builds, board_id):
     r = builds(board_id)
     assert r.elf.is_file()
@@ -69,6 +70,7 @@ def test_compile_error_is_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("sanitize", [False, True])
+@pytest.mark.fast_first
 def test_host_harness_round_trip(builds, sanitize):
     r = builds("host", sanitize=sanitize)
     with open_device(get_board("host"), elf=r.elf) as dev:
@@ -85,6 +87,7 @@ def test_host_harness_round_trip(builds, sanitize):
 
 @needs_qemu
 @pytest.mark.parametrize("board_id", EMULATED)
+@pytest.mark.qemu
 def test_qemu_harness_is_exact_and_deterministic(builds, board_id):
     r = builds(board_id)
     with open_device(get_board(board_id), elf=r.elf) as dev:
@@ -118,6 +121,7 @@ def test_qemu_harness_is_exact_and_deterministic(builds, board_id):
 
 
 @needs_qemu
+@pytest.mark.qemu
 def test_wrong_model_is_refused(builds):
     r = builds("mps2-an386")
     with open_device(get_board("mps2-an386"), elf=r.elf) as dev:
@@ -127,6 +131,7 @@ def test_wrong_model_is_refused(builds):
 
 @needs_qemu
 @pytest.mark.parametrize("exc", [TinycError("boom"), KeyboardInterrupt()])
+@pytest.mark.qemu
 def test_qemu_is_stopped_on_error_and_interrupt(builds, monkeypatch, exc):
     import tinyc.device.client as client
     started = []

@@ -123,6 +123,7 @@ def _must_fail_cleanly_or_parse(path):
 
 
 @pytest.mark.parametrize("path", ALL_MODELS[:6], ids=lambda p: p.stem)
+@pytest.mark.fast_first
 def test_truncations_never_crash(path, tmp_path):
     data = path.read_bytes()
     rng = random.Random(7)
@@ -134,6 +135,7 @@ def test_truncations_never_crash(path, tmp_path):
 
 
 @pytest.mark.parametrize("path", ALL_MODELS[:6], ids=lambda p: p.stem)
+@pytest.mark.fast_first
 def test_byte_flips_never_crash(path, tmp_path):
     data = path.read_bytes()
     rng = random.Random(11)

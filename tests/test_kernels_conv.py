@@ -96,6 +96,7 @@ def _opcodes(path):
 
 
 @pytest.mark.parametrize("name", sorted(CONV))
+@pytest.mark.fast_first
 def test_conv2d(name):
     kw, shape, per_channel = CONV[name]
     path = _model("conv", name, CONV[name], lambda x, kw=kw: _keras().Conv2D(**kw)(x), shape,
@@ -105,6 +106,7 @@ def test_conv2d(name):
 
 
 @pytest.mark.parametrize("name", sorted(DEPTHWISE))
+@pytest.mark.fast_first
 def test_depthwise_conv2d(name):
     kw, shape, per_channel = DEPTHWISE[name]
     path = _model("dw", name, DEPTHWISE[name],
@@ -115,6 +117,7 @@ def test_depthwise_conv2d(name):
 
 
 @pytest.mark.parametrize("name", sorted(POOL))
+@pytest.mark.fast_first
 def test_pool2d(name):
     cls, kw, shape = POOL[name]
     path = _model("pool", name, POOL[name],
@@ -240,6 +243,7 @@ FN = {
 
 
 @pytest.mark.parametrize("name", sorted(FN))
+@pytest.mark.fast_first
 def test_fn_ops(name):
     fn, shapes, opcode = FN[name]
     path = int8_fn_model(name, fn, shapes, seed=7)
@@ -355,6 +359,7 @@ def test_ctypes_mirrors_match_the_c_structs(kernel_lib):
 
 @pytest.mark.parametrize("case", ["conv:k3_s2_valid_relu6", "conv:k1x1", "conv:groups2",
                                   "dw:dm2_k3_s2_valid_relu6", "dw:dm8_from1_s2_same"])
+@pytest.mark.fast_first
 def test_scratch_twins(case, kernel_lib):
     kind, name = case.split(":")
     table, build, seed = ((CONV, lambda kw: (lambda x: _keras().Conv2D(**kw)(x)), 1)
@@ -407,6 +412,7 @@ FC = {
 
 
 @pytest.mark.parametrize("name", sorted(FC))
+@pytest.mark.fast_first
 def test_fully_connected(name):
     kw, shape, per_channel = FC[name]
     path = _model("fc", name, FC[name], lambda x, kw=kw: _keras().Dense(**kw)(x), shape,

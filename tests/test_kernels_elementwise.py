@@ -149,6 +149,7 @@ UNARY = [
 
 @pytest.mark.parametrize("opcode,tag,quant,options", UNARY,
                          ids=[f"{c[0]}-{c[1]}" for c in UNARY])
+@pytest.mark.fast_first
 def test_unary_all_256_inputs(opcode, tag, quant, options):
     path = unary_base(opcode)
     if quant or options:
@@ -163,6 +164,7 @@ REQUANT = [(0.02, 3, 0.05, -7), (0.1, -128, 0.003, 0), (0.05, 10, 0.05, -20),
 
 
 @pytest.mark.parametrize("s_in,z_in,s_out,z_out", REQUANT)
+@pytest.mark.fast_first
 def test_quantize_int8_to_int8_all_256_inputs(s_in, z_in, s_out, z_out):
     path = edited(unary_base("RELU"), "requant", opcode="QUANTIZE",
                   quant={"in0": (s_in, z_in), "out": (s_out, z_out)})
@@ -176,6 +178,7 @@ def test_quantize_int8_to_int8_all_256_inputs(s_in, z_in, s_out, z_out):
     ("INT8", "INT16", (0.03, -5), (0.0004, 0)),
     ("INT16", "INT16", (0.001, 0), (0.0003, 0)),
 ])
+@pytest.mark.fast_first
 def test_quantize_int16(src, dst, q_in, q_out):
     path = edited(unary_base("RELU"), "q16", opcode="QUANTIZE",
                   quant={"in0": q_in, "out": q_out}, dtypes={"in0": src, "out": dst})
@@ -185,6 +188,7 @@ def test_quantize_int16(src, dst, q_in, q_out):
 
 @pytest.mark.parametrize("src,q_in", [("INT8", (0.03, -7)), ("INT16", (0.0005, 0)),
                                       ("INT16", (0.25, 3))])
+@pytest.mark.fast_first
 def test_dequantize(src, q_in):
     path = edited(unary_base("RELU"), "dq", opcode="DEQUANTIZE", quant={"in0": q_in},
                   dtypes={"in0": src, "out": "FLOAT32"})
@@ -213,6 +217,7 @@ FLOAT_EDGES = [
 
 
 @pytest.mark.parametrize("name,make", FLOAT_EDGES, ids=[c[0] for c in FLOAT_EDGES])
+@pytest.mark.fast_first
 def test_float_edges(name, make):
     path = make()
     ops = opcodes(path)
@@ -258,6 +263,7 @@ SOFTMAX = [
 
 @pytest.mark.parametrize("shape,q_in,options", SOFTMAX,
                          ids=[f"{'x'.join(map(str, c[0]))}-{c[1]}-{c[2]}" for c in SOFTMAX])
+@pytest.mark.fast_first
 def test_softmax(shape, q_in, options):
     path = softmax_base(shape)
     if q_in or options:
@@ -297,6 +303,7 @@ SHAPES = [
 @pytest.mark.parametrize("kind", ["ADD", "SUB", "MUL"])
 @pytest.mark.parametrize("shapes", SHAPES, ids=["x".join("-".join(map(str, s)) for s in sh)
                                                  for sh in SHAPES])
+@pytest.mark.fast_first
 def test_binary_shapes(kind, shapes):
     path = binary_model(kind, None, shapes)
     assert kind in opcodes(path)
@@ -305,6 +312,7 @@ def test_binary_shapes(kind, shapes):
 
 @pytest.mark.parametrize("kind", ["ADD", "SUB", "MUL"])
 @pytest.mark.parametrize("act", ["RELU", "RELU6"])
+@pytest.mark.fast_first
 def test_binary_fused_activation(kind, act):
     path = binary_model(kind, act, SHAPES[1], rep_range=(-4.0, 4.0))
     g = load_model(path)
@@ -314,6 +322,7 @@ def test_binary_fused_activation(kind, act):
 
 
 @pytest.mark.parametrize("kind", ["FULLY_CONNECTED", "ADD", "SUB", "MUL"])
+@pytest.mark.fast_first
 def test_unsupported_fused_activation_is_one_error_line(kind, tmp_path):
     from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
     base = model("ad01_int8") if kind == "FULLY_CONNECTED" else binary_model(kind, None, SHAPES[0])
@@ -342,6 +351,7 @@ BINARY_QUANT = [
 
 @pytest.mark.parametrize("kind", ["ADD", "SUB", "MUL"])
 @pytest.mark.parametrize("q", BINARY_QUANT, ids=[f"q{i}" for i in range(len(BINARY_QUANT))])
+@pytest.mark.fast_first
 def test_binary_quantization(kind, q):
     path = edited(binary_model(kind, None, SHAPES[1]), f"{kind}-q",
                   quant={"in0": q[0], "in1": q[1], "out": q[2]})

@@ -31,6 +31,7 @@ MODELS = {
 
 
 @pytest.mark.parametrize("name", list(MODELS))
+@pytest.mark.fast_first
 def test_model_bit_exact(name):
     path = model(name)
     plan = plan_memory(load_model(path), get_board("host"), NATIVE_RULES)

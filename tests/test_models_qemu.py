@@ -5,6 +5,8 @@ import pytest
 
 from conftest import MLPERF, model, run_tinyc
 
+pytestmark = [pytest.mark.qemu, pytest.mark.slow]
+
 
 def _verify(path, board, samples):
     r = run_tinyc("verify", path, "--board", board, "--samples", samples, "--json", timeout=1800)

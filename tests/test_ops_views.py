@@ -10,6 +10,7 @@ import hashlib
 import json
 
 import numpy as np
+import pytest
 
 import tflite_edit
 from conftest import run_tinyc
@@ -54,6 +55,7 @@ def expand_conv_squeeze():
     return out
 
 
+@pytest.mark.slow
 def test_squeeze_and_expand_dims_bit_exact_on_host():
     path = expand_conv_squeeze()
     ops = json.loads(run_tinyc("inspect", path, "--json").stdout)

@@ -79,6 +79,7 @@ class ScratchEverywhere:
 
 
 @pytest.mark.parametrize("path", ALL_MODELS, ids=lambda p: p.stem)
+@pytest.mark.fast_first
 def test_every_model_plans_validly(path):
     g = read_model(path)
     for strategy in ("greedy", "auto"):
@@ -263,6 +264,7 @@ def test_plan_table_and_bad_input():
 
 @pytest.mark.parametrize("name", ["kws_ref_model", "pretrainedResnet_quant"])
 @pytest.mark.parametrize("strategy", ["auto", "heuristic"])
+@pytest.mark.fast_first
 def test_plan_and_build_report_the_same_plan(name, strategy, tmp_path):
     """`plan` shows what `build` builds: the same layout, and the same RAM figure, which is the
     arena (plan's `arena_bytes` = `ram.arena`, build's `arena_bytes`; build's `ram_bytes` is

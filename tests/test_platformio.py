@@ -79,6 +79,7 @@ def test_every_board_gets_a_complete_project(board_id, tmp_path, pio_home):
 
 @pytest.mark.skipif(not ARM_TOOLS, reason="needs arm-none-eabi-gcc and cmake")
 @pytest.mark.parametrize("board_id", ["nano33", "pico", "nucleo-f746zg"])
+@pytest.mark.fast_first
 def test_real_board_sources_compile_and_fit_offline(board_id, tmp_path, pio_home):
     b = get_board(board_id)
     build = compile_model(str(model(MODEL)), b, out_dir=tmp_path / "p", quiet=True)
@@ -150,6 +151,7 @@ def an386_pio(tmp_path_factory, pio_home):
 
 @pytest.mark.qemu
 @pytest.mark.skipif(not (ARM_TOOLS and QEMU), reason="needs arm-none-eabi-gcc and QEMU")
+@pytest.mark.slow
 def test_offline_pio_run_for_mps2_an386_is_bit_exact(an386_pio, pio_home):
     from tinyc.verify import verify_build
     rep = an386_pio.to_json()
@@ -172,6 +174,7 @@ def _free_port() -> int:
 
 @pytest.mark.qemu
 @pytest.mark.skipif(not (ARM_TOOLS and QEMU), reason="needs arm-none-eabi-gcc and QEMU")
+@pytest.mark.slow
 def test_pio_upload_runs_qemu_and_verifies_over_its_socket(an386_pio, pio_home):
     from tinyc.verify import verify_build
     url = f"socket://127.0.0.1:{_free_port()}"

@@ -2,11 +2,13 @@
 import json
 
 import numpy as np
+import pytest
 
 from bitexact import mismatches
 from conftest import run_tinyc
 
 
+@pytest.mark.slow
 def test_quantize_keras_model(tmp_path):
     import tensorflow as tf
     tf.keras.utils.set_random_seed(3)

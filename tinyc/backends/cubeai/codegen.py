@@ -135,10 +135,4 @@ def generate(graph: Graph, board, plan, out_dir: Path, name: str = "network",
                          app_source=out_dir / f"app_{name}_tinyc.c")
 
 
-def firmware_sources(src: CubeaiSources) -> list[Path]:
-    """Everything a firmware build compiles or includes, for tinyc.pipeline."""
-    # Every kernel header, as the native backend ships them: they include each other.
-    return src.generated + src.kernel_sources + sorted(KERNELS_DIR.glob("*.h"))
-
-
-__all__ = ["CubeaiSources", "generate", "firmware_sources", "check_name"]
+__all__ = ["CubeaiSources", "generate", "check_name"]

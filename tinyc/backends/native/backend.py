@@ -8,6 +8,13 @@ from tinyc.frontend.validate import validate
 from tinyc.ops import native_ops
 
 
+def with_kernel_headers(kernel_sources: list[Path]) -> list[Path]:
+    """The kernel .c files a model calls and every kernel header: they include each other,
+    and headers cost nothing unused."""
+    from tinyc.backends.native.codegen import KERNELS_DIR
+    return kernel_sources + sorted(KERNELS_DIR.glob("*.h"))
+
+
 class NativeBackend(BackendBase):
     name = "native"
 
@@ -29,11 +36,9 @@ class NativeBackend(BackendBase):
                            time_limit_s=time_limit_s)
 
     def generate(self, graph, board, plan, out: Path, options: dict, provenance) -> Sources:
-        from tinyc.backends.native.codegen import KERNELS_DIR, generate
+        from tinyc.backends.native.codegen import generate
         src = generate(graph, board, plan, out, provenance=provenance)
-        # Every kernel header: they include each other, and headers cost nothing unused.
-        return Sources(generated=src.generated,
-                       firmware=src.kernel_sources + sorted(KERNELS_DIR.glob("*.h")),
+        return Sources(generated=src.generated, firmware=with_kernel_headers(src.kernel_sources),
                        facts={"native_kernel_variants": src.variants})
 
     def debug_layers_plan(self, graph, board):
