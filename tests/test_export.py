@@ -274,7 +274,7 @@ def test_arduino_library_layout(tmp_path):
     assert examples
     for ex in examples:   # the sketch folder and its main .ino share the name
         assert (ex / f"{ex.name}.ino").is_file(), ex
-    assert set(manifest["files"]) == {p.relative_to(out).as_posix()
+    assert {f["path"] for f in manifest["files"]} == {p.relative_to(out).as_posix()
                                       for p in out.rglob("*") if p.is_file()} - {"tinyc.json"}
     # PlatformIO reads library.properties too: its parser must accept it
     from platformio.package.manifest.parser import ManifestParserFactory
@@ -413,7 +413,7 @@ def test_a_folder_with_the_users_files_is_refused_and_kept(tmp_path):
     out = tmp_path / "lib"
     out.mkdir()
     (out / "main.c").write_text("int main(void) { return 0; }\n")
-    one_error_line(run_tinyc("export", specs()[0], "-o", out), 2, "tinyc did not write")
+    one_error_line(run_tinyc("export", specs()[0], "-o", out), 2, "is not a tinyc build")
     assert [p.name for p in out.iterdir()] == ["main.c"]
     assert [p.name for p in tmp_path.iterdir()] == ["lib"]     # no staging folder left
 

@@ -8,15 +8,16 @@ it calls are copied once for all models; the format adds the library's metadata.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from tinyc import __version__
 from tinyc.boards import Board
+from tinyc.build import outdir
 from tinyc.errors import TinycError
 from tinyc.export.api import ModelSpec, api_names, check_names, io_view, parse_spec
 from tinyc.export.layout import FORMATS, write_layout
-from tinyc.export.outdir import write_dir
 from tinyc.output import progress
 
 __all__ = ["FORMATS", "ModelSpec", "export", "parse_spec"]
@@ -50,7 +51,12 @@ def export(specs: list[ModelSpec], board: Board, out: Path, fmt: str = "c",
     def fill(stage: Path) -> dict:
         return _write(planned, board, stage, fmt, shared_arena, command)
 
-    manifest = write_dir(out, fill)
+    target = out
+    for s in specs:    # never the model's folder, the cwd, $HOME or a folder of the user's
+        target = outdir.check_target(out, s.path)
+    with outdir.staged(target) as stage:
+        outdir.write_manifest(stage, fill(stage))
+        manifest = json.loads((stage / outdir.MANIFEST).read_text())
     return {"output_dir": str(out), **manifest}
 
 
