@@ -11,6 +11,7 @@ NATIVE_OPS = frozenset({
     "ADD", "SUB", "MUL", "SOFTMAX", "RESHAPE", "QUANTIZE", "DEQUANTIZE", "PAD", "MEAN",
     "CONCATENATION", "LOGISTIC", "TANH", "RELU", "RELU6", "LEAKY_RELU", "HARD_SWISH",
     "TRANSPOSE", "STRIDED_SLICE", "PADV2",
+    "SHAPE", "PACK", "UNPACK", "FILL",          # folded at load time (tinyc/passes/fold_shapes.py)
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.

@@ -13,4 +13,5 @@ def load_model(path, backend: str = "native"):
         from tinyc.frontend.validate import check_float
         check_float(graph)
         return graph
-    return validate(graph, NATIVE_OPS, backend)
+    from tinyc.passes.fold_shapes import fold_shapes
+    return validate(fold_shapes(graph), NATIVE_OPS, backend)
