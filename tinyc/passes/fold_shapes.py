@@ -66,8 +66,12 @@ def fold_shapes(g: Graph) -> Graph:
     """Fold SHAPE/PACK/UNPACK/FILL (and the STRIDED_SLICEs between them) in place."""
     if not any(op.opcode in FOLDED_OPS for op in g.ops):
         return g
+    in_model = {t.id for t in g.tensors if t.is_const}
     kept: list[Op] = []
     for op in g.ops:
+        if op.opcode == "FILL" and op.inputs[0] not in in_model:
+            raise TinycError(f"op {op.index} FILL: its dims tensor is computed at run time, which "
+                             "TFLM does not support; give FILL constant dims")
         ins = [g.tensors[i] for i in op.inputs if i >= 0]
         outs = [g.tensors[i] for i in op.outputs]
         foldable = op.opcode == "SHAPE" or (op.opcode in _CONST_EVAL and all(t.is_const for t in ins))
