@@ -12,6 +12,7 @@ NATIVE_OPS = frozenset({
     "CONCATENATION", "LOGISTIC", "TANH", "RELU", "RELU6", "LEAKY_RELU", "HARD_SWISH",
     "TRANSPOSE", "STRIDED_SLICE", "PADV2",
     "SHAPE", "PACK", "UNPACK", "FILL",          # folded at load time (tinyc/passes/fold_shapes.py)
+    "RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
