@@ -13,6 +13,7 @@ NATIVE_OPS = frozenset({
     "TRANSPOSE", "STRIDED_SLICE", "PADV2",
     "SHAPE", "PACK", "UNPACK", "FILL",          # folded at load time (tinyc/passes/fold_shapes.py)
     "RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR",
+    "MAXIMUM", "MINIMUM", "ABS", "RSQRT",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.

@@ -1,0 +1,97 @@
+"""ABS, RSQRT, MAXIMUM and MINIMUM: tinyc's native kernels against the TFLM interpreter, byte
+for byte (unary ops on all 256 int8 inputs, binary ones over broadcast shapes), with scales
+and zero points edited to reach the branches a representative dataset would not."""
+from __future__ import annotations
+
+import ctypes
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from modelgen import _tf, int8_fn_model
+from test_kernels_elementwise import SHAPES, edited, opcodes, sweep_mismatches
+from tinyc.backends.native.debug_plan import NoReusePlan
+from tinyc.backends.native.ops.abs_rsqrt import inv_sqrt_multiplier_exp
+from tinyc.backends.native.rules import NATIVE_RULES
+from tinyc.boards import get_board
+from tinyc.errors import TinycError
+from tinyc.frontend import load_model
+from tinyc.hostlib import build_host_model
+
+
+def abs_model():
+    return int8_fn_model("math_abs", lambda x: _tf().abs(x), [(1, 256)], rep_range=(-2, 1))
+
+
+def rsqrt_model():
+    return int8_fn_model("math_rsqrt", lambda x: _tf().math.rsqrt(x), [(1, 256)],
+                         rep_range=(0.01, 4))
+
+
+ABS = [("as-converted", None), ("same-scale", {"in0": (0.02, 5), "out": (0.02, -100)}),
+       ("rescale-up", {"in0": (0.05, -128), "out": (0.01, -128)}),
+       ("rescale-down", {"in0": (0.003, 40), "out": (0.02, -7)}),
+       ("saturate", {"in0": (0.1, 0), "out": (0.1, 100)})]
+
+
+@pytest.mark.parametrize("tag,quant", ABS, ids=[c[0] for c in ABS])
+def test_abs_all_256_inputs(tag, quant):
+    path = edited(abs_model(), tag, quant=quant) if quant else abs_model()
+    assert opcodes(path) == ["ABS"]
+    assert sweep_mismatches(path) == 0
+
+
+# RSQRT inputs must not be below the input zero point (TFLM fails the invoke): zp = -128
+RSQRT = [("as-converted", None), ("wide", {"in0": (0.05, -128), "out": (0.01, -128)}),
+         ("tiny-inputs", {"in0": (0.0005, -128), "out": (0.5, -128)}),
+         ("big-inputs", {"in0": (20.0, -128), "out": (0.0004, -100)})]
+
+
+@pytest.mark.parametrize("tag,quant", RSQRT, ids=[c[0] for c in RSQRT])
+def test_rsqrt_all_256_inputs(tag, quant):
+    path = edited(rsqrt_model(), tag, quant=quant) if quant else rsqrt_model()
+    assert opcodes(path) == ["RSQRT"]
+    assert sweep_mismatches(path) == 0
+
+
+def test_rsqrt_input_below_zero_point_fails_the_invoke_as_tflm():
+    path = edited(rsqrt_model(), "zp0", quant={"in0": (0.02, 0), "out": (0.01, -128)})
+    g = load_model(path)
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
+                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
+    ok = np.arange(256).reshape(1, 256) % 100
+    assert m.run([ok.astype(np.int8)])[0].shape == (1, 256)
+    with pytest.raises(TinycError, match="tinyc_invoke"):
+        m.run([(ok - 1).astype(np.int8)])
+
+
+def test_inv_sqrt_of_large_values():
+    """The loop that divides by 4 (inputs >= 2^29) is not reached by int8 tables."""
+    assert inv_sqrt_multiplier_exp(1) == (2**31 - 1, 0)
+    m, s = inv_sqrt_multiplier_exp(1 << 30)
+    assert abs(m * 2.0 ** (s - 31) - 2 ** -15) < 1e-9     # 1/sqrt(2^30), left shift s
+
+
+def _minmax(kind):
+    tf = _tf()
+    return tf.maximum if kind == "MAXIMUM" else tf.minimum
+
+
+@pytest.mark.parametrize("kind", ["MAXIMUM", "MINIMUM"])
+@pytest.mark.parametrize("shapes", SHAPES, ids=["x".join("-".join(map(str, s)) for s in sh)
+                                                 for sh in SHAPES])
+def test_maximum_minimum(kind, shapes):
+    tag = "_".join("x".join(map(str, s)) for s in shapes)
+    path = int8_fn_model(f"math_{kind.lower()}_{tag}", lambda x, y: _minmax(kind)(x, y), shapes)
+    assert kind in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+def test_maximum_with_constant_operand():
+    """ReLU-like max(x, c) against a constant tensor (broadcast from flash)."""
+    path = int8_fn_model("math_max_const", lambda x: _tf().maximum(x, _tf().constant(
+        np.linspace(-0.5, 0.5, 7, dtype=np.float32))), [(1, 3, 7)])
+    assert "MAXIMUM" in opcodes(path)
+    assert sweep_mismatches(path) == 0
