@@ -14,6 +14,7 @@ NATIVE_OPS = frozenset({
     "SHAPE", "PACK", "UNPACK", "FILL",          # folded at load time (tinyc/passes/fold_shapes.py)
     "RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR",
     "MAXIMUM", "MINIMUM", "ABS", "RSQRT",
+    "SPLIT", "SPLIT_V",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
