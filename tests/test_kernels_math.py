@@ -95,3 +95,31 @@ def test_maximum_with_constant_operand():
         np.linspace(-0.5, 0.5, 7, dtype=np.float32))), [(1, 3, 7)])
     assert "MAXIMUM" in opcodes(path)
     assert sweep_mismatches(path) == 0
+
+
+def prelu_model(shape, shared_axes):
+    tf = _tf()
+    init = tf.keras.initializers.RandomUniform(-0.8, 1.5, seed=3)
+    from modelgen import int8_model
+    return int8_model(f"math_prelu_{'x'.join(map(str, shape))}_{shared_axes}",
+                      lambda x: tf.keras.layers.PReLU(alpha_initializer=init,
+                                                      shared_axes=shared_axes)(x),
+                      [shape], rep_range=(-2, 2))
+
+
+PRELU = [((1, 4, 5, 3), None), ((1, 4, 5, 3), [1, 2]), ((2, 6, 7), [1]), ((1, 9), None)]
+
+
+@pytest.mark.parametrize("shape,shared", PRELU, ids=[f"{'x'.join(map(str, s))}-{a}"
+                                                     for s, a in PRELU])
+def test_prelu(shape, shared):
+    path = prelu_model(shape, shared)
+    assert opcodes(path) == ["PRELU"]
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+@pytest.mark.parametrize("q", [{"in0": (0.05, -128), "out": (0.01, 20)},
+                               {"in0": (0.01, 100), "in1": (0.2, -50), "out": (0.03, -3)}])
+def test_prelu_quantization(q):
+    path = edited(prelu_model((1, 4, 5, 3), [1, 2]), "prelu-q", quant=q)
+    assert sweep_mismatches(path, samples=4) == 0

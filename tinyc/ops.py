@@ -15,6 +15,7 @@ NATIVE_OPS = frozenset({
     "RESIZE_NEAREST_NEIGHBOR", "RESIZE_BILINEAR",
     "MAXIMUM", "MINIMUM", "ABS", "RSQRT",
     "SPLIT", "SPLIT_V",
+    "PRELU",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
