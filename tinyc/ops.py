@@ -16,6 +16,8 @@ NATIVE_OPS = frozenset({
     "MAXIMUM", "MINIMUM", "ABS", "RSQRT",
     "SPLIT", "SPLIT_V",
     "PRELU",
+    "SUM", "REDUCE_MAX", "REDUCE_MIN",
+    "ARG_MAX", "ARG_MIN",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
