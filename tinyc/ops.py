@@ -18,6 +18,7 @@ NATIVE_OPS = frozenset({
     "PRELU",
     "SUM", "REDUCE_MAX", "REDUCE_MIN",
     "ARG_MAX", "ARG_MIN",
+    "TRANSPOSE_CONV",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
