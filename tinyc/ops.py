@@ -19,6 +19,7 @@ NATIVE_OPS = frozenset({
     "SUM", "REDUCE_MAX", "REDUCE_MIN",
     "ARG_MAX", "ARG_MIN",
     "TRANSPOSE_CONV",
+    "GATHER", "EXPAND_DIMS", "SQUEEZE",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
