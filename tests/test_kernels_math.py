@@ -123,3 +123,25 @@ def test_prelu(shape, shared):
 def test_prelu_quantization(q):
     path = edited(prelu_model((1, 4, 5, 3), [1, 2]), "prelu-q", quant=q)
     assert sweep_mismatches(path, samples=4) == 0
+
+
+# the converter lowers a 5-D squared difference to float SUB + SQUARE: up to 4-D here
+@pytest.mark.parametrize("shapes", SHAPES[:-1], ids=["x".join("-".join(map(str, s)) for s in sh)
+                                                     for sh in SHAPES[:-1]])
+def test_squared_difference(shapes):
+    tag = "_".join("x".join(map(str, s)) for s in shapes)
+    path = int8_fn_model(f"math_sqdiff_{tag}", lambda x, y: _tf().math.squared_difference(x, y),
+                         shapes)
+    assert "SQUARED_DIFFERENCE" in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+@pytest.mark.parametrize("q", [((0.01, 0), (0.1, 0), (0.05, -128)),
+                               ((0.2, -128), (0.003, 127), (0.5, -20)),
+                               ((0.05, 17), (0.05, -33), (0.001, 90))])
+def test_squared_difference_quantization(q):
+    base = int8_fn_model("math_sqdiff_q", lambda x, y: _tf().math.squared_difference(x, y),
+                         SHAPES[1])
+    path = edited(base, "sqdiff-q", quant={"in0": q[0], "in1": q[1], "out": q[2]})
+    assert opcodes(path) == ["SQUARED_DIFFERENCE"]
+    assert sweep_mismatches(path, samples=4) == 0
