@@ -19,6 +19,7 @@ from tinyc.boards import get_board
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model
 from tinyc.hostlib import build_host_model
+from tinyc.reference import tflm_outputs
 
 
 def abs_model():
@@ -145,3 +146,32 @@ def test_squared_difference_quantization(q):
     path = edited(base, "sqdiff-q", quant={"in0": q[0], "in1": q[1], "out": q[2]})
     assert opcodes(path) == ["SQUARED_DIFFERENCE"]
     assert sweep_mismatches(path, samples=4) == 0
+
+
+L2 = [((1, 16), None), ((2, 3, 7), None), ((1, 4, 5, 40), None),
+      ((3, 9), {"in0": (0.5, 90)}), ((3, 9), {"in0": (0.001, -128)}),
+      ((1, 300), {"in0": (0.02, 3)})]
+
+
+@pytest.mark.parametrize("shape,quant", L2, ids=[f"{'x'.join(map(str, s))}-{q}" for s, q in L2])
+def test_l2_normalization(shape, quant):
+    path = int8_fn_model(f"math_l2norm_{'x'.join(map(str, shape))}",
+                         lambda x: _tf().math.l2_normalize(x, axis=-1), [shape])
+    assert opcodes(path) == ["L2_NORMALIZATION"]
+    if quant:
+        path = edited(path, "l2-q", quant=quant)
+    assert sweep_mismatches(path, samples=6) == 0
+
+
+def test_l2_normalization_large_sums():
+    """Sums of squares past 2^29, where TFLM's inverse square root first divides by 4."""
+    path = edited(int8_fn_model("math_l2norm_1x9000", lambda x: _tf().math.l2_normalize(
+        x, axis=-1), [(1, 9000)]), "l2-big", quant={"in0": (0.01, -128)})
+    g = load_model(path)
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
+                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
+    rng = np.random.default_rng(4)
+    xs = [[np.full((1, 9000), 127, np.int8)], [rng.integers(100, 128, (1, 9000)).astype(np.int8)]]
+    assert int(((np.int32(xs[0][0]) + 128) ** 2).sum()) >= 1 << 29
+    for x, r in zip(xs, tflm_outputs(g, xs)):
+        assert np.array_equal(m.run(x)[0], r[0])

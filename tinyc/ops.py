@@ -20,7 +20,7 @@ NATIVE_OPS = frozenset({
     "ARG_MAX", "ARG_MIN",
     "TRANSPOSE_CONV",
     "GATHER", "EXPAND_DIMS", "SQUEEZE",
-    "SQUARED_DIFFERENCE",
+    "SQUARED_DIFFERENCE", "L2_NORMALIZATION",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
