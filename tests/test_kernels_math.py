@@ -175,3 +175,29 @@ def test_l2_normalization_large_sums():
     assert int(((np.int32(xs[0][0]) + 128) ** 2).sum()) >= 1 << 29
     for x, r in zip(xs, tflm_outputs(g, xs)):
         assert np.array_equal(m.run(x)[0], r[0])
+
+
+# (lhs shape, rhs shape, adj_x, adj_y)
+MATMUL = [((1, 4, 6), (1, 6, 5), False, False), ((2, 3, 7), (2, 5, 7), False, True),
+          ((2, 7, 3), (2, 7, 5), True, False), ((3, 4), (4, 2), False, False),
+          ((2, 1, 3, 4), (1, 3, 4, 5), False, False), ((2, 6, 4), (4, 3), False, False)]
+
+
+@pytest.mark.parametrize("ls,rs,ax,ay", MATMUL,
+                         ids=[f"{'x'.join(map(str, a))}-{'x'.join(map(str, b))}-{x:d}{y:d}"
+                              for a, b, x, y in MATMUL])
+def test_batch_matmul(ls, rs, ax, ay):
+    path = int8_fn_model(f"math_bmm_{ls}_{rs}_{ax}_{ay}", lambda a, b: _tf().linalg.matmul(
+        a, b, adjoint_a=ax, adjoint_b=ay), [ls, rs])
+    assert "BATCH_MATMUL" in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+@pytest.mark.parametrize("q", [{"in0": (0.05, -128), "in1": (0.02, 40), "out": (0.3, 10)},
+                               {"in0": (0.003, 90), "in1": (0.5, -7), "out": (0.01, -100)}])
+def test_batch_matmul_quantization(q):
+    path = int8_fn_model("math_bmm_q", lambda a, b: _tf().linalg.matmul(a, b),
+                         [(2, 3, 7), (2, 7, 5)])
+    path = edited(path, "bmm-q", quant=q)
+    assert opcodes(path) == ["BATCH_MATMUL"]
+    assert sweep_mismatches(path, samples=4) == 0
