@@ -1,26 +1,5 @@
 #include "l2_normalization_s8.h"
-
-/* gemmlowp SaturatingRoundingMultiplyByPOT<exponent> for exponent > 0. */
-static int32_t sat_mul_pot(int32_t x, int32_t exponent)
-{
-    const int32_t threshold = (int32_t)(((uint32_t)1 << (31 - exponent)) - 1u);
-    if (x > threshold) {
-        return INT32_MAX;
-    }
-    if (x < -threshold) {
-        return INT32_MIN;
-    }
-    return (int32_t)((uint32_t)x << exponent);
-}
-
-static int32_t count_leading_zeros(uint32_t x)
-{
-    int32_t n = 0;
-    while (n < 32 && !(x & (0x80000000u >> n))) {
-        n++;
-    }
-    return n;
-}
+#include "tinyc_fixedpoint.h"
 
 /* TFLM GetInvSqrtQuantizedMultiplierExp(x, kReverseShift = -1): 1/sqrt(x) as a Q31 multiplier
  * and a left shift; the Newton iteration runs in gemmlowp FixedPoint<int32, 3>. */
@@ -36,18 +15,18 @@ static void inv_sqrt(int32_t x, int32_t *multiplier, int32_t *shift)
         x /= 4;
         s++;
     }
-    const int32_t pairs = (count_leading_zeros((uint32_t)x) - 1) / 2 - 1;
+    const int32_t pairs = (tinyc_clz32((uint32_t)x) - 1) / 2 - 1;
     s -= pairs;
     x <<= 2 * pairs;
     const int32_t half_input = tinyc_rounding_divide_by_pot(x >> 1, 1);
     const int32_t half_three = (1 << 28) + (1 << 27);
     int32_t r = 1 << 28;                                    /* F3 one */
     for (int i = 0; i < 5; i++) {
-        const int32_t r3 = sat_mul_pot(tinyc_sat_rounding_doubling_high_mul(
+        const int32_t r3 = tinyc_sat_shift_left(tinyc_sat_rounding_doubling_high_mul(
             tinyc_sat_rounding_doubling_high_mul(r, r), r), 6);
         const uint32_t d = (uint32_t)tinyc_sat_rounding_doubling_high_mul(half_three, r) -
                            (uint32_t)tinyc_sat_rounding_doubling_high_mul(half_input, r3);
-        r = sat_mul_pot((int32_t)d, 3);
+        r = tinyc_sat_shift_left((int32_t)d, 3);
     }
     r = tinyc_sat_rounding_doubling_high_mul(r, 1518500250);   /* * sqrt(2) / 2 */
     if (s < 0) {
