@@ -201,3 +201,27 @@ def test_batch_matmul_quantization(q):
     path = edited(path, "bmm-q", quant=q)
     assert opcodes(path) == ["BATCH_MATMUL"]
     assert sweep_mismatches(path, samples=4) == 0
+
+
+LOGSM = [((3, 17), None), ((1, 3, 5, 10), None), ((2, 300), {"in0": (0.05, 0)}),
+         ((3, 17), {"in0": (0.0625, 10)}), ((3, 17), {"in0": (0.5, 0)}),
+         ((3, 17), {"in0": (0.002, -128)}), ((1, 1), None), ((4, 40), {"in0": (0.2, 60)})]
+
+
+@pytest.mark.parametrize("shape,quant", LOGSM,
+                         ids=[f"{'x'.join(map(str, s))}-{q}" for s, q in LOGSM])
+def test_log_softmax(shape, quant):
+    path = int8_fn_model(f"math_logsm_{'x'.join(map(str, shape))}",
+                         lambda x: _tf().nn.log_softmax(x, axis=-1), [shape], rep_range=(-4, 4))
+    assert opcodes(path) == ["LOG_SOFTMAX"]
+    if quant:
+        path = edited(path, "logsm-q", quant=quant)
+    assert sweep_mismatches(path, samples=6) == 0
+
+
+def test_log_softmax_bad_output_quant_is_one_line_error():
+    path = edited(int8_fn_model("math_logsm_3x17", lambda x: _tf().nn.log_softmax(x, axis=-1),
+                                [(3, 17)], rep_range=(-4, 4)), "logsm-bad",
+                  quant={"out": (0.1, 0)})
+    with pytest.raises(TinycError, match=r"^op 0 LOG_SOFTMAX: int8 output must have scale"):
+        sweep_mismatches(path, samples=1)

@@ -21,7 +21,7 @@ NATIVE_OPS = frozenset({
     "TRANSPOSE_CONV",
     "GATHER", "EXPAND_DIMS", "SQUEEZE",
     "SQUARED_DIFFERENCE", "L2_NORMALIZATION",
-    "BATCH_MATMUL",
+    "BATCH_MATMUL", "LOG_SOFTMAX",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
