@@ -1,16 +1,16 @@
-"""ABS, RSQRT, MAXIMUM and MINIMUM: tinyc's native kernels against the TFLM interpreter, byte
-for byte (unary ops on all 256 int8 inputs, binary ones over broadcast shapes), with scales
-and zero points edited to reach the branches a representative dataset would not."""
+"""ABS, RSQRT, MAXIMUM, MINIMUM, PRELU, SQUARED_DIFFERENCE, L2_NORMALIZATION, BATCH_MATMUL,
+LOG_SOFTMAX and DIV: tinyc's native kernels against the TFLM interpreter, byte for byte (unary
+ops on all 256 int8 inputs, binary ones over broadcast shapes), with scales and zero points
+edited to reach the branches a representative dataset would not."""
 from __future__ import annotations
 
-import ctypes
 import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from modelgen import _tf, int8_fn_model
+from modelgen import _tf, int8_fn_model, int8_model
 from test_kernels_elementwise import SHAPES, edited, opcodes, sweep_mismatches
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.ops.abs_rsqrt import inv_sqrt_multiplier_exp
@@ -101,7 +101,6 @@ def test_maximum_with_constant_operand():
 def prelu_model(shape, shared_axes):
     tf = _tf()
     init = tf.keras.initializers.RandomUniform(-0.8, 1.5, seed=3)
-    from modelgen import int8_model
     return int8_model(f"math_prelu_{'x'.join(map(str, shape))}_{shared_axes}",
                       lambda x: tf.keras.layers.PReLU(alpha_initializer=init,
                                                       shared_axes=shared_axes)(x),
@@ -225,3 +224,63 @@ def test_log_softmax_bad_output_quant_is_one_line_error():
                   quant={"out": (0.1, 0)})
     with pytest.raises(TinycError, match=r"^op 0 LOG_SOFTMAX: int8 output must have scale"):
         sweep_mismatches(path, samples=1)
+
+
+def div_mismatches(path, seed=0, samples=8) -> int:
+    """Mismatched bytes over random inputs whose divisor never equals its zero point (TFLM
+    leaves a zero divisor undefined), every dividend value swept."""
+    g = load_model(path)
+    op = next(o for o in g.ops if o.opcode == "DIV")
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
+                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")), sanitize=True)
+    rng = np.random.default_rng(seed)
+    xs = []
+    for k in range(samples):
+        x = []
+        for i, t in zip(g.inputs, g.input_tensors()):
+            v = rng.integers(-128, 128, t.shape)
+            if i == op.inputs[0] and k == 0:
+                v = (np.arange(t.elements) % 256 - 128).reshape(t.shape)
+            if i == op.inputs[1]:
+                z = int(t.quant.zero_point[0])
+                v = np.where(v == z, z + (1 if z < 127 else -1), v)
+            x.append(v.astype(np.int8))
+        xs.append(x)
+    bad = 0
+    for x, r in zip(xs, tflm_outputs(g, xs)):
+        bad += sum(int(np.count_nonzero(a != b)) for a, b in zip(m.run(x), r))
+    return bad
+
+
+def div_model():
+    return int8_fn_model("math_div_q", lambda x, y: x / y, SHAPES[1], rep_range=(0.5, 2))
+
+
+@pytest.mark.parametrize("shapes", SHAPES[:-1], ids=["x".join("-".join(map(str, s)) for s in sh)
+                                                     for sh in SHAPES[:-1]])
+def test_div(shapes):
+    tag = "_".join("x".join(map(str, s)) for s in shapes)
+    path = int8_fn_model(f"math_div_{tag}", lambda x, y: x / (y + 2.5), shapes)
+    assert "DIV" in opcodes(path)
+    assert div_mismatches(path) == 0
+
+
+DIV_Q = [((0.01, 0), (0.1, 0), (0.05, -128)), ((0.2, -128), (0.003, 127), (0.5, -20)),
+         ((0.05, 17), (0.05, -33), (0.001, 90)), ((0.5, 3), (0.004, -2), (50.0, 0)),
+         ((0.3, -1), (0.02, 5), (1.5, 0)), ((0.1, 0), (0.1, 0), (0.1, 0))]
+
+
+@pytest.mark.parametrize("q", DIV_Q, ids=[f"q{i}" for i in range(len(DIV_Q))])
+def test_div_quantization(q):
+    path = edited(div_model(), "div-q", quant={"in0": q[0], "in1": q[1], "out": q[2]})
+    assert opcodes(path) == ["DIV"]
+    assert div_mismatches(path) == 0
+
+
+def test_div_by_zero_fails_the_invoke():
+    g = load_model(div_model())
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
+                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
+    x = [np.ones(t.shape, np.int8) * int(t.quant.zero_point[0]) for t in g.input_tensors()]
+    with pytest.raises(TinycError, match="tinyc_invoke"):
+        m.run(x)

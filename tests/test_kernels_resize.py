@@ -3,7 +3,6 @@ interpreter, byte for byte, over every combination of align_corners and half_pix
 that TFLM accepts, on up-, down- and uneven scales, batches and a one-pixel output."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from bitexact import mismatches
