@@ -1,5 +1,6 @@
-"""Data-movement ops (SPLIT, SPLIT_V, GATHER, EXPAND_DIMS, SQUEEZE): tinyc's native kernels against the TFLM
-interpreter, byte for byte, on every axis, uneven parts and negative axes."""
+"""Data-movement ops (SPLIT, SPLIT_V, GATHER, EXPAND_DIMS, SQUEEZE, SLICE, DEPTH_TO_SPACE,
+SPACE_TO_DEPTH): tinyc's native kernels against the TFLM interpreter, byte for byte, on every
+axis, uneven parts and negative axes."""
 from __future__ import annotations
 
 import tempfile
@@ -142,4 +143,34 @@ def _reshape_as(opcode: str) -> Path:
 def test_expand_dims_and_squeeze_are_views(opcode):
     path = _reshape_as(opcode)
     assert opcode in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+BLOCKS = [("DEPTH_TO_SPACE", (1, 3, 4, 8), 2), ("DEPTH_TO_SPACE", (2, 2, 3, 18), 3),
+          ("SPACE_TO_DEPTH", (1, 4, 6, 3), 2), ("SPACE_TO_DEPTH", (2, 6, 3, 2), 3)]
+
+
+@pytest.mark.parametrize("opcode,shape,block", BLOCKS,
+                         ids=[f"{c[0]}-{'x'.join(map(str, c[1]))}-b{c[2]}" for c in BLOCKS])
+def test_depth_space(opcode, shape, block):
+    def fn(x):
+        tf = _tf()
+        f = tf.nn.depth_to_space if opcode == "DEPTH_TO_SPACE" else tf.nn.space_to_depth
+        return f(x, block) * 2.0
+    path = int8_fn_model(f"mv_{opcode.lower()}_{'x'.join(map(str, shape))}_{block}",
+                         lambda x: fn(x), [shape])
+    assert opcode in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+SLICES = [((1, 6, 5, 4), [0, 1, 2, 1], [1, 3, -1, 2]), ((3, 7), [1, 2], [2, 4]),
+          ((2, 5, 6), [1, 0, 3], [1, -1, 3])]
+
+
+@pytest.mark.parametrize("shape,begin,size", SLICES,
+                         ids=[f"{'x'.join(map(str, c[0]))}" for c in SLICES])
+def test_slice(shape, begin, size):
+    path = int8_fn_model(f"mv_slice_{'x'.join(map(str, shape))}_{begin}_{size}",
+                         lambda x: _tf().slice(x, begin, size) * 2.0, [shape])
+    assert "SLICE" in opcodes(path)
     assert sweep_mismatches(path, samples=4) == 0
