@@ -62,6 +62,16 @@ def _as_alias(g: Graph, op: Op) -> bool:
     return op.opcode == "UNPACK" and len(op.outputs) == 1
 
 
+def _why_not_folded(g: Graph, op: Op) -> str:
+    if any(i in g.outputs for i in op.outputs):
+        return "its output is a model output"
+    if op.opcode == "PACK":
+        return f"it packs {len(op.inputs)} tensors computed at run time"
+    if op.opcode == "UNPACK":
+        return f"it splits a tensor computed at run time into {len(op.outputs)}"
+    return "its input is computed at run time"
+
+
 def fold_shapes(g: Graph) -> Graph:
     """Fold SHAPE/PACK/UNPACK/FILL (and the STRIDED_SLICEs between them) in place."""
     if not any(op.opcode in FOLDED_OPS for op in g.ops):
@@ -85,9 +95,9 @@ def fold_shapes(g: Graph) -> Graph:
             continue
         if op.opcode in FOLDED_OPS:
             if not _as_alias(g, op) or ins[0].nbytes != outs[0].nbytes:
-                raise TinycError(f"op {op.index} {op.opcode}: only shapes and constants fold at "
-                                 "compile time, and this op computes a model output or packs "
-                                 "run-time tensors; try --backend tflm")
+                raise TinycError(f"op {op.index} {op.opcode}: {_why_not_folded(g, op)}; the "
+                                 "native backend folds it only when it computes on constants "
+                                 "or adds/drops one unit axis; try --backend tflm")
             op.opcode, op.options = "RESHAPE", {}
         kept.append(op)
     for k, op in enumerate(kept):
