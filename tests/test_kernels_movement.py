@@ -1,6 +1,6 @@
 """Data-movement ops (SPLIT, SPLIT_V, GATHER, EXPAND_DIMS, SQUEEZE, SLICE, DEPTH_TO_SPACE,
-SPACE_TO_DEPTH): tinyc's native kernels against the TFLM interpreter, byte for byte, on every
-axis, uneven parts and negative axes."""
+SPACE_TO_DEPTH, MIRROR_PAD): tinyc's native kernels against the TFLM interpreter, byte for
+byte, on every axis, uneven parts and negative axes."""
 from __future__ import annotations
 
 import tempfile
@@ -173,4 +173,20 @@ def test_slice(shape, begin, size):
     path = int8_fn_model(f"mv_slice_{'x'.join(map(str, shape))}_{begin}_{size}",
                          lambda x: _tf().slice(x, begin, size) * 2.0, [shape])
     assert "SLICE" in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+MIRRORS = [((1, 5, 6, 3), [[0, 0], [2, 1], [1, 3], [0, 0]], "REFLECT"),
+           ((1, 5, 6, 3), [[0, 0], [2, 1], [1, 3], [0, 0]], "SYMMETRIC"),
+           ((2, 7), [[1, 0], [3, 3]], "REFLECT"), ((4, 3, 2), [[0, 4], [3, 0], [2, 2]], "SYMMETRIC")]
+
+
+@pytest.mark.parametrize("shape,pads,mode", MIRRORS,
+                         ids=[f"{'x'.join(map(str, c[0]))}-{c[2]}" for c in MIRRORS])
+def test_mirror_pad(shape, pads, mode):
+    path = int8_fn_model(f"mv_mirror_{'x'.join(map(str, shape))}_{pads}_{mode}",
+                         lambda x: _tf().pad(x, pads, mode=mode) * 2.0, [shape])
+    assert "MIRROR_PAD" in opcodes(path)
+    op = next(o for o in load_model(path).ops if o.opcode == "MIRROR_PAD")
+    assert op.options.get("mode") == {"REFLECT": 0, "SYMMETRIC": 1}[mode]
     assert sweep_mismatches(path, samples=4) == 0

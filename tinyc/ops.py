@@ -22,7 +22,7 @@ NATIVE_OPS = frozenset({
     "GATHER", "EXPAND_DIMS", "SQUEEZE",
     "SQUARED_DIFFERENCE", "L2_NORMALIZATION", "DIV",
     "BATCH_MATMUL", "LOG_SOFTMAX",
-    "SLICE", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH",
+    "SLICE", "DEPTH_TO_SPACE", "SPACE_TO_DEPTH", "MIRROR_PAD",
 })
 
 # Ops whose output is only a reinterpretation of the input bytes: planned as aliases.
