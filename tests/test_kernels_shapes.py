@@ -126,3 +126,11 @@ def test_fill_with_run_time_dims_is_refused_as_tflm_does():
         tflm_outputs(read_model(path), random_inputs(read_model(path), 1, 0))
     with pytest.raises(TinycError, match=r"^op 1 FILL: its dims tensor is computed at run time"):
         load_model(path)
+
+
+def test_folded_ops_are_supported_ops():
+    """SHAPE/PACK/UNPACK/FILL have no lowering (they never reach the device): the supported-op
+    list must still name them, or `inspect` and validation refuse models the build handles."""
+    from tinyc.ops import NATIVE_OPS
+    from tinyc.passes.fold_shapes import FOLDED_OPS
+    assert FOLDED_OPS <= NATIVE_OPS
