@@ -8,10 +8,12 @@ from tinyc.ir import Graph, Op
 
 
 def native_ops() -> frozenset[str]:
-    """The opcodes with a native lowering (importing the ops package registers them all)."""
+    """The opcodes with a native lowering (importing the ops package registers them all), and
+    the shape ops folded into constants and aliases before lowering."""
     import tinyc.backends.native.ops  # noqa: F401
     from tinyc.backends.native.lower import LOWERINGS
-    return frozenset(LOWERINGS)
+    from tinyc.passes.fold_shapes import FOLDED_OPS
+    return frozenset(LOWERINGS) | FOLDED_OPS
 
 
 def __getattr__(name: str):

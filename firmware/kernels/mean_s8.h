@@ -1,4 +1,4 @@
-/* MEAN over any set of axes, int8, with TFLM's requantization for the mean: the multiplier
+/* MEAN (and SUM) over any set of axes, int8, with TFLM's requantization for the mean: the multiplier
  * for input_scale / output_scale is divided by the element count at compile time (in the
  * shifted fixed-point form TFLM uses), then one rounding multiply per output element. */
 #ifndef TINYC_MEAN_S8_H

@@ -22,7 +22,10 @@ class NativeBackend(BackendBase):
         return native_ops()
 
     def validate(self, graph):
-        return validate(graph, self.supported_ops(), self.name)
+        """Shape ops folded first (SHAPE → constant, PACK of one tensor → alias, …), then the
+        graph checked against what the lowerings support."""
+        from tinyc.passes.fold_shapes import fold_shapes
+        return validate(fold_shapes(graph), self.supported_ops(), self.name)
 
     def rules(self, board, kernels: str = "auto"):
         from tinyc.backends.native.rules import NativeRules

@@ -1,0 +1,1 @@
+"""Graph passes run before planning: compile-time work the device must not repeat."""
