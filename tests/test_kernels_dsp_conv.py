@@ -1,0 +1,138 @@
+"""CONV_2D's DSP kernel variants (Cortex-M4/M7/M33) against TFLM, bit for bit.
+
+On the host the DSP intrinsics are emulated in portable C (firmware/kernels/tinyc_simd.h), so
+the sweeps run fast under ASan/UBSan; the QEMU checks run the same kernels on the boards. Each
+case asserts the variant chosen for every CONV_2D, so a sweep cannot silently fall back to the
+portable kernel."""
+from __future__ import annotations
+
+import ctypes
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from bitexact import mismatches  # noqa: E402
+from test_kernels_conv import CONV, _keras, _model  # noqa: E402
+
+from tinyc.backends.native.codegen import KERNELS_DIR  # noqa: E402
+from tinyc.backends.native.debug_plan import NoReusePlan  # noqa: E402
+import tinyc.backends.native.ops  # noqa: E402,F401  (registers every lowering)
+from tinyc.backends.native.lower import LOWERINGS  # noqa: E402
+from tinyc.backends.native.rules import NativeRules  # noqa: E402
+from tinyc.backends.native.target import Target  # noqa: E402
+from tinyc.boards import get_board  # noqa: E402
+from tinyc.frontend import load_model  # noqa: E402
+from tinyc.hostlib import compile_shared  # noqa: E402
+
+DSP = Target(get_board("host"), features=frozenset({"dsp"}))
+
+# name -> (Conv2D kwargs, input shape, per_channel): the 1x1 kernel's own edges.
+POINTWISE = {
+    "c8_oc7_odd_pixels": (dict(filters=7, kernel_size=1), (1, 5, 7, 8), True),
+    "c5_oc9_relu": (dict(filters=9, kernel_size=1, activation="relu"), (1, 4, 6, 5), True),
+    "c1_oc3": (dict(filters=3, kernel_size=1), (1, 3, 5, 1), True),
+    "c2_oc4_relu6": (dict(filters=4, kernel_size=1, activation="relu6"), (1, 6, 6, 2), True),
+    "c3_oc1": (dict(filters=1, kernel_size=1), (1, 5, 5, 3), True),
+    "c13_oc6_per_tensor": (dict(filters=6, kernel_size=1), (1, 4, 5, 13), False),
+    "c16_oc16": (dict(filters=16, kernel_size=1, activation="relu"), (1, 6, 5, 16), True),
+    "c7_oc5_s2_valid": (dict(filters=5, kernel_size=1, strides=2), (1, 9, 7, 7), True),
+    "c6_oc4_s2_same_even": (dict(filters=4, kernel_size=1, strides=2, padding="same"),
+                            (1, 8, 10, 6), True),
+    "c4_oc3_s2x3": (dict(filters=3, kernel_size=1, strides=(2, 3)), (1, 7, 11, 4), True),
+    "batch2_c9_oc5": (dict(filters=5, kernel_size=1, activation="relu6"), (2, 3, 5, 9), True),
+    "batch2_c5_oc4_s2": (dict(filters=4, kernel_size=1, strides=2), (2, 5, 5, 5), True),
+}
+
+
+def _conv_model(table, name, seed=1):
+    kw, shape, per_channel = table[name]
+    return _model("conv", name, table[name], lambda x, kw=kw: _keras().Conv2D(**kw)(x), shape,
+                  seed=seed, per_channel=per_channel)
+
+
+def _variants(path, target=DSP):
+    g = load_model(path)
+    return g, [LOWERINGS["CONV_2D"].select(g, op, target).variant
+               for op in g.ops if op.opcode == "CONV_2D"]
+
+
+def _dsp_mismatches(path):
+    g = load_model(path)
+    return mismatches(path, plan=NoReusePlan(g, NativeRules(DSP)))
+
+
+@pytest.mark.parametrize("name", sorted(POINTWISE))
+def test_conv2d_1x1_dsp(name):
+    path = _conv_model(POINTWISE, name)
+    _, variants = _variants(path)
+    assert variants == ["dsp-1x1"]
+    assert _dsp_mismatches(path) == 0
+
+
+@pytest.mark.parametrize("name", sorted(CONV))
+def test_conv2d_dsp_on_the_portable_sweep(name):
+    """The portable kernel's sweep on a DSP target: every case bit-exact, whichever variant."""
+    path = _conv_model(CONV, name)
+    _, variants = _variants(path)
+    if name == "k1x1":
+        assert variants == ["dsp-1x1"]
+    assert _dsp_mismatches(path) == 0
+
+
+def test_portable_kernels_option_keeps_the_portable_variant():
+    path = _conv_model(POINTWISE, "c16_oc16")
+    _, variants = _variants(path, Target(get_board("mps2-an386"), "portable"))
+    assert variants == ["portable"]
+    _, variants = _variants(path, Target(get_board("mps2-an386")))
+    assert variants == ["dsp-1x1"]
+
+
+REQUANT_SHIM = r"""
+#include "tinyc_kernel.h"
+int32_t requant_disagreements(const int32_t *x, const int32_t *m, const int32_t *s, int32_t n)
+{
+    int32_t bad = 0;
+    for (int32_t i = 0; i < n; i++) {
+        bad += tinyc_requantize_fast(x[i], m[i], s[i]) != tinyc_requantize(x[i], m[i], s[i]);
+    }
+    return bad;
+}
+"""
+
+
+def test_requantize_fast_equals_portable():
+    work = Path(tempfile.mkdtemp(prefix="tinyc-rq-"))
+    (work / "shim.c").write_text(REQUANT_SHIM)
+    lib = ctypes.CDLL(str(compile_shared([work / "shim.c"], [KERNELS_DIR], work / "rq.so",
+                                         sanitize=True)))
+    rng = np.random.default_rng(7)
+    n = 400_000
+    x = rng.integers(-(1 << 31), 1 << 31, n, dtype=np.int64)
+    x[: n // 4] = rng.integers(-(1 << 20), 1 << 20, n // 4)          # typical accumulators
+    x[:64] = [0, 1, -1, (1 << 31) - 1, -(1 << 31)] * 12 + [2, -2, 3, -3]
+    m = rng.integers(1 << 30, 1 << 31, n, dtype=np.int64)
+    m[:8] = [1 << 30, (1 << 31) - 1, 0, 1, 1 << 30, (1 << 31) - 1, 1234567890, 1 << 30]
+    s = rng.integers(-31, 1, n)
+    s[n // 2: n // 2 + n // 8] = rng.integers(1, 8, n // 8)      # left shifts too
+    # every (x mod 2^e) around the rounding threshold: x = k*2^e + 2^(e-1) + {-1, 0, 1}
+    e = rng.integers(1, 31, n // 8)
+    k = rng.integers(-1000, 1000, n // 8)
+    x[-n // 8:] = k * (1 << e) + (1 << (e - 1)) + rng.integers(-1, 2, n // 8)
+    m[-n // 8:] = 1 << 30
+    s[-n // 8:] = -e
+    # products on the first rounding's edge: x*m = 2^30 + {-1, 0, 1} (mod 2^31), both signs
+    q = 4096
+    for i in range(q):
+        mi = int(rng.integers(1 << 29, 1 << 30)) * 2 + 1
+        r = (1 << 30) + (i % 3) - 1
+        xi = r * pow(mi, -1, 1 << 31) % (1 << 31)
+        j = n // 4 + i
+        x[j], m[j], s[j] = (xi if i % 2 else xi - (1 << 31)), mi, -int(rng.integers(0, 8))
+    x = np.clip(x, -(1 << 31), (1 << 31) - 1)
+    args = [np.ascontiguousarray(a, np.int32) for a in (x, m, s)]
+    ptr = ctypes.POINTER(ctypes.c_int32)
+    assert lib.requant_disagreements(*[a.ctypes.data_as(ptr) for a in args], n) == 0

@@ -1,0 +1,53 @@
+"""CONV_2D kernel variants for cores with the DSP extension (Cortex-M4/M7/M33).
+
+They reuse conv2d.prepare's numbers; what they add is the weight layout their inner loops
+read, computed here at compile time."""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.backends.native.lower import KernelCall, kernel_variant
+from tinyc.backends.native.ops.conv2d import ConvNumbers, conv_params
+from tinyc.backends.native.target import KernelChoice
+
+
+def _is_pointwise(g, op) -> bool:
+    """1x1 filter, no padding, no groups (any stride): a GEMM straight from the input."""
+    inp, w = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]]
+    if len(w.shape) != 4 or len(inp.shape) != 4:
+        return False
+    _, fh, fw, fc = w.shape
+    return fh == 1 and fw == 1 and fc == inp.shape[3]
+
+
+def relaid_1x1(weights: np.ndarray) -> np.ndarray:
+    """[oc, 1, 1, c] -> the byte order tinyc_conv2d_1x1_s8_dsp reads: per output-channel pair,
+    4 channels of o then 4 of o+1, the c % 4 tail as (o, o+1) pairs; a last odd channel as is."""
+    w = weights.reshape(weights.shape[0], -1)
+    oc, c = w.shape
+    c4 = c - c % 4
+    parts = []
+    for o in range(0, oc - 1, 2):
+        pair = w[o:o + 2]
+        body = pair[:, :c4].reshape(2, -1, 4).transpose(1, 0, 2).reshape(-1)
+        tail = pair[:, c4:].T.reshape(-1)
+        parts += [body, tail]
+    if oc % 2:
+        parts.append(w[-1])
+    return np.concatenate(parts).astype(np.int8)
+
+
+def _choose_1x1(g, op, target):
+    if not target.has("dsp") or not _is_pointwise(g, op):
+        return None
+    return KernelChoice("tinyc_conv2d_1x1_s8_dsp", ("conv2d_1x1_s8_dsp.h",),
+                        ("conv2d_1x1_s8_dsp.c",), 0, "dsp-1x1")
+
+
+@kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
+def emit_1x1(ctx, op, choice, nums: ConvNumbers):
+    params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
+    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+                                  ctx.const(f"op{op.index}_filter_1x1", relaid_1x1(nums.weights)),
+                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.ptr(op.outputs[0])])
