@@ -7,6 +7,7 @@ portable kernel."""
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import sys
 import tempfile
 from pathlib import Path
@@ -16,12 +17,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bitexact import mismatches  # noqa: E402
-from test_kernels_conv import CONV, _keras, _model  # noqa: E402
+from modelgen import int8_model  # noqa: E402
+from test_kernels_conv import CONV, ConvParams, _fill, _keras, _model  # noqa: E402
 
 from tinyc.backends.native.codegen import KERNELS_DIR  # noqa: E402
 from tinyc.backends.native.debug_plan import NoReusePlan  # noqa: E402
 import tinyc.backends.native.ops  # noqa: E402,F401  (registers every lowering)
-from tinyc.backends.native.lower import LOWERINGS  # noqa: E402
+from tinyc.backends.native.lower import LOWERINGS, LowerCtx, lower_op  # noqa: E402
 from tinyc.backends.native.rules import NativeRules  # noqa: E402
 from tinyc.backends.native.target import Target  # noqa: E402
 from tinyc.boards import get_board  # noqa: E402
@@ -48,10 +50,20 @@ POINTWISE = {
 }
 
 
+# cases whose input range is far from symmetric: input zero point near -100, so a padding tap
+# that read anything but the zero point would show
+SKEWED = {"kws_first_10x4_s2_same_c1", "vww_first_3x3_s2_same_c3", "k3_d2x3_same_c6_oc5",
+          "batch2_k3_s2_same_c2_oc3", "c7_oc5_s2_valid"}
+
+
 def _conv_model(table, name, seed=1):
     kw, shape, per_channel = table[name]
-    return _model("conv", name, table[name], lambda x, kw=kw: _keras().Conv2D(**kw)(x), shape,
-                  seed=seed, per_channel=per_channel)
+    if name not in SKEWED:
+        return _model("conv", name, table[name], lambda x, kw=kw: _keras().Conv2D(**kw)(x),
+                      shape, seed=seed, per_channel=per_channel)
+    tag = hashlib.sha256(repr(table[name]).encode()).hexdigest()[:8]
+    return int8_model(f"conv_skewed_{name}_{tag}", lambda x, kw=kw: _keras().Conv2D(**kw)(x),
+                      [shape], seed=seed, per_channel=per_channel, rep_range=(-0.2, 1.8))
 
 
 def _variants(path, target=DSP):
@@ -73,14 +85,65 @@ def test_conv2d_1x1_dsp(name):
     assert _dsp_mismatches(path) == 0
 
 
+# name -> (Conv2D kwargs, input shape, per_channel): the im2col kernel's own edges, with the
+# first layers of kws (10x4 stride 2 from one channel) and vww (3x3 stride 2 from RGB).
+GENERAL = {
+    "kws_first_10x4_s2_same_c1": (dict(filters=9, kernel_size=(10, 4), strides=2,
+                                       padding="same", activation="relu"), (1, 15, 8, 1), True),
+    "vww_first_3x3_s2_same_c3": (dict(filters=8, kernel_size=3, strides=2, padding="same",
+                                      activation="relu6"), (1, 13, 12, 3), True),
+    "k3_s1_same_c5_oc7_odd_pixels": (dict(filters=7, kernel_size=3, padding="same"),
+                                     (1, 5, 7, 5), True),
+    "k3_s1_valid_c16_oc6": (dict(filters=6, kernel_size=3, activation="relu"),
+                            (1, 6, 7, 16), True),
+    "k3_d2x3_same_c6_oc5": (dict(filters=5, kernel_size=3, dilation_rate=(2, 3),
+                                 padding="same"), (1, 9, 10, 6), True),
+    "k1x3_same_c4_oc3": (dict(filters=3, kernel_size=(1, 3), padding="same"), (1, 4, 9, 4), True),
+    "k3x1_s2x1_valid_c3_oc4": (dict(filters=4, kernel_size=(3, 1), strides=(2, 1)),
+                               (1, 9, 5, 3), True),
+    "k2_s2_valid_per_tensor_c7": (dict(filters=5, kernel_size=2, strides=2, activation="relu"),
+                                  (1, 8, 9, 7), False),
+    "batch2_k3_s2_same_c2_oc3": (dict(filters=3, kernel_size=3, strides=2, padding="same"),
+                                 (2, 7, 6, 2), True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GENERAL))
+def test_conv2d_im2col_dsp(name):
+    path = _conv_model(GENERAL, name)
+    _, variants = _variants(path)
+    assert variants == ["dsp-im2col"]
+    assert _dsp_mismatches(path) == 0
+
+
 @pytest.mark.parametrize("name", sorted(CONV))
 def test_conv2d_dsp_on_the_portable_sweep(name):
-    """The portable kernel's sweep on a DSP target: every case bit-exact, whichever variant."""
+    """The portable kernel's sweep on a DSP target: bit-exact with the variant each case gets
+    (grouped convolutions stay portable)."""
     path = _conv_model(CONV, name)
     _, variants = _variants(path)
-    if name == "k1x1":
-        assert variants == ["dsp-1x1"]
+    expected = {"k1x1": "dsp-1x1", "groups2": "portable"}.get(name, "dsp-im2col")
+    assert variants == [expected]
     assert _dsp_mismatches(path) == 0
+
+
+@pytest.mark.parametrize("name", ["kws_first_10x4_s2_same_c1", "k3_d2x3_same_c6_oc5",
+                                  "batch2_k3_s2_same_c2_oc3"])
+def test_im2col_scratch_twin(name):
+    """The scratch the planner reserves (Python) is what tinyc_conv2d_s8_dsp_scratch_size asks."""
+    work = Path(tempfile.mkdtemp(prefix="tinyc-kt-"))
+    lib = ctypes.CDLL(str(compile_shared([KERNELS_DIR / "conv2d_s8_dsp.c"], [KERNELS_DIR],
+                                         work / "libdspconv.so")))
+    fn = lib.tinyc_conv2d_s8_dsp_scratch_size
+    fn.restype, fn.argtypes = ctypes.c_int32, [ctypes.POINTER(ConvParams)]
+    g = load_model(_conv_model(GENERAL, name))
+    rules = NativeRules(DSP)
+    ctx = LowerCtx(g, NoReusePlan(g, rules), get_board("host"), DSP)
+    op = next(op for op in g.ops if op.opcode == "CONV_2D")
+    lower_op(ctx, op)
+    params = ConvParams()
+    _fill(params, ctx.params_decls[-1].fields)
+    assert rules.scratch_bytes(g, op) == fn(ctypes.byref(params)) > 0
 
 
 def test_portable_kernels_option_keeps_the_portable_variant():

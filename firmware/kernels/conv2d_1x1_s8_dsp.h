@@ -13,10 +13,8 @@
 extern "C" {
 #endif
 
-/* filter_relaid: per pair of output channels (o, o+1), for every 4 input channels the 4 bytes of
- * o then the 4 bytes of o+1, then the C % 4 tail channels as (o, o+1) byte pairs; a last odd
- * channel's C bytes as in the model. Exactly the order the loops read (tinyc/backends/native/
- * ops/conv2d_dsp.py: relaid_1x1). Requires filter 1x1, no padding, no groups; any stride. */
+/* filter_relaid: the model's [oc, 1, 1, c] filter in the order conv2d_gemm_s8_dsp.h reads it.
+ * Requires a 1x1 filter, no padding, no groups; any stride. */
 int tinyc_conv2d_1x1_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
                             const int8_t *filter_relaid, const int32_t *bias_folded,
                             int8_t *output);

@@ -20,9 +20,10 @@ def _is_pointwise(g, op) -> bool:
     return fh == 1 and fw == 1 and fc == inp.shape[3]
 
 
-def relaid_1x1(weights: np.ndarray) -> np.ndarray:
-    """[oc, 1, 1, c] -> the byte order tinyc_conv2d_1x1_s8_dsp reads: per output-channel pair,
-    4 channels of o then 4 of o+1, the c % 4 tail as (o, o+1) pairs; a last odd channel as is."""
+def relaid_gemm(weights: np.ndarray) -> np.ndarray:
+    """[oc, fh, fw, c] -> the byte order conv2d_gemm_s8_dsp.h reads, each channel's taps as one
+    row of k: per output-channel pair, 4 taps of o then 4 of o+1, the k % 4 tail as (o, o+1)
+    pairs; a last odd channel as is."""
     w = weights.reshape(weights.shape[0], -1)
     oc, c = w.shape
     c4 = c - c % 4
@@ -45,9 +46,33 @@ def _choose_1x1(g, op, target):
 
 
 @kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
-def emit_1x1(ctx, op, choice, nums: ConvNumbers):
+def emit_gemm(ctx, op, choice, nums: ConvNumbers):
+    """Both GEMM variants take (params, scratch, input, re-laid filter, folded bias, output)."""
     params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
-                                  ctx.const(f"op{op.index}_filter_1x1", relaid_1x1(nums.weights)),
+                                  ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(nums.weights)),
                                   ctx.const(f"op{op.index}_bias", nums.bias),
                                   ctx.ptr(op.outputs[0])])
+
+
+def _no_groups(g, op) -> bool:
+    inp, w = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]]
+    return len(w.shape) == 4 and len(inp.shape) == 4 and w.shape[3] == inp.shape[3]
+
+
+def im2col_scratch_bytes(g, op) -> int:
+    """tinyc_conv2d_s8_dsp_scratch_size: two int8 columns of fh*fw*c taps."""
+    _, fh, fw, fc = g.tensors[op.inputs[1]].shape
+    return 2 * fh * fw * fc
+
+
+def _choose_im2col(g, op, target):
+    if not target.has("dsp") or not _no_groups(g, op):
+        return None
+    return KernelChoice("tinyc_conv2d_s8_dsp", ("conv2d_s8_dsp.h",), ("conv2d_s8_dsp.c",),
+                        im2col_scratch_bytes(g, op), "dsp-im2col")
+
+
+@kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)
+def emit_im2col(ctx, op, choice, nums: ConvNumbers):
+    return emit_gemm(ctx, op, choice, nums)

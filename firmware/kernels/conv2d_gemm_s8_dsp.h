@@ -1,0 +1,173 @@
+/* The GEMM core shared by the DSP CONV_2D kernels: two output pixels by two output channels,
+ * four input channels at a time, bytes widened with SXTB16 (bytes 0,2) and SXTB16 ROR 8
+ * (bytes 1,3) so one SMLAD multiplies matching channel pairs. Static inline helpers only.
+ *
+ * The filter is read in the order tinyc/backends/native/ops/conv2d_dsp.py (relaid_gemm) lays
+ * it out: per pair of output channels (o, o+1), for every 4 inputs the 4 bytes of o then the
+ * 4 bytes of o+1, then the c_in % 4 tail as (o, o+1) byte pairs; a last odd channel as is. */
+#ifndef TINYC_CONV2D_GEMM_S8_DSP_H
+#define TINYC_CONV2D_GEMM_S8_DSP_H
+
+#include "conv2d_s8.h"
+#include "tinyc_simd.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The requantization constants, read once into locals: int8 stores may alias *p, so reading
+ * p->... per output would reload every field after each store. */
+typedef struct {
+    const int32_t *mult, *shift;
+    int32_t out_offset, act_min, act_max;
+} requant_consts;
+
+static inline int8_t requant_out(int32_t acc, const requant_consts *q, int32_t oc)
+{
+    acc = tinyc_requantize_fast(acc, q->mult[oc], q->shift[oc]);
+    return (int8_t)tinyc_clamp_i32(acc + q->out_offset, q->act_min, q->act_max);
+}
+
+/* four input channels of two pixels into two channels' accumulators: 4 loads, 8 SXTB16,
+ * 8 SMLAD for 16 MACs */
+static inline void mac4_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w, int32_t *a00,
+                            int32_t *a01, int32_t *a10, int32_t *a11)
+{
+    const int32_t xa = tinyc_read_s32(x0), xb = tinyc_read_s32(x1);
+    const int32_t x0l = tinyc_sxtb16(xa), x0h = tinyc_sxtb16_ror8(xa);
+    const int32_t x1l = tinyc_sxtb16(xb), x1h = tinyc_sxtb16_ror8(xb);
+    int32_t wv = tinyc_read_s32(w);
+    int32_t wl = tinyc_sxtb16(wv), wh = tinyc_sxtb16_ror8(wv);
+    *a00 = tinyc_smlad(x0h, wh, tinyc_smlad(x0l, wl, *a00));
+    *a10 = tinyc_smlad(x1h, wh, tinyc_smlad(x1l, wl, *a10));
+    wv = tinyc_read_s32(w + 4);
+    wl = tinyc_sxtb16(wv);
+    wh = tinyc_sxtb16_ror8(wv);
+    *a01 = tinyc_smlad(x0h, wh, tinyc_smlad(x0l, wl, *a01));
+    *a11 = tinyc_smlad(x1h, wh, tinyc_smlad(x1l, wl, *a11));
+}
+
+/* two pixels x two channels; w: the pair's interleaved block. Not unrolled further: with three
+ * pointers and four accumulators live, a second block per iteration makes GCC spill. */
+static inline void dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w, int32_t c_in,
+                           int32_t acc[4])
+{
+    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+    for (int32_t k = c_in >> 2; k > 0; k--) {
+        mac4_2x2(x0, x1, w, &a00, &a01, &a10, &a11);
+        x0 += 4;
+        x1 += 4;
+        w += 8;
+    }
+    for (int32_t k = c_in & 3; k > 0; k--) {
+        const int32_t v0 = *x0++, v1 = *x1++, w0 = w[0], w1 = w[1];
+        w += 2;
+        a00 += v0 * w0;
+        a01 += v0 * w1;
+        a10 += v1 * w0;
+        a11 += v1 * w1;
+    }
+    acc[0] = a00;
+    acc[1] = a01;
+    acc[2] = a10;
+    acc[3] = a11;
+}
+
+/* one pixel x two channels, same weight block */
+static inline void dot_1x2(const int8_t *x0, const int8_t *w, int32_t c_in, int32_t acc[2])
+{
+    int32_t a0 = acc[0], a1 = acc[1];
+    for (int32_t k = c_in >> 2; k > 0; k--) {
+        const int32_t xa = tinyc_read_s32(x0);
+        x0 += 4;
+        const int32_t xl = tinyc_sxtb16(xa), xh = tinyc_sxtb16_ror8(xa);
+        int32_t wv = tinyc_read_s32(w);
+        a0 = tinyc_smlad(xl, tinyc_sxtb16(wv), a0);
+        a0 = tinyc_smlad(xh, tinyc_sxtb16_ror8(wv), a0);
+        wv = tinyc_read_s32(w + 4);
+        w += 8;
+        a1 = tinyc_smlad(xl, tinyc_sxtb16(wv), a1);
+        a1 = tinyc_smlad(xh, tinyc_sxtb16_ror8(wv), a1);
+    }
+    for (int32_t k = c_in & 3; k > 0; k--) {
+        const int32_t v = *x0++;
+        a0 += v * w[0];
+        a1 += v * w[1];
+        w += 2;
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+}
+
+/* two pixels x the last (odd) channel, whose c_in bytes are in the model's order */
+static inline void dot_2x1(const int8_t *x0, const int8_t *x1, const int8_t *w, int32_t c_in,
+                           int32_t acc[2])
+{
+    int32_t a0 = acc[0], a1 = acc[1];
+    for (int32_t k = c_in >> 2; k > 0; k--) {
+        const int32_t xa = tinyc_read_s32(x0), xb = tinyc_read_s32(x1);
+        const int32_t wv = tinyc_read_s32(w);
+        x0 += 4;
+        x1 += 4;
+        w += 4;
+        const int32_t wl = tinyc_sxtb16(wv), wh = tinyc_sxtb16_ror8(wv);
+        a0 = tinyc_smlad(tinyc_sxtb16(xa), wl, a0);
+        a0 = tinyc_smlad(tinyc_sxtb16_ror8(xa), wh, a0);
+        a1 = tinyc_smlad(tinyc_sxtb16(xb), wl, a1);
+        a1 = tinyc_smlad(tinyc_sxtb16_ror8(xb), wh, a1);
+    }
+    for (int32_t k = c_in & 3; k > 0; k--) {
+        const int32_t wt = *w++;
+        a0 += *x0++ * wt;
+        a1 += *x1++ * wt;
+    }
+    acc[0] = a0;
+    acc[1] = a1;
+}
+
+static inline requant_consts requant_consts_of(const tinyc_conv2d_params *p)
+{
+    const requant_consts q = {p->quant.multiplier, p->quant.shift, p->output_offset, p->act_min,
+                              p->act_max};
+    return q;
+}
+
+/* Every output channel of one or two pixels (x1 == NULL: one pixel) whose c_in inputs are
+ * contiguous at x0 and x1: the input pixel of a 1x1 convolution or an im2col column. */
+static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_t c_out,
+                                  const int8_t *x0, const int8_t *x1, const int8_t *filter,
+                                  const int32_t *bias, int8_t *out0, int8_t *out1)
+{
+    const requant_consts q = *qp;
+    const int8_t *w = filter;
+    int32_t o = 0;
+    for (; o + 1 < c_out; o += 2, w += 2 * c_in) {
+        if (x1) {
+            int32_t acc[4] = {bias[o], bias[o + 1], bias[o], bias[o + 1]};
+            dot_2x2(x0, x1, w, c_in, acc);
+            out0[o] = requant_out(acc[0], &q, o);
+            out0[o + 1] = requant_out(acc[1], &q, o + 1);
+            out1[o] = requant_out(acc[2], &q, o);
+            out1[o + 1] = requant_out(acc[3], &q, o + 1);
+        } else {
+            int32_t acc[2] = {bias[o], bias[o + 1]};
+            dot_1x2(x0, w, c_in, acc);
+            out0[o] = requant_out(acc[0], &q, o);
+            out0[o + 1] = requant_out(acc[1], &q, o + 1);
+        }
+    }
+    if (o < c_out) {
+        int32_t acc[2] = {bias[o], bias[o]};
+        dot_2x1(x0, x1 ? x1 : x0, w, c_in, acc);
+        out0[o] = requant_out(acc[0], &q, o);
+        if (x1) {
+            out1[o] = requant_out(acc[1], &q, o);
+        }
+    }
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

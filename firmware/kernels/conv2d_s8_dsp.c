@@ -1,0 +1,77 @@
+#include "conv2d_s8_dsp.h"
+
+#include "conv2d_gemm_s8_dsp.h"
+
+int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p)
+{
+    return 2 * p->filter.h * p->filter.w * p->filter.c;
+}
+
+/* The fh*fw*c taps output pixel (oy, ox) reads from image `in`, as one contiguous column. */
+static void im2col_pixel(const tinyc_conv2d_params *p, const int8_t *in, int32_t oy, int32_t ox,
+                         int8_t *col)
+{
+    const int32_t in_h = p->input.h, in_w = p->input.w, c = p->input.c;
+    const int32_t f_h = p->filter.h, f_w = p->filter.w;
+    const int8_t pad = (int8_t)(-p->input_offset);
+    const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+    const int32_t row_bytes = f_w * c;
+    const int contiguous = p->dilation_w == 1 && x0 >= 0 && x0 + f_w <= in_w;
+    for (int32_t fy = 0; fy < f_h; fy++, col += row_bytes) {
+        const int32_t y = y0 + fy * p->dilation_h;
+        if (y < 0 || y >= in_h) {
+            memset(col, pad, (size_t)row_bytes);
+            continue;
+        }
+        const int8_t *row = in + y * in_w * c;
+        if (contiguous) {
+            memcpy(col, row + x0 * c, (size_t)row_bytes);
+            continue;
+        }
+        for (int32_t fx = 0; fx < f_w; fx++) {
+            const int32_t x = x0 + fx * p->dilation_w;
+            if (x < 0 || x >= in_w) {
+                memset(col + fx * c, pad, (size_t)c);
+            } else {
+                memcpy(col + fx * c, row + x * c, (size_t)c);
+            }
+        }
+    }
+}
+
+int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
+                        const int8_t *filter_relaid, const int32_t *bias_folded, int8_t *output)
+{
+    if (scratch.size < tinyc_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
+        return TINYC_KERNEL_BAD_SCRATCH;
+    }
+    if (p->filter.c != p->input.c || p->input.c <= 0) {
+        return TINYC_KERNEL_BAD_PARAMS;
+    }
+    const int32_t taps = p->filter.h * p->filter.w * p->filter.c, c_out = p->output.c;
+    const requant_consts q = requant_consts_of(p);
+    int8_t *col0 = (int8_t *)scratch.buf, *col1 = col0 + taps;
+    const int32_t image = p->input.h * p->input.w * p->input.c;
+    int8_t *out = output;
+    int pending = 0;   /* col0 holds the previous pixel's column */
+    for (int32_t b = 0; b < p->output.n; b++) {
+        for (int32_t oy = 0; oy < p->output.h; oy++) {
+            for (int32_t ox = 0; ox < p->output.w; ox++) {
+                if (!pending) {
+                    im2col_pixel(p, input + b * image, oy, ox, col0);
+                    pending = 1;
+                    continue;
+                }
+                im2col_pixel(p, input + b * image, oy, ox, col1);
+                gemm_pixels_s8(&q, taps, c_out, col0, col1, filter_relaid, bias_folded, out,
+                               out + c_out);
+                out += 2 * c_out;
+                pending = 0;
+            }
+        }
+    }
+    if (pending) {
+        gemm_pixels_s8(&q, taps, c_out, col0, NULL, filter_relaid, bias_folded, out, NULL);
+    }
+    return TINYC_KERNEL_OK;
+}

@@ -1,0 +1,26 @@
+/* CONV_2D, any filter size, stride, dilation and padding (no groups), for cores with the DSP
+ * extension: the input taps of two output pixels are copied into two int8 im2col columns in
+ * scratch (a tap in the padding gets the input zero point, which the folded bias cancels), then
+ * multiplied by the filter with the shared 2x2 SMLAD GEMM (conv2d_gemm_s8_dsp.h). */
+#ifndef TINYC_CONV2D_S8_DSP_H
+#define TINYC_CONV2D_S8_DSP_H
+
+#include "conv2d_s8.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* filter_relaid: the model's [oc, fh, fw, c] filter, each channel's fh*fw*c taps as one row,
+ * in the order conv2d_gemm_s8_dsp.h reads it. */
+int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
+                        const int8_t *filter_relaid, const int32_t *bias_folded, int8_t *output);
+
+/* two im2col columns of fh*fw*c bytes */
+int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
