@@ -146,6 +146,42 @@ def test_im2col_scratch_twin(name):
     assert rules.scratch_bytes(g, op) == fn(ctypes.byref(params)) > 0
 
 
+def sparse_conv(x, filters, density, strides=1, activation=None, zero_channels=()):
+    """A 1x1 Conv2D whose weights are mostly zero (a fixed-seed mask), some channels all zero."""
+    layer = _keras().Conv2D(filters, 1, strides=strides, activation=activation)
+    y = layer(x)
+    kernel, bias = layer.get_weights()
+    rng = np.random.default_rng(11)
+    kernel = kernel * (rng.random(kernel.shape) < density)
+    kernel[..., list(zero_channels)] = 0.0
+    layer.set_weights([kernel, rng.uniform(-0.3, 0.3, bias.shape).astype(np.float32)])
+    return y
+
+
+# name -> (sparse_conv kwargs, input shape, per_channel)
+SPARSE = {
+    "c64_oc10_d05": (dict(filters=10, density=0.05), (1, 5, 6, 64), True),
+    "c13_oc7_d20_odd_pixels_zero_channel": (dict(filters=7, density=0.2, zero_channels=(3,),
+                                                 activation="relu"), (1, 3, 5, 13), True),
+    "c256_oc5_d02_relu6": (dict(filters=5, density=0.02, activation="relu6"), (1, 3, 4, 256),
+                           True),
+    "c40_oc6_d10_s2_per_tensor": (dict(filters=6, density=0.1, strides=2), (1, 7, 6, 40),
+                                  False),
+    "batch2_c32_oc9_d15": (dict(filters=9, density=0.15), (2, 3, 3, 32), True),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SPARSE))
+def test_conv2d_1x1_sparse_dsp(name):
+    kw, shape, per_channel = SPARSE[name]
+    tag = hashlib.sha256(repr(SPARSE[name]).encode()).hexdigest()[:8]
+    path = int8_model(f"conv_sparse_{name}_{tag}", lambda x, kw=kw: sparse_conv(x, **kw),
+                      [shape], seed=3, per_channel=per_channel, rep_range=(-0.5, 1.5))
+    _, variants = _variants(path)
+    assert variants == ["dsp-1x1-sparse"]
+    assert _dsp_mismatches(path) == 0
+
+
 def test_portable_kernels_option_keeps_the_portable_variant():
     path = _conv_model(POINTWISE, "c16_oc16")
     _, variants = _variants(path, Target(get_board("mps2-an386"), "portable"))

@@ -2,27 +2,6 @@
 
 #include "conv2d_gemm_s8_dsp.h"
 
-/* The input pixel that output pixel (b, oy, ox) reads, walked in output order. */
-typedef struct {
-    const int8_t *input;
-    const int8_t *row;       /* input pixel of (b, oy, 0) */
-    int32_t b, oy, ox;
-} pixel_walk;
-
-static inline const int8_t *walk_next(pixel_walk *w, const tinyc_conv2d_params *p)
-{
-    const int8_t *px = w->row + w->ox * p->stride_w * p->input.c;
-    if (++w->ox == p->output.w) {
-        w->ox = 0;
-        if (++w->oy == p->output.h) {
-            w->oy = 0;
-            w->b++;
-        }
-        w->row = w->input + ((w->b * p->input.h + w->oy * p->stride_h) * p->input.w) * p->input.c;
-    }
-    return px;
-}
-
 int tinyc_conv2d_1x1_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
                             const int8_t *filter_relaid, const int32_t *bias_folded,
                             int8_t *output)

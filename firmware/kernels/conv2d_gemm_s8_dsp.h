@@ -1,4 +1,4 @@
-/* The GEMM core shared by the DSP CONV_2D kernels: two output pixels by two output channels,
+/* What the DSP CONV_2D kernels share. The GEMM core: two output pixels by two output channels,
  * four input channels at a time, bytes widened with SXTB16 (bytes 0,2) and SXTB16 ROR 8
  * (bytes 1,3) so one SMLAD multiplies matching channel pairs. Static inline helpers only.
  *
@@ -14,6 +14,27 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The input pixel a 1x1 convolution's output pixel (b, oy, ox) reads, walked in output order. */
+typedef struct {
+    const int8_t *input;
+    const int8_t *row;       /* input pixel of (b, oy, 0) */
+    int32_t b, oy, ox;
+} pixel_walk;
+
+static inline const int8_t *walk_next(pixel_walk *w, const tinyc_conv2d_params *p)
+{
+    const int8_t *px = w->row + w->ox * p->stride_w * p->input.c;
+    if (++w->ox == p->output.w) {
+        w->ox = 0;
+        if (++w->oy == p->output.h) {
+            w->oy = 0;
+            w->b++;
+        }
+        w->row = w->input + ((w->b * p->input.h + w->oy * p->stride_h) * p->input.w) * p->input.c;
+    }
+    return px;
+}
 
 /* The requantization constants, read once into locals: int8 stores may alias *p, so reading
  * p->... per output would reload every field after each store. */
@@ -145,10 +166,15 @@ static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_
         if (x1) {
             int32_t acc[4] = {bias[o], bias[o + 1], bias[o], bias[o + 1]};
             dot_2x2(x0, x1, w, c_in, acc);
-            out0[o] = requant_out(acc[0], &q, o);
-            out0[o + 1] = requant_out(acc[1], &q, o + 1);
-            out1[o] = requant_out(acc[2], &q, o);
-            out1[o + 1] = requant_out(acc[3], &q, o + 1);
+            /* all four before any store: an int8 store may alias q's arrays, and with none in
+             * between GCC derives each channel's shift and rounding mask once for two pixels */
+            const int8_t r00 = requant_out(acc[0], &q, o), r10 = requant_out(acc[2], &q, o);
+            const int8_t r01 = requant_out(acc[1], &q, o + 1);
+            const int8_t r11 = requant_out(acc[3], &q, o + 1);
+            out0[o] = r00;
+            out0[o + 1] = r01;
+            out1[o] = r10;
+            out1[o + 1] = r11;
         } else {
             int32_t acc[2] = {bias[o], bias[o + 1]};
             dot_1x2(x0, w, c_in, acc);

@@ -76,3 +76,49 @@ def _choose_im2col(g, op, target):
 @kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)
 def emit_im2col(ctx, op, choice, nums: ConvNumbers):
     return emit_gemm(ctx, op, choice, nums)
+
+
+# Above this fraction of non-zero weights the dense 1x1 GEMM wins. Measured on mps2-an386
+# (vww_96_int8, C = 128): dense costs ~1.6*C + 30 instructions per output, sparse ~45 + 3.6 per
+# non-zero tap (LDRB index, LDRSB weight, two LDRSB inputs, two MLA, the loop branch, per pixel
+# pair). That breaks even near 0.4 in instructions, but the sparse loop's loads depend on the
+# index just loaded and do not pipeline (about 1.6 cycles per instruction against ~1.1 for the
+# SMLAD loop), which moves the break-even in cycles to about 0.27.
+SPARSE_MAX_DENSITY = 0.25
+
+
+def weight_density(g, op) -> float:
+    w = np.asarray(g.tensors[op.inputs[1]].data)
+    return float(np.count_nonzero(w)) / max(w.size, 1)
+
+
+def sparse_taps(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[oc, 1, 1, c] -> (non-zero count per channel as int16, the (channel, weight) byte pairs
+    of every channel in order) as tinyc_conv2d_1x1_s8_sparse_dsp reads them."""
+    w = weights.reshape(weights.shape[0], -1)
+    counts = np.count_nonzero(w, axis=1).astype(np.int16)
+    o, c = np.nonzero(w)                     # row-major: channel by channel, taps in order
+    taps = np.stack([c.astype(np.uint8), w[o, c].astype(np.int8).view(np.uint8)], axis=1)
+    return counts, taps.reshape(-1)
+
+
+def _choose_sparse(g, op, target):
+    if (not target.has("dsp") or not _is_pointwise(g, op)
+            or g.tensors[op.inputs[0]].shape[3] > 256
+            or weight_density(g, op) > SPARSE_MAX_DENSITY):
+        return None
+    return KernelChoice("tinyc_conv2d_1x1_s8_sparse_dsp", ("conv2d_1x1_s8_sparse_dsp.h",),
+                        ("conv2d_1x1_s8_sparse_dsp.c",), 0, "dsp-1x1-sparse")
+
+
+@kernel_variant("CONV_2D", "dsp-1x1-sparse", _choose_sparse, priority=15)
+def emit_sparse(ctx, op, choice, nums: ConvNumbers):
+    counts, taps = sparse_taps(nums.weights)
+    if not len(taps):
+        taps = np.zeros(2, np.uint8)         # a C array needs one element; never read
+    params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
+    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+                                  ctx.const(f"op{op.index}_nz_count", counts),
+                                  ctx.const(f"op{op.index}_nz_taps", taps),
+                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.ptr(op.outputs[0])])
