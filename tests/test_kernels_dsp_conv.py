@@ -235,3 +235,28 @@ def test_requantize_fast_equals_portable():
     args = [np.ascontiguousarray(a, np.int32) for a in (x, m, s)]
     ptr = ctypes.POINTER(ctypes.c_int32)
     assert lib.requant_disagreements(*[a.ctypes.data_as(ptr) for a in args], n) == 0
+
+
+def three_convs(x):
+    """im2col (3x3 stride 2, padded), dense 1x1 and sparse 1x1, one after the other."""
+    y = _keras().Conv2D(6, 3, strides=2, padding="same", activation="relu")(x)
+    y = _keras().Conv2D(10, 1, activation="relu6")(y)
+    return sparse_conv(y, filters=7, density=0.1)
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500"])
+def test_dsp_conv_variants_on_the_board(board):
+    """The same kernels compiled for the core's DSP instructions, against TFLM over the UART."""
+    import json
+
+    from conftest import run_tinyc
+    path = int8_model("conv_three_dsp_variants", three_convs, [(1, 12, 11, 5)], seed=5,
+                      rep_range=(-0.5, 1.5))
+    _, variants = _variants(path, Target(get_board(board)))
+    assert variants == ["dsp-im2col", "dsp-1x1", "dsp-1x1-sparse"]
+    r = run_tinyc("verify", path, "--board", board, "--samples", 5, "--json", timeout=900)
+    assert r.returncode in (0, 1), r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["samples"] == 5 and rep["mismatched_bytes"] == 0 and rep["bit_exact"], rep
