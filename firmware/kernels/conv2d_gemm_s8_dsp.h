@@ -45,8 +45,11 @@ typedef struct {
 
 static inline int8_t requant_out(int32_t acc, const requant_consts *q, int32_t oc)
 {
-    acc = tinyc_requantize_fast(acc, q->mult[oc], q->shift[oc]);
-    return (int8_t)tinyc_clamp_i32(acc + q->out_offset, q->act_min, q->act_max);
+    acc = tinyc_requantize_fast(acc, q->mult[oc], q->shift[oc]) + q->out_offset;
+    /* two conditional moves (IT blocks), where a nested ?: compiles to branches */
+    acc = acc < q->act_min ? q->act_min : acc;
+    acc = acc > q->act_max ? q->act_max : acc;
+    return (int8_t)acc;
 }
 
 /* four input channels of two pixels into two channels' accumulators: 4 loads, 8 SXTB16,

@@ -7,6 +7,29 @@ int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p)
     return 2 * p->filter.h * p->filter.w * p->filter.c;
 }
 
+/* memcpy/memset for the short runs of im2col: newlib-nano's are byte loops, these move words
+ * (LDR/STR handle unaligned words on M3 and up; memcpy of 4 bytes compiles to one of each). */
+static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n)
+{
+    for (; n >= 4; n -= 4, dst += 4, src += 4) {
+        tinyc_write_s32(dst, tinyc_read_s32(src));
+    }
+    for (; n > 0; n--) {
+        *dst++ = *src++;
+    }
+}
+
+static inline void fill_run(int8_t *dst, int8_t value, int32_t n)
+{
+    const int32_t word = (int32_t)((uint32_t)(uint8_t)value * 0x01010101u);
+    for (; n >= 4; n -= 4, dst += 4) {
+        tinyc_write_s32(dst, word);
+    }
+    for (; n > 0; n--) {
+        *dst++ = value;
+    }
+}
+
 /* The fh*fw*c taps output pixel (oy, ox) reads from image `in`, as one contiguous column. */
 static void im2col_pixel(const tinyc_conv2d_params *p, const int8_t *in, int32_t oy, int32_t ox,
                          int8_t *col)
@@ -20,20 +43,20 @@ static void im2col_pixel(const tinyc_conv2d_params *p, const int8_t *in, int32_t
     for (int32_t fy = 0; fy < f_h; fy++, col += row_bytes) {
         const int32_t y = y0 + fy * p->dilation_h;
         if (y < 0 || y >= in_h) {
-            memset(col, pad, (size_t)row_bytes);
+            fill_run(col, pad, row_bytes);
             continue;
         }
         const int8_t *row = in + y * in_w * c;
         if (contiguous) {
-            memcpy(col, row + x0 * c, (size_t)row_bytes);
+            copy_run(col, row + x0 * c, row_bytes);
             continue;
         }
         for (int32_t fx = 0; fx < f_w; fx++) {
             const int32_t x = x0 + fx * p->dilation_w;
             if (x < 0 || x >= in_w) {
-                memset(col + fx * c, pad, (size_t)c);
+                fill_run(col + fx * c, pad, c);
             } else {
-                memcpy(col + fx * c, row + x * c, (size_t)c);
+                copy_run(col + fx * c, row + x * c, c);
             }
         }
     }
