@@ -77,7 +77,15 @@ static inline void dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w, 
                            int32_t acc[4])
 {
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-    for (int32_t k = c_in >> 2; k > 0; k--) {
+    for (int32_t k = c_in >> 3; k > 0; k--) {
+        mac4_2x2(x0, x1, w, &a00, &a01, &a10, &a11);
+        __asm__ volatile("" ::: "memory");
+        mac4_2x2(x0 + 4, x1 + 4, w + 8, &a00, &a01, &a10, &a11);
+        x0 += 8;
+        x1 += 8;
+        w += 16;
+    }
+    if (c_in & 4) {
         mac4_2x2(x0, x1, w, &a00, &a01, &a10, &a11);
         x0 += 4;
         x1 += 4;
