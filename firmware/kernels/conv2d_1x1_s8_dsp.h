@@ -13,10 +13,12 @@
 extern "C" {
 #endif
 
+/* channels: per output channel {folded bias, multiplier, left shift, right shift}
+ * (conv2d_gemm_s8_dsp.h); p->quant is not read. */
 /* filter_relaid: the model's [oc, 1, 1, c] filter in the order conv2d_gemm_s8_dsp.h reads it.
  * Requires a 1x1 filter, no padding, no groups; any stride. */
 int tinyc_conv2d_1x1_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
-                            const int8_t *filter_relaid, const int32_t *bias_folded,
+                            const int8_t *filter_relaid, const int32_t *channels,
                             int8_t *output);
 
 #ifdef __cplusplus

@@ -36,16 +36,20 @@ static inline const int8_t *walk_next(pixel_walk *w, const tinyc_conv2d_params *
     return px;
 }
 
-/* The requantization constants, read once into locals: int8 stores may alias *p, so reading
- * p->... per output would reload every field after each store. */
+/* Per output channel, in one table read through one pointer: the folded bias, the multiplier
+ * and the shift split into left and right (tinyc/backends/native/ops/conv2d_dsp.py:
+ * channel_table). */
+enum { CH_BIAS, CH_MULT, CH_LEFT, CH_RIGHT, CH_WORDS };
+
+/* The per-layer requantization constants, read once into locals: int8 stores may alias *p, so
+ * reading p->... per output would reload every field after each store. */
 typedef struct {
-    const int32_t *mult, *shift;
     int32_t out_offset, act_min, act_max;
 } requant_consts;
 
-static inline int8_t requant_out(int32_t acc, const requant_consts *q, int32_t oc)
+static inline int8_t requant_out(int32_t acc, const requant_consts *q, const int32_t *ch)
 {
-    acc = tinyc_requantize_fast(acc, q->mult[oc], q->shift[oc]) + q->out_offset;
+    acc = tinyc_requantize_fast_lr(acc, ch[CH_MULT], ch[CH_LEFT], ch[CH_RIGHT]) + q->out_offset;
     /* two conditional moves (IT blocks), where a nested ?: compiles to branches */
     acc = acc < q->act_min ? q->act_min : acc;
     acc = acc > q->act_max ? q->act_max : acc;
@@ -159,8 +163,7 @@ static inline void dot_2x1(const int8_t *x0, const int8_t *x1, const int8_t *w, 
 
 static inline requant_consts requant_consts_of(const tinyc_conv2d_params *p)
 {
-    const requant_consts q = {p->quant.multiplier, p->quant.shift, p->output_offset, p->act_min,
-                              p->act_max};
+    const requant_consts q = {p->output_offset, p->act_min, p->act_max};
     return q;
 }
 
@@ -168,37 +171,40 @@ static inline requant_consts requant_consts_of(const tinyc_conv2d_params *p)
  * contiguous at x0 and x1: the input pixel of a 1x1 convolution or an im2col column. */
 static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_t c_out,
                                   const int8_t *x0, const int8_t *x1, const int8_t *filter,
-                                  const int32_t *bias, int8_t *out0, int8_t *out1)
+                                  const int32_t *channels, int8_t *out0, int8_t *out1)
 {
     const requant_consts q = *qp;
     const int8_t *w = filter;
+    const int32_t *ch = channels;
     int32_t o = 0;
-    for (; o + 1 < c_out; o += 2, w += 2 * c_in) {
+    for (; o + 1 < c_out; o += 2, w += 2 * c_in, ch += 2 * CH_WORDS) {
+        const int32_t *ch1 = ch + CH_WORDS;
         if (x1) {
-            int32_t acc[4] = {bias[o], bias[o + 1], bias[o], bias[o + 1]};
+            int32_t acc[4] = {ch[CH_BIAS], ch1[CH_BIAS], ch[CH_BIAS], ch1[CH_BIAS]};
             dot_2x2(x0, x1, w, c_in, acc);
-            /* all four before any store: an int8 store may alias q's arrays, and with none in
-             * between GCC derives each channel's shift and rounding mask once for two pixels */
-            const int8_t r00 = requant_out(acc[0], &q, o), r10 = requant_out(acc[2], &q, o);
-            const int8_t r01 = requant_out(acc[1], &q, o + 1);
-            const int8_t r11 = requant_out(acc[3], &q, o + 1);
+            /* all four before any store: an int8 store may alias the table, and with none in
+             * between GCC derives each channel's rounding mask once for two pixels */
+            const int8_t r00 = requant_out(acc[0], &q, ch), r10 = requant_out(acc[2], &q, ch);
+            const int8_t r01 = requant_out(acc[1], &q, ch1), r11 = requant_out(acc[3], &q, ch1);
             out0[o] = r00;
             out0[o + 1] = r01;
             out1[o] = r10;
             out1[o + 1] = r11;
         } else {
-            int32_t acc[2] = {bias[o], bias[o + 1]};
+            int32_t acc[2] = {ch[CH_BIAS], ch1[CH_BIAS]};
             dot_1x2(x0, w, c_in, acc);
-            out0[o] = requant_out(acc[0], &q, o);
-            out0[o + 1] = requant_out(acc[1], &q, o + 1);
+            const int8_t r0 = requant_out(acc[0], &q, ch), r1 = requant_out(acc[1], &q, ch1);
+            out0[o] = r0;
+            out0[o + 1] = r1;
         }
     }
     if (o < c_out) {
-        int32_t acc[2] = {bias[o], bias[o]};
+        int32_t acc[2] = {ch[CH_BIAS], ch[CH_BIAS]};
         dot_2x1(x0, x1 ? x1 : x0, w, c_in, acc);
-        out0[o] = requant_out(acc[0], &q, o);
+        const int8_t r0 = requant_out(acc[0], &q, ch), r1 = requant_out(acc[1], &q, ch);
+        out0[o] = r0;
         if (x1) {
-            out1[o] = requant_out(acc[1], &q, o);
+            out1[o] = r1;
         }
     }
 }

@@ -63,7 +63,7 @@ static void im2col_pixel(const tinyc_conv2d_params *p, const int8_t *in, int32_t
 }
 
 int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
-                        const int8_t *filter_relaid, const int32_t *bias_folded, int8_t *output)
+                        const int8_t *filter_relaid, const int32_t *channels, int8_t *output)
 {
     if (scratch.size < tinyc_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
         return TINYC_KERNEL_BAD_SCRATCH;
@@ -86,7 +86,7 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
                     continue;
                 }
                 im2col_pixel(p, input + b * image, oy, ox, col1);
-                gemm_pixels_s8(&q, taps, c_out, col0, col1, filter_relaid, bias_folded, out,
+                gemm_pixels_s8(&q, taps, c_out, col0, col1, filter_relaid, channels, out,
                                out + c_out);
                 out += 2 * c_out;
                 pending = 0;
@@ -94,7 +94,7 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
         }
     }
     if (pending) {
-        gemm_pixels_s8(&q, taps, c_out, col0, NULL, filter_relaid, bias_folded, out, NULL);
+        gemm_pixels_s8(&q, taps, c_out, col0, NULL, filter_relaid, channels, out, NULL);
     }
     return TINYC_KERNEL_OK;
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tinyc.backends.native.cgen import CExpr
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.conv2d import ConvNumbers, conv_params
 from tinyc.backends.native.target import KernelChoice
@@ -38,6 +39,20 @@ def relaid_gemm(weights: np.ndarray) -> np.ndarray:
     return np.concatenate(parts).astype(np.int8)
 
 
+def channel_table(nums: ConvNumbers) -> np.ndarray:
+    """Per output channel {folded bias, multiplier, left shift, right shift} as int32 rows: what
+    the DSP kernels read per channel, through one pointer (conv2d_gemm_s8_dsp.h CH_*)."""
+    shift = nums.shift.astype(np.int64)
+    return np.stack([nums.bias, nums.mult, np.maximum(shift, 0), np.maximum(-shift, 0)],
+                    axis=1).astype(np.int32)
+
+
+def dsp_params(ctx, op, nums: ConvNumbers) -> CExpr:
+    """tinyc_conv2d_params without the per-channel arrays: the channel table carries them."""
+    no_arrays = {"multiplier": CExpr("NULL"), "shift": CExpr("NULL")}
+    return ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums, no_arrays))
+
+
 def _choose_1x1(g, op, target):
     if not target.has("dsp") or not _is_pointwise(g, op):
         return None
@@ -48,10 +63,10 @@ def _choose_1x1(g, op, target):
 @kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
 def emit_gemm(ctx, op, choice, nums: ConvNumbers):
     """Both GEMM variants take (params, scratch, input, re-laid filter, folded bias, output)."""
-    params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
-    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+    return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
+                                  ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(nums.weights)),
-                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.const(f"op{op.index}_channels", channel_table(nums)),
                                   ctx.ptr(op.outputs[0])])
 
 
@@ -116,9 +131,9 @@ def emit_sparse(ctx, op, choice, nums: ConvNumbers):
     counts, taps = sparse_taps(nums.weights)
     if not len(taps):
         taps = np.zeros(2, np.uint8)         # a C array needs one element; never read
-    params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
-    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+    return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
+                                  ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_nz_count", counts),
                                   ctx.const(f"op{op.index}_nz_taps", taps),
-                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.const(f"op{op.index}_channels", channel_table(nums)),
                                   ctx.ptr(op.outputs[0])])
