@@ -2,9 +2,16 @@
 
 #include "conv2d_gemm_s8_dsp.h"
 
+/* Columns padded to a multiple of 4 taps (zero weights there): the GEMM then needs no
+ * one-tap-at-a-time tail (3x3 filters over RGB have 27 taps). */
+static int32_t column_taps(const tinyc_conv2d_params *p)
+{
+    return (p->filter.h * p->filter.w * p->filter.c + 3) & ~3;
+}
+
 int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p)
 {
-    return 2 * p->filter.h * p->filter.w * p->filter.c;
+    return 2 * column_taps(p);
 }
 
 /* memcpy/memset for the short runs of im2col: newlib-nano's are byte loops, these move words
@@ -40,6 +47,8 @@ static void im2col_pixel(const tinyc_conv2d_params *p, const int8_t *in, int32_t
     const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
     const int32_t row_bytes = f_w * c;
     const int contiguous = p->dilation_w == 1 && x0 >= 0 && x0 + f_w <= in_w;
+    /* the column's padding taps meet zero weights: any defined value will do */
+    fill_run(col + f_h * row_bytes, 0, column_taps(p) - f_h * row_bytes);
     for (int32_t fy = 0; fy < f_h; fy++, col += row_bytes) {
         const int32_t y = y0 + fy * p->dilation_h;
         if (y < 0 || y >= in_h) {
@@ -71,7 +80,7 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
     if (p->filter.c != p->input.c || p->input.c <= 0) {
         return TINYC_KERNEL_BAD_PARAMS;
     }
-    const int32_t taps = p->filter.h * p->filter.w * p->filter.c, c_out = p->output.c;
+    const int32_t taps = column_taps(p), c_out = p->output.c;
     const requant_consts q = requant_consts_of(p);
     int8_t *col0 = (int8_t *)scratch.buf, *col1 = col0 + taps;
     const int32_t image = p->input.h * p->input.w * p->input.c;

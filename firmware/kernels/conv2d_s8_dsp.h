@@ -13,12 +13,12 @@ extern "C" {
 
 /* channels: per output channel {folded bias, multiplier, left shift, right shift}
  * (conv2d_gemm_s8_dsp.h); p->quant is not read. */
-/* filter_relaid: the model's [oc, fh, fw, c] filter, each channel's fh*fw*c taps as one row,
- * in the order conv2d_gemm_s8_dsp.h reads it. */
+/* filter_relaid: the model's [oc, fh, fw, c] filter, each channel's fh*fw*c taps as one row
+ * padded with zeros to a multiple of 4, in the order conv2d_gemm_s8_dsp.h reads it. */
 int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
                         const int8_t *filter_relaid, const int32_t *channels, int8_t *output);
 
-/* two im2col columns of fh*fw*c bytes */
+/* two im2col columns of fh*fw*c bytes rounded up to a multiple of 4 */
 int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p);
 
 #ifdef __cplusplus

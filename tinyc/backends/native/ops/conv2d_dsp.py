@@ -61,11 +61,13 @@ def _choose_1x1(g, op, target):
 
 
 @kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
-def emit_gemm(ctx, op, choice, nums: ConvNumbers):
-    """Both GEMM variants take (params, scratch, input, re-laid filter, folded bias, output)."""
+def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray | None = None):
+    """Both GEMM variants take (params, scratch, input, re-laid filter, channel table, output);
+    `rows`: the filter as the GEMM's [oc, k] rows when not the model's own."""
     return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
                                   ctx.ptr(op.inputs[0]),
-                                  ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(nums.weights)),
+                                  ctx.const(f"op{op.index}_filter_gemm",
+                                            relaid_gemm(nums.weights if rows is None else rows)),
                                   ctx.const(f"op{op.index}_channels", channel_table(nums)),
                                   ctx.ptr(op.outputs[0])])
 
@@ -75,10 +77,16 @@ def _no_groups(g, op) -> bool:
     return len(w.shape) == 4 and len(inp.shape) == 4 and w.shape[3] == inp.shape[3]
 
 
+def column_taps(fh: int, fw: int, fc: int) -> int:
+    """An im2col column's length: fh*fw*fc taps rounded up to a multiple of 4 (zero weights in
+    the padding), so the GEMM needs no tap-by-tap tail."""
+    return (fh * fw * fc + 3) // 4 * 4
+
+
 def im2col_scratch_bytes(g, op) -> int:
-    """tinyc_conv2d_s8_dsp_scratch_size: two int8 columns of fh*fw*c taps."""
+    """tinyc_conv2d_s8_dsp_scratch_size: two int8 columns."""
     _, fh, fw, fc = g.tensors[op.inputs[1]].shape
-    return 2 * fh * fw * fc
+    return 2 * column_taps(fh, fw, fc)
 
 
 def _choose_im2col(g, op, target):
@@ -90,7 +98,10 @@ def _choose_im2col(g, op, target):
 
 @kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)
 def emit_im2col(ctx, op, choice, nums: ConvNumbers):
-    return emit_gemm(ctx, op, choice, nums)
+    oc, fh, fw, fc = nums.weights.shape
+    rows = nums.weights.reshape(oc, -1)
+    padded = np.pad(rows, ((0, 0), (0, column_taps(fh, fw, fc) - rows.shape[1])))
+    return emit_gemm(ctx, op, choice, nums, padded)
 
 
 # Above this fraction of non-zero weights the dense 1x1 GEMM wins. Measured on mps2-an386
@@ -103,7 +114,10 @@ SPARSE_MAX_DENSITY = 0.25
 
 
 def weight_density(g, op) -> float:
-    w = np.asarray(g.tensors[op.inputs[1]].data)
+    t = g.tensors[op.inputs[1]]
+    if not t.is_const:
+        return 1.0                           # prepare refuses it with the reason
+    w = np.asarray(t.data)
     return float(np.count_nonzero(w)) / max(w.size, 1)
 
 
