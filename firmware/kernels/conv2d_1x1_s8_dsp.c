@@ -20,11 +20,11 @@ int tinyc_conv2d_1x1_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, con
     for (; i + 1 < pixels; i += 2, out += 2 * c_out) {
         const int8_t *x0 = walk_next(&walk, p);
         const int8_t *x1 = walk_next(&walk, p);
-        gemm_pixels_s8(&q, c_in, c_out, x0, x1, filter_relaid, channels, out, out + c_out);
+        gemm_pixels_s8(&q, c_in, c_out, x0, x1, 0, filter_relaid, channels, out, out + c_out);
     }
     if (i < pixels) {
         const int8_t *x0 = walk_next(&walk, p);
-        gemm_pixels_s8(&q, c_in, c_out, x0, NULL, filter_relaid, channels, out, NULL);
+        gemm_pixels_s8(&q, c_in, c_out, x0, NULL, 0, filter_relaid, channels, out, NULL);
     }
     return TINYC_KERNEL_OK;
 }

@@ -56,14 +56,42 @@ static inline int8_t requant_out(int32_t acc, const requant_consts *q, const int
     return (int8_t)acc;
 }
 
-/* four input channels of two pixels into two channels' accumulators: 4 loads, 8 SXTB16,
- * 8 SMLAD for 16 MACs */
-static inline void mac4_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w, int32_t *a00,
-                            int32_t *a01, int32_t *a10, int32_t *a11)
+/* Four inputs as two halfword pairs: lo = (x0, x2), hi = (x1, x3), the pairing SXTB16 and
+ * SXTB16 ROR 8 give the weights. From int8 (s16 == 0): one load, two SXTB16. From an int16
+ * column already widened that way (s16 == 1, widen_column): two loads. s16 is a constant at
+ * every call, so each kernel compiles only its own path. */
+static inline void load4(const int8_t **x, int s16, int32_t *lo, int32_t *hi)
 {
-    const int32_t xa = tinyc_read_s32(x0), xb = tinyc_read_s32(x1);
-    const int32_t x0l = tinyc_sxtb16(xa), x0h = tinyc_sxtb16_ror8(xa);
-    const int32_t x1l = tinyc_sxtb16(xb), x1h = tinyc_sxtb16_ror8(xb);
+    if (s16) {
+        *lo = tinyc_read_s32(*x);
+        *hi = tinyc_read_s32(*x + 4);
+        *x += 8;
+    } else {
+        const int32_t v = tinyc_read_s32(*x);
+        *lo = tinyc_sxtb16(v);
+        *hi = tinyc_sxtb16_ror8(v);
+        *x += 4;
+    }
+}
+
+/* n int8 taps (a multiple of 4) at src widened into dst as load4 reads them with s16 == 1.
+ * dst may start where src does minus n bytes: each 8-byte store lands on bytes already read. */
+static inline void widen_column(int8_t *dst, const int8_t *src, int32_t n)
+{
+    for (; n > 0; n -= 4, src += 4, dst += 8) {
+        const int32_t v = tinyc_read_s32(src);
+        tinyc_write_s32(dst, tinyc_sxtb16(v));
+        tinyc_write_s32(dst + 4, tinyc_sxtb16_ror8(v));
+    }
+}
+
+/* four inputs of two pixels into two channels' accumulators: 8 SMLAD for 16 MACs */
+static inline void mac4_2x2(const int8_t **x0, const int8_t **x1, int s16, const int8_t *w,
+                            int32_t *a00, int32_t *a01, int32_t *a10, int32_t *a11)
+{
+    int32_t x0l, x0h, x1l, x1h;
+    load4(x0, s16, &x0l, &x0h);
+    load4(x1, s16, &x1l, &x1h);
     int32_t wv = tinyc_read_s32(w);
     int32_t wl = tinyc_sxtb16(wv), wh = tinyc_sxtb16_ror8(wv);
     *a00 = tinyc_smlad(x0h, wh, tinyc_smlad(x0l, wl, *a00));
@@ -75,27 +103,24 @@ static inline void mac4_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w,
     *a11 = tinyc_smlad(x1h, wh, tinyc_smlad(x1l, wl, *a11));
 }
 
-/* two pixels x two channels; w: the pair's interleaved block. Not unrolled further: with three
- * pointers and four accumulators live, a second block per iteration makes GCC spill. */
-static inline void dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w, int32_t c_in,
-                           int32_t acc[4])
+/* two pixels x two channels; w: the pair's interleaved block. Eight inputs per iteration (loads
+ * back to back, half the taken branches); not more: with three pointers and four accumulators
+ * live, GCC would spill. The one-at-a-time tail is for int8 inputs only (columns are padded). */
+static inline void dot_2x2(const int8_t *x0, const int8_t *x1, int s16, const int8_t *w,
+                           int32_t c_in, int32_t acc[4])
 {
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
     for (int32_t k = c_in >> 3; k > 0; k--) {
-        mac4_2x2(x0, x1, w, &a00, &a01, &a10, &a11);
+        mac4_2x2(&x0, &x1, s16, w, &a00, &a01, &a10, &a11);
         __asm__ volatile("" ::: "memory");
-        mac4_2x2(x0 + 4, x1 + 4, w + 8, &a00, &a01, &a10, &a11);
-        x0 += 8;
-        x1 += 8;
+        mac4_2x2(&x0, &x1, s16, w + 8, &a00, &a01, &a10, &a11);
         w += 16;
     }
     if (c_in & 4) {
-        mac4_2x2(x0, x1, w, &a00, &a01, &a10, &a11);
-        x0 += 4;
-        x1 += 4;
+        mac4_2x2(&x0, &x1, s16, w, &a00, &a01, &a10, &a11);
         w += 8;
     }
-    for (int32_t k = c_in & 3; k > 0; k--) {
+    for (int32_t k = s16 ? 0 : c_in & 3; k > 0; k--) {
         const int32_t v0 = *x0++, v1 = *x1++, w0 = w[0], w1 = w[1];
         w += 2;
         a00 += v0 * w0;
@@ -110,13 +135,13 @@ static inline void dot_2x2(const int8_t *x0, const int8_t *x1, const int8_t *w, 
 }
 
 /* one pixel x two channels, same weight block */
-static inline void dot_1x2(const int8_t *x0, const int8_t *w, int32_t c_in, int32_t acc[2])
+static inline void dot_1x2(const int8_t *x0, int s16, const int8_t *w, int32_t c_in,
+                           int32_t acc[2])
 {
     int32_t a0 = acc[0], a1 = acc[1];
     for (int32_t k = c_in >> 2; k > 0; k--) {
-        const int32_t xa = tinyc_read_s32(x0);
-        x0 += 4;
-        const int32_t xl = tinyc_sxtb16(xa), xh = tinyc_sxtb16_ror8(xa);
+        int32_t xl, xh;
+        load4(&x0, s16, &xl, &xh);
         int32_t wv = tinyc_read_s32(w);
         a0 = tinyc_smlad(xl, tinyc_sxtb16(wv), a0);
         a0 = tinyc_smlad(xh, tinyc_sxtb16_ror8(wv), a0);
@@ -125,7 +150,7 @@ static inline void dot_1x2(const int8_t *x0, const int8_t *w, int32_t c_in, int3
         a1 = tinyc_smlad(xl, tinyc_sxtb16(wv), a1);
         a1 = tinyc_smlad(xh, tinyc_sxtb16_ror8(wv), a1);
     }
-    for (int32_t k = c_in & 3; k > 0; k--) {
+    for (int32_t k = s16 ? 0 : c_in & 3; k > 0; k--) {
         const int32_t v = *x0++;
         a0 += v * w[0];
         a1 += v * w[1];
@@ -136,23 +161,21 @@ static inline void dot_1x2(const int8_t *x0, const int8_t *w, int32_t c_in, int3
 }
 
 /* two pixels x the last (odd) channel, whose c_in bytes are in the model's order */
-static inline void dot_2x1(const int8_t *x0, const int8_t *x1, const int8_t *w, int32_t c_in,
-                           int32_t acc[2])
+static inline void dot_2x1(const int8_t *x0, const int8_t *x1, int s16, const int8_t *w,
+                           int32_t c_in, int32_t acc[2])
 {
     int32_t a0 = acc[0], a1 = acc[1];
     for (int32_t k = c_in >> 2; k > 0; k--) {
-        const int32_t xa = tinyc_read_s32(x0), xb = tinyc_read_s32(x1);
+        int32_t x0l, x0h, x1l, x1h;
+        load4(&x0, s16, &x0l, &x0h);
+        load4(&x1, s16, &x1l, &x1h);
         const int32_t wv = tinyc_read_s32(w);
-        x0 += 4;
-        x1 += 4;
         w += 4;
         const int32_t wl = tinyc_sxtb16(wv), wh = tinyc_sxtb16_ror8(wv);
-        a0 = tinyc_smlad(tinyc_sxtb16(xa), wl, a0);
-        a0 = tinyc_smlad(tinyc_sxtb16_ror8(xa), wh, a0);
-        a1 = tinyc_smlad(tinyc_sxtb16(xb), wl, a1);
-        a1 = tinyc_smlad(tinyc_sxtb16_ror8(xb), wh, a1);
+        a0 = tinyc_smlad(x0h, wh, tinyc_smlad(x0l, wl, a0));
+        a1 = tinyc_smlad(x1h, wh, tinyc_smlad(x1l, wl, a1));
     }
-    for (int32_t k = c_in & 3; k > 0; k--) {
+    for (int32_t k = s16 ? 0 : c_in & 3; k > 0; k--) {
         const int32_t wt = *w++;
         a0 += *x0++ * wt;
         a1 += *x1++ * wt;
@@ -168,10 +191,12 @@ static inline requant_consts requant_consts_of(const tinyc_conv2d_params *p)
 }
 
 /* Every output channel of one or two pixels (x1 == NULL: one pixel) whose c_in inputs are
- * contiguous at x0 and x1: the input pixel of a 1x1 convolution or an im2col column. */
+ * contiguous at x0 and x1: the int8 input pixel of a 1x1 convolution (s16 == 0) or a widened
+ * im2col column (s16 == 1). */
 static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_t c_out,
-                                  const int8_t *x0, const int8_t *x1, const int8_t *filter,
-                                  const int32_t *channels, int8_t *out0, int8_t *out1)
+                                  const int8_t *x0, const int8_t *x1, int s16,
+                                  const int8_t *filter, const int32_t *channels, int8_t *out0,
+                                  int8_t *out1)
 {
     const requant_consts q = *qp;
     const int8_t *w = filter;
@@ -181,7 +206,7 @@ static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_
         const int32_t *ch1 = ch + CH_WORDS;
         if (x1) {
             int32_t acc[4] = {ch[CH_BIAS], ch1[CH_BIAS], ch[CH_BIAS], ch1[CH_BIAS]};
-            dot_2x2(x0, x1, w, c_in, acc);
+            dot_2x2(x0, x1, s16, w, c_in, acc);
             /* all four before any store: an int8 store may alias the table, and with none in
              * between GCC derives each channel's rounding mask once for two pixels */
             const int8_t r00 = requant_out(acc[0], &q, ch), r10 = requant_out(acc[2], &q, ch);
@@ -192,7 +217,7 @@ static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_
             out1[o + 1] = r11;
         } else {
             int32_t acc[2] = {ch[CH_BIAS], ch1[CH_BIAS]};
-            dot_1x2(x0, w, c_in, acc);
+            dot_1x2(x0, s16, w, c_in, acc);
             const int8_t r0 = requant_out(acc[0], &q, ch), r1 = requant_out(acc[1], &q, ch1);
             out0[o] = r0;
             out0[o + 1] = r1;
@@ -200,7 +225,7 @@ static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_
     }
     if (o < c_out) {
         int32_t acc[2] = {ch[CH_BIAS], ch[CH_BIAS]};
-        dot_2x1(x0, x1 ? x1 : x0, w, c_in, acc);
+        dot_2x1(x0, x1 ? x1 : x0, s16, w, c_in, acc);
         const int8_t r0 = requant_out(acc[0], &q, ch), r1 = requant_out(acc[1], &q, ch);
         out0[o] = r0;
         if (x1) {

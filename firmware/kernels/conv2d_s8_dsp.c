@@ -11,7 +11,7 @@ static int32_t column_taps(const tinyc_conv2d_params *p)
 
 int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p)
 {
-    return 2 * column_taps(p);
+    return 2 * 2 * column_taps(p);   /* two columns of int16 taps */
 }
 
 /* memcpy/memset for the short runs of im2col: newlib-nano's are byte loops, these move words
@@ -82,20 +82,20 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
     }
     const int32_t taps = column_taps(p), c_out = p->output.c;
     const requant_consts q = requant_consts_of(p);
-    int8_t *col0 = (int8_t *)scratch.buf, *col1 = col0 + taps;
+    /* each int16 column is gathered as int8 into its second half, then widened in place */
+    int8_t *col[2] = {(int8_t *)scratch.buf, (int8_t *)scratch.buf + 2 * taps};
     const int32_t image = p->input.h * p->input.w * p->input.c;
     int8_t *out = output;
-    int pending = 0;   /* col0 holds the previous pixel's column */
+    int32_t pending = 0;   /* columns gathered and not yet multiplied */
     for (int32_t b = 0; b < p->output.n; b++) {
         for (int32_t oy = 0; oy < p->output.h; oy++) {
             for (int32_t ox = 0; ox < p->output.w; ox++) {
-                if (!pending) {
-                    im2col_pixel(p, input + b * image, oy, ox, col0);
-                    pending = 1;
+                im2col_pixel(p, input + b * image, oy, ox, col[pending] + taps);
+                widen_column(col[pending], col[pending] + taps, taps);
+                if (++pending < 2) {
                     continue;
                 }
-                im2col_pixel(p, input + b * image, oy, ox, col1);
-                gemm_pixels_s8(&q, taps, c_out, col0, col1, filter_relaid, channels, out,
+                gemm_pixels_s8(&q, taps, c_out, col[0], col[1], 1, filter_relaid, channels, out,
                                out + c_out);
                 out += 2 * c_out;
                 pending = 0;
@@ -103,7 +103,7 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
         }
     }
     if (pending) {
-        gemm_pixels_s8(&q, taps, c_out, col0, NULL, filter_relaid, channels, out, NULL);
+        gemm_pixels_s8(&q, taps, c_out, col[0], NULL, 1, filter_relaid, channels, out, NULL);
     }
     return TINYC_KERNEL_OK;
 }

@@ -1,7 +1,9 @@
 /* CONV_2D, any filter size, stride, dilation and padding (no groups), for cores with the DSP
- * extension: the input taps of two output pixels are copied into two int8 im2col columns in
- * scratch (a tap in the padding gets the input zero point, which the folded bias cancels), then
- * multiplied by the filter with the shared 2x2 SMLAD GEMM (conv2d_gemm_s8_dsp.h). */
+ * extension: the input taps of two output pixels are gathered into two im2col columns in
+ * scratch (a tap in the padding gets the input zero point, which the folded bias cancels) and
+ * widened once to int16 in SXTB16 order, so the GEMM loads them without extending (the extend
+ * is paid once per pixel, not once per output-channel pair); then the shared 2x2 SMLAD GEMM
+ * (conv2d_gemm_s8_dsp.h). */
 #ifndef TINYC_CONV2D_S8_DSP_H
 #define TINYC_CONV2D_S8_DSP_H
 
@@ -18,7 +20,7 @@ extern "C" {
 int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
                         const int8_t *filter_relaid, const int32_t *channels, int8_t *output);
 
-/* two im2col columns of fh*fw*c bytes rounded up to a multiple of 4 */
+/* two int16 im2col columns of fh*fw*c taps rounded up to a multiple of 4 */
 int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p);
 
 #ifdef __cplusplus

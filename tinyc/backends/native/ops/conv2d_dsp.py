@@ -84,9 +84,9 @@ def column_taps(fh: int, fw: int, fc: int) -> int:
 
 
 def im2col_scratch_bytes(g, op) -> int:
-    """tinyc_conv2d_s8_dsp_scratch_size: two int8 columns."""
+    """tinyc_conv2d_s8_dsp_scratch_size: two columns of int16 taps."""
     _, fh, fw, fc = g.tensors[op.inputs[1]].shape
-    return 2 * column_taps(fh, fw, fc)
+    return 2 * 2 * column_taps(fh, fw, fc)
 
 
 def _choose_im2col(g, op, target):
