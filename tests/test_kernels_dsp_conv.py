@@ -105,6 +105,10 @@ GENERAL = {
                                   (1, 8, 9, 7), False),
     "batch2_k3_s2_same_c2_oc3": (dict(filters=3, kernel_size=3, strides=2, padding="same"),
                                  (2, 7, 6, 2), True),
+    # a 1x1 with many output channels is widened like a column (WIDEN_MIN_OUT_CHANNELS)
+    "k1x1_c13_oc49_odd_pixels": (dict(filters=49, kernel_size=1, activation="relu"),
+                                 (1, 3, 5, 13), True),
+    "k1x1_s2_c6_oc64_batch2": (dict(filters=64, kernel_size=1, strides=2), (2, 5, 4, 6), False),
 }
 
 
