@@ -22,9 +22,9 @@ def _is_pointwise(g, op) -> bool:
 
 
 def relaid_gemm(weights: np.ndarray) -> np.ndarray:
-    """[oc, fh, fw, c] -> the byte order conv2d_gemm_s8_dsp.h reads, each channel's taps as one
-    row of k: per output-channel pair, 4 taps of o then 4 of o+1, the k % 4 tail as (o, o+1)
-    pairs; a last odd channel as is."""
+    """[oc, ...] -> the byte order conv2d_gemm_s8_dsp.h reads, each channel's taps as one row of
+    k: per output-channel pair, 4 taps of o then 4 of o+1, the k % 4 tail as (o, o+1) pairs; a
+    last odd channel as is."""
     w = weights.reshape(weights.shape[0], -1)
     oc, c = w.shape
     c4 = c - c % 4
@@ -68,16 +68,19 @@ def _choose_1x1(g, op, target):
                         ("conv2d_1x1_s8_dsp.c",), 0, "dsp-1x1")
 
 
-@kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
-def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray | None = None):
+def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray) -> KernelCall:
     """Both GEMM variants take (params, scratch, input, re-laid filter, channel table, output);
-    `rows`: the filter as the GEMM's [oc, k] rows when not the model's own."""
+    `rows`: the filter as the GEMM's [oc, k] rows."""
     return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
                                   ctx.ptr(op.inputs[0]),
-                                  ctx.const(f"op{op.index}_filter_gemm",
-                                            relaid_gemm(nums.weights if rows is None else rows)),
+                                  ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(rows)),
                                   ctx.const(f"op{op.index}_channels", channel_table(nums)),
                                   ctx.ptr(op.outputs[0])])
+
+
+@kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
+def emit_1x1(ctx, op, choice, nums: ConvNumbers):
+    return emit_gemm(ctx, op, choice, nums, nums.weights.reshape(nums.weights.shape[0], -1))
 
 
 def _no_groups(g, op) -> bool:
