@@ -110,7 +110,17 @@ static inline void dot_2x2(const int8_t *x0, const int8_t *x1, int s16, const in
                            int32_t c_in, int32_t acc[4])
 {
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-    for (int32_t k = c_in >> 3; k > 0; k--) {
+    for (int32_t k = c_in >> 4; k > 0; k--) {
+        mac4_2x2(&x0, &x1, s16, w, &a00, &a01, &a10, &a11);
+        __asm__ volatile("" ::: "memory");
+        mac4_2x2(&x0, &x1, s16, w + 8, &a00, &a01, &a10, &a11);
+        __asm__ volatile("" ::: "memory");
+        mac4_2x2(&x0, &x1, s16, w + 16, &a00, &a01, &a10, &a11);
+        __asm__ volatile("" ::: "memory");
+        mac4_2x2(&x0, &x1, s16, w + 24, &a00, &a01, &a10, &a11);
+        w += 32;
+    }
+    if (c_in & 8) {
         mac4_2x2(&x0, &x1, s16, w, &a00, &a01, &a10, &a11);
         __asm__ volatile("" ::: "memory");
         mac4_2x2(&x0, &x1, s16, w + 8, &a00, &a01, &a10, &a11);
