@@ -1,8 +1,9 @@
 /* CONV_2D with a 1x1 filter and no padding, for cores with the DSP extension.
  *
- * A GEMM straight from the NHWC input (no im2col): two output pixels by two output channels per
- * inner iteration, four input channels at a time, input and weight bytes widened with SXTB16
- * (bytes 0,2) and SXTB16 ROR 8 (bytes 1,3) so one SMLAD multiplies matching channel pairs.
+ * A GEMM straight from the NHWC input (no im2col): two output pixels by two output channels,
+ * input and weight bytes widened with SXTB16 (bytes 0,2) and SXTB16 ROR 8 (bytes 1,3) so one
+ * SMLAD multiplies matching channel pairs (conv2d_gemm_s8_dsp.h). Chosen for layers with few
+ * output channels; with many, widening each pixel once (conv2d_s8_dsp.h) pays.
  * The input offset is folded into the bias at compile time, so no offset is added per tap. */
 #ifndef TINYC_CONV2D_1X1_S8_DSP_H
 #define TINYC_CONV2D_1X1_S8_DSP_H

@@ -1,6 +1,6 @@
 /* What the DSP CONV_2D kernels share. The GEMM core: two output pixels by two output channels,
- * four input channels at a time, bytes widened with SXTB16 (bytes 0,2) and SXTB16 ROR 8
- * (bytes 1,3) so one SMLAD multiplies matching channel pairs. Static inline helpers only.
+ * four input channels per group of 8 SMLAD, bytes widened with SXTB16 (bytes 0,2) and SXTB16
+ * ROR 8 (bytes 1,3) so one SMLAD multiplies matching channel pairs. Static inline helpers only.
  *
  * The filter is read in the order tinyc/backends/native/ops/conv2d_dsp.py (relaid_gemm) lays
  * it out: per pair of output channels (o, o+1), for every 4 inputs the 4 bytes of o then the
@@ -103,9 +103,10 @@ static inline void mac4_2x2(const int8_t **x0, const int8_t **x1, int s16, const
     *a11 = tinyc_smlad(x1h, wh, tinyc_smlad(x1l, wl, *a11));
 }
 
-/* two pixels x two channels; w: the pair's interleaved block. Eight inputs per iteration (loads
- * back to back, half the taken branches); not more: with three pointers and four accumulators
- * live, GCC would spill. The one-at-a-time tail is for int8 inputs only (columns are padded). */
+/* two pixels x two channels; w: the pair's interleaved block. Sixteen inputs per iteration, as
+ * four groups whose loads GCC issues back to back (the empty asm keeps each group's registers
+ * apart, so the three pointers and four accumulators stay in registers); then 8 and 4
+ * remainders. The one-at-a-time tail is for int8 inputs only (columns are padded). */
 static inline void dot_2x2(const int8_t *x0, const int8_t *x1, int s16, const int8_t *w,
                            int32_t c_in, int32_t acc[4])
 {
