@@ -70,8 +70,9 @@ def prepare(g, op) -> ConvNumbers:
     return ConvNumbers(weights, mult, shift, bias, lo, hi, spatial(op, inp, out, fh, fw))
 
 
-def conv_params(ctx, op, nums: ConvNumbers) -> dict:
-    """The fields of tinyc_conv2d_params (shared by every variant's params struct)."""
+def conv_params(ctx, op, nums: ConvNumbers, quant: dict | None = None) -> dict:
+    """The fields of tinyc_conv2d_params (shared by every variant's params struct); `quant`
+    replaces the per-channel arrays for a kernel that reads them from elsewhere."""
     g = ctx.graph
     inp, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
     oc, fh, fw, fc = nums.weights.shape
@@ -80,8 +81,8 @@ def conv_params(ctx, op, nums: ConvNumbers) -> dict:
         "output": dims4(out), **nums.geometry,
         "input_offset": -zp(inp), "output_offset": zp(out),
         "act_min": nums.act_min, "act_max": nums.act_max,
-        "quant": {"multiplier": ctx.const(f"op{op.index}_mult", nums.mult),
-                  "shift": ctx.const(f"op{op.index}_shift", nums.shift)},
+        "quant": quant or {"multiplier": ctx.const(f"op{op.index}_mult", nums.mult),
+                           "shift": ctx.const(f"op{op.index}_shift", nums.shift)},
     }
 
 

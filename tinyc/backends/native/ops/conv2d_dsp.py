@@ -1,0 +1,164 @@
+"""CONV_2D kernel variants for cores with the DSP extension (Cortex-M4/M7/M33).
+
+They reuse conv2d.prepare's numbers; what they add is the weight layout their inner loops
+read, computed here at compile time."""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.backends.native.cgen import CExpr
+from tinyc.backends.native.lower import KernelCall, kernel_variant
+from tinyc.backends.native.ops.conv2d import ConvNumbers, conv_params
+from tinyc.backends.native.target import KernelChoice
+
+
+def _is_pointwise(g, op) -> bool:
+    """1x1 filter, no padding, no groups (any stride): a GEMM straight from the input."""
+    inp, w = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]]
+    if len(w.shape) != 4 or len(inp.shape) != 4:
+        return False
+    _, fh, fw, fc = w.shape
+    return fh == 1 and fw == 1 and fc == inp.shape[3]
+
+
+def relaid_gemm(weights: np.ndarray) -> np.ndarray:
+    """[oc, ...] -> the byte order conv2d_gemm_s8_dsp.h reads, each channel's taps as one row of
+    k: per output-channel pair, 4 taps of o then 4 of o+1, the k % 4 tail as (o, o+1) pairs; a
+    last odd channel as is."""
+    w = weights.reshape(weights.shape[0], -1)
+    oc, c = w.shape
+    c4 = c - c % 4
+    parts = []
+    for o in range(0, oc - 1, 2):
+        pair = w[o:o + 2]
+        body = pair[:, :c4].reshape(2, -1, 4).transpose(1, 0, 2).reshape(-1)
+        tail = pair[:, c4:].T.reshape(-1)
+        parts += [body, tail]
+    if oc % 2:
+        parts.append(w[-1])
+    return np.concatenate(parts).astype(np.int8)
+
+
+def channel_table(nums: ConvNumbers) -> np.ndarray:
+    """Per output channel {folded bias, multiplier, left shift, right shift} as int32 rows: what
+    the DSP kernels read per channel, through one pointer (conv2d_gemm_s8_dsp.h CH_*)."""
+    shift = nums.shift.astype(np.int64)
+    return np.stack([nums.bias, nums.mult, np.maximum(shift, 0), np.maximum(-shift, 0)],
+                    axis=1).astype(np.int32)
+
+
+def dsp_params(ctx, op, nums: ConvNumbers) -> CExpr:
+    """tinyc_conv2d_params without the per-channel arrays: the channel table carries them."""
+    no_arrays = {"multiplier": CExpr("NULL"), "shift": CExpr("NULL")}
+    return ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums, no_arrays))
+
+
+# From this many output channels a 1x1 layer goes through dsp-im2col instead: widening each
+# pixel to int16 once (~7 instructions per 4 inputs) then saves two SXTB16 per 4 inputs in every
+# one of the out_c/2 channel-pair blocks. Measured on mps2-an386 (person_detect, kws): out_c 64
+# -5 to -6 %, out_c 32 even, out_c 16 +10 %.
+WIDEN_MIN_OUT_CHANNELS = 48
+
+
+def _choose_1x1(g, op, target):
+    if (not target.has("dsp") or not _is_pointwise(g, op)
+            or g.tensors[op.outputs[0]].shape[3] >= WIDEN_MIN_OUT_CHANNELS):
+        return None
+    return KernelChoice("tinyc_conv2d_1x1_s8_dsp", ("conv2d_1x1_s8_dsp.h",),
+                        ("conv2d_1x1_s8_dsp.c",), 0, "dsp-1x1")
+
+
+def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray) -> KernelCall:
+    """Both GEMM variants take (params, scratch, input, re-laid filter, channel table, output);
+    `rows`: the filter as the GEMM's [oc, k] rows."""
+    return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
+                                  ctx.ptr(op.inputs[0]),
+                                  ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(rows)),
+                                  ctx.const(f"op{op.index}_channels", channel_table(nums)),
+                                  ctx.ptr(op.outputs[0])])
+
+
+@kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
+def emit_1x1(ctx, op, choice, nums: ConvNumbers):
+    return emit_gemm(ctx, op, choice, nums, nums.weights.reshape(nums.weights.shape[0], -1))
+
+
+def _no_groups(g, op) -> bool:
+    inp, w = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]]
+    return len(w.shape) == 4 and len(inp.shape) == 4 and w.shape[3] == inp.shape[3]
+
+
+def column_taps(fh: int, fw: int, fc: int) -> int:
+    """An im2col column's length: fh*fw*fc taps rounded up to a multiple of 4 (zero weights in
+    the padding), so the GEMM needs no tap-by-tap tail."""
+    return (fh * fw * fc + 3) // 4 * 4
+
+
+def im2col_scratch_bytes(g, op) -> int:
+    """tinyc_conv2d_s8_dsp_scratch_size: two columns of int16 taps."""
+    _, fh, fw, fc = g.tensors[op.inputs[1]].shape
+    return 2 * 2 * column_taps(fh, fw, fc)
+
+
+def _choose_im2col(g, op, target):
+    if not target.has("dsp") or not _no_groups(g, op):
+        return None
+    return KernelChoice("tinyc_conv2d_s8_dsp", ("conv2d_s8_dsp.h",), ("conv2d_s8_dsp.c",),
+                        im2col_scratch_bytes(g, op), "dsp-im2col")
+
+
+@kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)
+def emit_im2col(ctx, op, choice, nums: ConvNumbers):
+    oc, fh, fw, fc = nums.weights.shape
+    rows = nums.weights.reshape(oc, -1)
+    padded = np.pad(rows, ((0, 0), (0, column_taps(fh, fw, fc) - rows.shape[1])))
+    return emit_gemm(ctx, op, choice, nums, padded)
+
+
+# Above this fraction of non-zero weights the dense 1x1 GEMM wins. Measured on mps2-an386
+# (vww_96_int8, C = 128): dense costs ~1.6*C + 30 instructions per output, sparse ~45 + 3.6 per
+# non-zero tap (LDRB index, LDRSB weight, two LDRSB inputs, two MLA, the loop branch, per pixel
+# pair). That breaks even near 0.4 in instructions, but the sparse loop's loads depend on the
+# index just loaded and do not pipeline (about 1.6 cycles per instruction against ~1.1 for the
+# SMLAD loop), which moves the break-even in cycles to about 0.27.
+SPARSE_MAX_DENSITY = 0.25
+
+
+def weight_density(g, op) -> float:
+    t = g.tensors[op.inputs[1]]
+    if not t.is_const:
+        return 1.0                           # prepare refuses it with the reason
+    w = np.asarray(t.data)
+    return float(np.count_nonzero(w)) / max(w.size, 1)
+
+
+def sparse_taps(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[oc, 1, 1, c] -> (non-zero count per channel as int16, the (channel, weight) byte pairs
+    of every channel in order) as tinyc_conv2d_1x1_s8_sparse_dsp reads them."""
+    w = weights.reshape(weights.shape[0], -1)
+    counts = np.count_nonzero(w, axis=1).astype(np.int16)
+    o, c = np.nonzero(w)                     # row-major: channel by channel, taps in order
+    taps = np.stack([c.astype(np.uint8), w[o, c].astype(np.int8).view(np.uint8)], axis=1)
+    return counts, taps.reshape(-1)
+
+
+def _choose_sparse(g, op, target):
+    if (not target.has("dsp") or not _is_pointwise(g, op)
+            or g.tensors[op.inputs[0]].shape[3] > 256
+            or weight_density(g, op) > SPARSE_MAX_DENSITY):
+        return None
+    return KernelChoice("tinyc_conv2d_1x1_s8_sparse_dsp", ("conv2d_1x1_s8_sparse_dsp.h",),
+                        ("conv2d_1x1_s8_sparse_dsp.c",), 0, "dsp-1x1-sparse")
+
+
+@kernel_variant("CONV_2D", "dsp-1x1-sparse", _choose_sparse, priority=15)
+def emit_sparse(ctx, op, choice, nums: ConvNumbers):
+    counts, taps = sparse_taps(nums.weights)
+    if not len(taps):
+        taps = np.zeros(2, np.uint8)         # a C array needs one element; never read
+    return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
+                                  ctx.ptr(op.inputs[0]),
+                                  ctx.const(f"op{op.index}_nz_count", counts),
+                                  ctx.const(f"op{op.index}_nz_taps", taps),
+                                  ctx.const(f"op{op.index}_channels", channel_table(nums)),
+                                  ctx.ptr(op.outputs[0])])
