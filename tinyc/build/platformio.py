@@ -27,7 +27,8 @@ from tinyc.errors import TinycError
 
 INI = "platformio.ini"
 _RUNTIME = ["runtime/harness.c", "runtime/protocol.c", "runtime/protocol.h",
-            "runtime/tinyc_hooks.c", "runtime/tinyc_model.h", "boards/board.h"]
+            "runtime/tinyc_hooks.c", "runtime/tinyc_hooks.h",
+            "runtime/tinyc_model.h", "boards/board.h"]
 _HAL_HEADER = {"stm32f7": "stm32f7xx_hal.h", "stm32h7": "stm32h7xx_hal.h",
                "stm32l4": "stm32l4xx_hal.h", "stm32f4": "stm32f4xx_hal.h"}
 _UART_AF = {"USART1": 7, "USART2": 7, "USART3": 7, "UART4": 8, "UART5": 8, "USART6": 8,
