@@ -3,8 +3,9 @@
     export(specs, board, out, fmt="c", shared_arena=False) -> dict (the manifest / --json)
 
 Each model is planned and lowered exactly as `tinyc build` does it (the board decides the
-kernels) and rendered into NAME.c/NAME.h (templates/native/export_model.*.j2); the kernels
-it calls are copied once for all models; the format adds the library's metadata.
+kernels) and rendered into NAME.c/NAME.h by the native backend's codegen (the code `tinyc
+build` links as model.c/model.h); the kernels it calls and tinyc_hooks.c are copied once
+for all models; the format adds the library's metadata.
 """
 from __future__ import annotations
 
