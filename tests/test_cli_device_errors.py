@@ -1,4 +1,7 @@
 """Errors of run/verify/bench that must end in one `error:` line before any work is done."""
+import os
+import socket
+
 import numpy as np
 import pytest
 
@@ -39,3 +42,26 @@ def test_run_to_a_missing_folder_fails_before_running(tmp_path):
                   "--output", tmp_path / "no" / "such" / "y.npy")
     _one_error_line(r, 2, str(tmp_path / "no" / "such"))
     assert not (tmp_path / "no").exists()
+
+
+@pytest.mark.parametrize("command", ["verify", "bench", "run"])
+def test_a_real_board_without_port_is_refused_before_building(command, tmp_path):
+    cache = tmp_path / "cache"
+    extra = (["--input", tmp_path / "x.npy", "--output", tmp_path / "y.npy"]
+             if command == "run" else [])
+    r = run_tinyc(command, AD01, "--board", "nano33", *extra,
+                  env={**os.environ, "TINYC_CACHE": str(cache)})
+    _one_error_line(r, 2, "--port", "nano33")
+    assert not cache.exists() or not any(cache.rglob("*.c")), "it built before asking"
+
+
+def test_bench_accepts_a_port(tmp_path):
+    """--port gets past the options: the error is about the port (nothing listens there)."""
+    with socket.socket() as s:    # a free local port, closed again: nothing listens there
+        s.bind(("127.0.0.1", 0))
+        url = f"socket://127.0.0.1:{s.getsockname()[1]}"
+    r = run_tinyc("bench", AD01, "--board", "host", "--port", url, "-n", "1", "--json")
+    assert r.returncode != 0 and r.stdout == ""
+    last = r.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and url in last, r.stderr
+    assert "Traceback" not in r.stderr

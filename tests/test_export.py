@@ -244,6 +244,25 @@ def test_export_is_the_same_bytes_anywhere(tmp_path):
     assert one == two
 
 
+@pytest.mark.parametrize("board", ["host", BOARD])
+def test_the_test_firmware_links_the_export_byte_for_byte(tmp_path, board):
+    """What `verify` runs is what a user links: `tinyc build`'s model sources are the files
+    `tinyc export MODEL:model` writes for the same board, and so are the kernels and hooks."""
+    m = model("kws_ref_model")
+    lib = tmp_path / "lib"
+    r = run_tinyc("export", f"{m}:model", "--board", board, "-o", lib)
+    assert r.returncode == 0, r.stderr
+    r = run_tinyc("build", m, "--board", board, "-o", tmp_path / "fw", "--no-compile")
+    assert r.returncode == 0, r.stderr
+    built = {p.name: p.read_bytes() for d in ("src", "tinyc_rt")
+             for p in (tmp_path / "fw" / d).iterdir()}
+    exported = {p.name: p.read_bytes() for p in lib.glob("*.[ch]")}
+    assert {"model.c", "model.h", "tinyc_hooks.c", "tinyc_kernel.h"} <= set(exported)
+    assert set(exported) <= set(built), set(exported) - set(built)
+    differ = [f for f in exported if built[f] != exported[f]]
+    assert not differ, differ
+
+
 # --- library formats -------------------------------------------------------------------------
 
 ARDUINO_FIELDS = ("name", "version", "author", "maintainer", "sentence", "paragraph",

@@ -50,7 +50,7 @@ def test_a_kernel_failure_in_generated_code_names_the_op(tmp_path):
     call = re.search(r"/\* op 3 FULLY_CONNECTED \*/\n.*?(tinyc_fully_connected_s8)\(", text, re.S)
     assert call, "op 3's call not found in the generated model.c"
     text = (text[:call.start(1)] + "failing_fully_connected" + text[call.end(1):])
-    text = text.replace("tinyc_status tinyc_invoke(void)", """\
+    text = text.replace("int model_invoke(void)", """\
 static int failing_fully_connected(const tinyc_fully_connected_params *p, const int8_t *in,
                                    const int8_t *w, const int32_t *b, int8_t *out)
 {
@@ -58,7 +58,7 @@ static int failing_fully_connected(const tinyc_fully_connected_params *p, const 
     return TINYC_KERNEL_BAD_SCRATCH;
 }
 
-tinyc_status tinyc_invoke(void)""", 1)
+int model_invoke(void)""", 1)
     src.write_text(text)
     board = get_board("host")
     elf = compile_project(out, board).elf

@@ -28,8 +28,12 @@ def test_debug_dumps_the_named_steps_only(tmp_path):
 
 def test_generated_header_says_where_it_came_from_not_the_process_argv(tmp_path):
     assert _build(tmp_path, "0").returncode == 0
-    head = (tmp_path / "0" / "src" / "model.c").read_text().splitlines()[3]
+    head = (tmp_path / "0" / "src" / "tinyc_model_glue.c").read_text().splitlines()[3]
     assert head == (" * command: tinyc build ad01_int8.tflite --board host --backend native "
+                    "--strategy auto --kernels auto")
+    # the model's library code is the export's, and says so
+    head = (tmp_path / "0" / "src" / "model.c").read_text().splitlines()[3]
+    assert head == (" * command: tinyc export ad01_int8.tflite:model --board host "
                     "--strategy auto --kernels auto")
 
 
@@ -48,5 +52,5 @@ def test_a_registered_backend_needs_no_pipeline_change(tmp_path, monkeypatch):
     b = compile_model(str(AD01), get_board("host"), "renamed", out_dir=tmp_path / "p",
                       compile=False, quiet=True)
     rep = b.to_json()
-    assert rep["backend"] == "renamed" and rep["renamed_files"] == 2
+    assert rep["backend"] == "renamed" and rep["renamed_files"] == 3   # model.c, .h, glue
     assert (tmp_path / "p" / "src" / "model.c").exists()

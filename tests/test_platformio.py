@@ -4,6 +4,7 @@ real boards proven to compile and fit offline with arm-none-eabi-gcc; a real off
 `pio run -t upload` (QEMU) talked to over its socket."""
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -57,11 +58,12 @@ def test_every_board_gets_a_complete_project(board_id, tmp_path, pio_home):
     assert cfg.get(env, "test_framework") == "custom"
     flags = " ".join(cfg.get(env, "build_flags"))
     assert f"-DTINYC_BAUD={b.uart['baud']}" in flags
-    if uses_local_platform(b):
-        assert cfg.get(env, "platform") == f"symlink://{pio_env.LOCAL_PLATFORM}"
+    if uses_local_platform(b):   # the project's own copy, by a relative path
+        assert cfg.get(env, "platform") == "symlink://platformio/tinyc-qemu"
         assert cfg.get(env, "board") == b.id
         assert (build.project_dir / "board.ld").is_file()
-        assert (pio_env.LOCAL_PLATFORM / "boards" / f"{b.id}.json").is_file()
+        assert (build.project_dir / "platformio/tinyc-qemu/boards" / f"{b.id}.json").is_file()
+        assert (build.project_dir / "platformio/packages/tool-scons/scons.py").is_file()
     else:
         for key in ("platform", "board", "framework"):
             got = cfg.get(env, key)
@@ -70,6 +72,8 @@ def test_every_board_gets_a_complete_project(board_id, tmp_path, pio_home):
             assert cfg.get(env, "build_src_flags") == ["-Dmain=tinyc_main"]
         else:
             assert "-DTINYC_UART=" + b.uart["instance"] in flags
+    ini = (build.project_dir / INI).read_text()
+    assert not re.search(r"(^|[\s=]|://)/", ini, re.M), ini   # no absolute path
     src = {p.name for p in (build.project_dir / "src").iterdir()}
     expected = {"model.c", "harness.c", "protocol.c", "protocol.h", "tinyc_model.h",
                 "board.h", "fully_connected_s8.c"} | {f.rsplit("/", 1)[1] for f in glue_files(b)}
@@ -157,7 +161,7 @@ def test_offline_pio_run_for_mps2_an386_is_bit_exact(an386_pio, pio_home):
     rep = an386_pio.to_json()
     assert rep["platformio_ran"] and rep["compiled"] and rep["fits"], rep
     assert rep["elf"].endswith(".pio/build/mps2-an386/firmware.elf")
-    assert (pio_home / "packages" / "tool-scons" / "scons.py").is_file()
+    assert not (pio_home / "packages" / "tool-scons").exists()   # the project's own was used
     log = (an386_pio.project_dir / ".pio-run.log").read_text()
     assert "[SUCCESS]" in log and "Installing" not in log.replace(
         "Installing symlink://", "")   # nothing came from a registry
@@ -205,13 +209,37 @@ def test_pio_upload_runs_qemu_and_verifies_over_its_socket(an386_pio, pio_home):
 
 
 def test_run_pio_failure_is_one_line(tmp_path, pio_home):
+    from tinyc.build.platformio import write_pio_project
     from tinyc.errors import TinycError
     b = get_board("mps2-an386")
-    (tmp_path / INI).write_text(f"[env:{b.id}]\nplatform = symlink://{pio_env.LOCAL_PLATFORM}\n"
-                                f"board = {b.id}\nboard_build.ldscript = board.ld\n"
-                                "test_framework = custom\n")
-    (tmp_path / "src").mkdir()
-    (tmp_path / "src" / "bad.c").write_text("int main(void) { return undefined_thing; }\n")
+    bad = tmp_path / "bad.c"
+    bad.write_text("int f(void) { return undefined_thing; }\n")
+    write_pio_project(tmp_path / "p", b, [bad])
     with pytest.raises(TinycError) as e:
-        run_pio(tmp_path, b, timeout=300)
+        run_pio(tmp_path / "p", b, timeout=300)
     assert "\n" not in e.value.message and "undefined_thing" in e.value.message
+
+
+@pytest.mark.skipif(not ARM_TOOLS, reason="needs arm-none-eabi-gcc and cmake")
+@pytest.mark.slow
+def test_a_copied_project_builds_offline_with_plain_pio_run(tmp_path):
+    """Generated, copied elsewhere (as a clone would: no .pio), the original deleted: `pio run`
+    in the copy, with an empty PlatformIO store of its own, builds from the project alone."""
+    b = get_board("mps2-an386")
+    first = tmp_path / "first" / "fw"
+    r = run_tinyc("build", model(MODEL), "--board", b.id, "--via", "platformio", "-o", first,
+                  "--no-compile")
+    assert r.returncode == 0, r.stderr
+    copy = tmp_path / "elsewhere" / "fw"
+    shutil.copytree(first, copy, ignore=shutil.ignore_patterns(".pio"))
+    shutil.rmtree(tmp_path / "first")
+    store = tmp_path / "empty-store"
+    env = {**os.environ, "PLATFORMIO_CORE_DIR": str(store),
+           "PLATFORMIO_SETTING_ENABLE_TELEMETRY": "no"}
+    r = subprocess.run(pio_env.pio_executable() + ["run"], cwd=copy, env=env, text=True,
+                       capture_output=True, timeout=600, stdin=subprocess.DEVNULL)
+    log = r.stdout + r.stderr
+    assert r.returncode == 0 and "[SUCCESS]" in log, log[-2000:]
+    assert "Installing" not in log.replace("Installing symlink://", ""), log  # no registry
+    assert (copy / ".pio/build" / b.id / "firmware.elf").is_file()
+    assert not (store / "packages").exists() or not any((store / "packages").iterdir())

@@ -51,7 +51,6 @@ class HostModel:
         self.lib.tinyc_output.argtypes = [ctypes.c_int]
         if self.lib.tinyc_init() != 0:
             raise TinycError("tinyc_init() failed")
-        self.arena_base = ctypes.addressof(ctypes.c_uint8.in_dll(self.lib, "tinyc_arena"))
         self._hook_type = ctypes.CFUNCTYPE(None, ctypes.c_int)
 
     def _copy_in(self, k: int, x: np.ndarray) -> None:
@@ -76,11 +75,14 @@ class HostModel:
     def run_layers(self, inputs: list[np.ndarray], plan) -> dict[int, np.ndarray]:
         """Run once and read each op's outputs right after the op (via the op hook)."""
         seen: dict[int, np.ndarray] = {}
+        # the arena is static in the library: its start is input 0's address minus its offset
+        first = self.graph.inputs[0]
+        arena_base = self.lib.tinyc_input(0) - plan.offset(first)
 
         def hook(i):
             for tid in self.graph.ops[i].outputs:
                 t = self.graph.tensors[tid]
-                buf = ctypes.string_at(self.arena_base + plan.offset(tid), t.nbytes)
+                buf = ctypes.string_at(arena_base + plan.offset(tid), t.nbytes)
                 seen[tid] = np.frombuffer(buf, NP_DTYPES.get(t.dtype, np.int8)).reshape(t.shape).copy()
 
         cb = self._hook_type(hook)
@@ -95,10 +97,11 @@ class HostModel:
 
 def build_host_model(graph: Graph, board, plan, work_dir: Path, sanitize: bool = False) -> HostModel:
     """Generate the native sources for `plan` and load them in-process."""
-    from tinyc.backends.native.codegen import RUNTIME_DIR, generate
+    from tinyc.backends.native.codegen import RUNTIME_DIR, generate_firmware
     work_dir = Path(work_dir)
-    src = generate(graph, board, plan, work_dir)
-    sources = src.generated[:1] + src.kernel_sources + [RUNTIME_DIR / "tinyc_hooks.c"]
+    src = generate_firmware(graph, board, plan, work_dir)
+    sources = ([f for f in src.generated if f.suffix == ".c"] + src.kernel_sources
+               + [RUNTIME_DIR / "tinyc_hooks.c"])
     digest = hashlib.sha256(b"".join(Path(s).read_bytes() for s in sources)).hexdigest()[:12]
     so = work_dir / f"libtinyc_model_{digest}{'_san' if sanitize else ''}.so"
     if not so.exists():

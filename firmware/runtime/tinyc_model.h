@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "tinyc_hooks.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -52,17 +54,8 @@ void *tinyc_input(int index);
 void *tinyc_output(int index);
 tinyc_status tinyc_invoke(void);
 
-/* Why the last tinyc_invoke() failed: the TFLite index of the op that failed (-1 when the
- * backend cannot tell) and the status its kernel returned (tinyc_kernel_status for tinyc's
- * kernels). Defined once in firmware/runtime/tinyc_hooks.c; the harness clears it. */
-typedef struct {
-    int32_t op_index;
-    int32_t status;
-} tinyc_failure;
-
-extern tinyc_failure tinyc_last_failure;
-
-/* `return tinyc_op_failed(7, st);` in tinyc_invoke() when op 7's kernel returned st != 0. */
+/* `return tinyc_op_failed(7, st);` in tinyc_invoke() when op 7's kernel returned st != 0
+ * (tinyc_last_failure, tinyc_op_hook and TINYC_OP_DONE are in tinyc_hooks.h). */
 static inline tinyc_status tinyc_op_failed(int op_index, int32_t status)
 {
     tinyc_last_failure.op_index = op_index;
@@ -74,13 +67,6 @@ static inline tinyc_status tinyc_op_failed(int op_index, int32_t status)
  * backend: MicroInterpreter::arena_used_bytes()). A backend without such a figure does not
  * define it; INFO then appends no value. */
 uint32_t tinyc_runtime_arena_used_bytes(void) __attribute__((weak));
-
-/* Profiling: when set, generated code calls it after op `op_index` finishes. The harness
- * reads its counter there. Defined once in firmware/runtime/tinyc_hooks.c. */
-typedef void (*tinyc_op_hook_fn)(int op_index);
-extern tinyc_op_hook_fn tinyc_op_hook;
-
-#define TINYC_OP_DONE(i) do { if (tinyc_op_hook) tinyc_op_hook(i); } while (0)
 
 #ifdef __cplusplus
 }

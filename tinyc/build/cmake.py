@@ -27,7 +27,8 @@ FIRMWARE = REPO / "firmware"
 RUNTIME_DIR = "tinyc_rt"
 ELF_NAME = "firmware"
 _RUNTIME = ["runtime/harness.c", "runtime/protocol.c", "runtime/protocol.h",
-            "runtime/tinyc_hooks.c", "runtime/tinyc_model.h", "boards/board.h"]
+            "runtime/tinyc_hooks.c", "runtime/tinyc_hooks.h",
+            "runtime/tinyc_model.h", "boards/board.h"]
 _CXX_SUFFIXES = {".cc", ".cpp", ".cxx"}
 _COMMON_FLAGS = ["-ffunction-sections", "-fdata-sections"]
 _WARN_FLAGS = ["-Wall", "-Wextra"]

@@ -5,13 +5,15 @@ offline pieces tinyc can provide itself.
     core_dir(offline) -> Path           PlatformIO's package/platform store
     platform_installed(name, offline)   is the dev-platform `name` already installed there?
     registry_reachable()                can PlatformIO's registry be reached at all (~0.5 s)?
-    ensure_tool_scons(core)             tool-scons made from PyPI's SCons (no registry needed)
+    write_tool_scons(dst)               tool-scons on PyPI's SCons (no registry needed)
     LOCAL_PLATFORM                      tinyc's own dev-platform for the emulated boards
 
 Real boards use the user's PlatformIO store (PLATFORMIO_CORE_DIR, default ~/.platformio),
-where `pio` installs the vendor platforms. The offline mode (emulated boards through
-tinyc's local dev-platform) uses PLATFORMIO_CORE_DIR when it is set, otherwise a store in
-tinyc's cache, so it never touches the user's ~/.platformio.
+where `pio` installs the vendor platforms. A project for an emulated board carries what it
+needs (tinyc's dev-platform and tool-scons, under platformio/ in the project, named by
+relative paths in platformio.ini), so it builds offline wherever it is copied; tinyc runs
+its `pio` with PLATFORMIO_CORE_DIR set, or else a store in tinyc's cache, so it never
+touches the user's ~/.platformio.
 """
 from __future__ import annotations
 
@@ -29,13 +31,17 @@ LOCAL_PLATFORM = REPO / "platformio" / "tinyc-qemu"
 REGISTRY_HOST = "api.registry.platformio.org"
 SCONS_VERSION = "4.41101.0"   # the tool-scons version PlatformIO 6.x asks for (~4.41101.0)
 
+# PlatformIO runs `python scons.py`: this one takes SCons from PyPI's package in that Python.
 _SCONS_PY = '''\
-# Made by tinyc from PyPI's SCons, so `pio run` needs no download.
-import os
+# Made by tinyc: PlatformIO's tool-scons on the SCons package from PyPI, so that `pio run`
+# needs nothing from PlatformIO's registry.
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "scons-local"))
-import SCons.Script.Main  # noqa: E402
+try:
+    import SCons.Script.Main
+except ImportError:
+    sys.exit("error: this project builds with SCons from PyPI: `pip install scons` into the "
+             "Python that runs pio (" + sys.executable + ")")
 
 if __name__ == "__main__":
     SCons.Script.Main.main()
@@ -85,30 +91,16 @@ def registry_reachable(timeout: float = 3.0) -> bool:
         return False
 
 
-def ensure_tool_scons(core: Path) -> Path:
-    """Install tool-scons into `core`/packages from the SCons Python package, unless PlatformIO
-    already has one. Returns the package folder."""
-    dst = core / "packages" / "tool-scons"
-    if (dst / "package.json").is_file():
-        return dst
-    try:
-        import SCons
-    except ImportError:
-        raise TinycError("SCons is not installed, and PlatformIO needs it to build offline "
-                         "(pip install scons)", 1) from None
-    tmp = dst.with_name("tool-scons.tinyc-tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "scons-local").mkdir(parents=True)
-    shutil.copytree(Path(SCons.__file__).parent, tmp / "scons-local" / "SCons",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    (tmp / "scons.py").write_text(_SCONS_PY)
-    (tmp / "package.json").write_text(json.dumps(
+def write_tool_scons(dst: Path) -> Path:
+    """A tool-scons package in `dst` (a project's packages_dir/tool-scons) that runs the SCons
+    Python package: a few small files, no copy of SCons, nothing from a registry."""
+    dst.mkdir(parents=True, exist_ok=True)
+    (dst / "scons.py").write_text(_SCONS_PY)
+    (dst / "package.json").write_text(json.dumps(
         {"name": "tool-scons", "version": SCONS_VERSION, "system": "*",
-         "description": "SCons from PyPI, packaged by tinyc for offline PlatformIO builds"}))
-    (tmp / ".piopm").write_text(json.dumps(
+         "description": "SCons from PyPI, for offline PlatformIO builds (made by tinyc)"}) + "\n")
+    (dst / ".piopm").write_text(json.dumps(   # owner `platformio`: what PlatformIO asks for
         {"type": "tool", "name": "tool-scons", "version": SCONS_VERSION,
          "spec": {"owner": "platformio", "id": None, "name": "tool-scons",
-                  "requirements": "~" + SCONS_VERSION, "uri": None}}))
-    shutil.rmtree(dst, ignore_errors=True)
-    tmp.rename(dst)   # whole or not at all
+                  "requirements": "~" + SCONS_VERSION, "uri": None}}) + "\n")
     return dst

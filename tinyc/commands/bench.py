@@ -5,7 +5,8 @@ import click
 
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
-                                   samples_option, strategy_option)
+                                   port_option, require_port, samples_option, strategy_option)
+from tinyc.errors import TinycError
 from tinyc.output import emit_json, table
 from tinyc.pipeline import ensure_build
 from tinyc.verify import verify_build
@@ -15,17 +16,22 @@ from tinyc.verify import verify_build
 @click.argument("models", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @board_option
 @backend_option
+@port_option
 @samples_option(3, "Inputs per model (the count is the median; all are checked bit-exact).")
 @strategy_option
 @kernels_option
 @json_option
-def command(models, board, backend, samples, strategy, kernels, as_json):
+def command(models, board, backend, ports, samples, strategy, kernels, as_json):
     """Measure each MODEL on BOARD: deterministic counts, bytes from the ELF, bit-exactness."""
     b = get_board(board)
+    require_port(b, ports, "bench")
+    if len(ports) > 1:
+        raise TinycError("bench measures on one board: give one --port")
+    port = ports[0] if ports else None
     rows = []
     for m in models:
         build = ensure_build(m, b, backend, strategy, {"kernels": kernels})
-        r = verify_build(build, samples, seed=0, quiet=as_json)
+        r = verify_build(build, samples, seed=0, port=port, quiet=as_json)
         rows.append({
             "model": m, "board": b.id, "backend": backend,
             "instructions_per_inference": r["instructions_per_inference"],

@@ -37,3 +37,12 @@ def _at_least_one(ctx, param, value):
 def samples_option(default: int, help: str):
     return click.option("--samples", "-n", default=default, show_default=True, type=int,
                         callback=_at_least_one, help=help)
+
+
+def require_port(board, ports, command: str) -> None:
+    """A real board is reached only through its serial port: ask for it before building."""
+    if not ports and not (board.is_host or board.qemu):
+        from tinyc.errors import TinycError
+        raise TinycError(f"{board.id} is a real board: give its serial port, e.g. "
+                         f"`tinyc {command} MODEL --board {board.id} --port /dev/ttyACM0` "
+                         "(`tinyc devices` lists them)")

@@ -8,7 +8,7 @@ import numpy as np
 
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, kernels_option, model_argument,
-                                   strategy_option)
+                                   require_port, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.hostlib import NP_DTYPES
 from tinyc.output import progress
@@ -34,6 +34,7 @@ def command(model, board, backend, port, input_path, output_path, strategy, kern
         raise TinycError(f"cannot write {output_path}: there is no folder {out_dir} "
                          "(create it first)")
     b = get_board(board)
+    require_port(b, [port] if port else [], "run")
     build = ensure_build(model, b, backend, strategy, {"kernels": kernels})
     g = build.graph
     if len(g.inputs) != 1 or len(g.outputs) != 1:

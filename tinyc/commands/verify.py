@@ -8,7 +8,8 @@ import click
 
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
-                                   model_argument, port_option, samples_option, strategy_option)
+                                   model_argument, port_option, require_port, samples_option,
+                                   strategy_option)
 from tinyc.commands.run import load_input_batch
 from tinyc.output import emit_json, kib, table
 from tinyc.pipeline import ensure_build
@@ -34,6 +35,7 @@ def command(model, board, backend, ports, samples, seed, input_path, profile, de
             strategy, kernels, as_json):
     """Check that BOARD computes exactly what the TFLM interpreter computes."""
     b = get_board(board)
+    require_port(b, ports, "verify")
     build = ensure_build(model, b, backend, strategy, {"kernels": kernels})
     inputs = None
     if input_path:

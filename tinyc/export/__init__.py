@@ -3,8 +3,9 @@
     export(specs, board, out, fmt="c", shared_arena=False) -> dict (the manifest / --json)
 
 Each model is planned and lowered exactly as `tinyc build` does it (the board decides the
-kernels) and rendered into NAME.c/NAME.h (templates/native/export_model.*.j2); the kernels
-it calls are copied once for all models; the format adds the library's metadata.
+kernels) and rendered into NAME.c/NAME.h by the native backend's codegen (the code `tinyc
+build` links as model.c/model.h); the kernels it calls and tinyc_hooks.c are copied once
+for all models; the format adds the library's metadata.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tinyc import __version__
 from tinyc.boards import Board
 from tinyc.build import outdir
 from tinyc.errors import TinycError
-from tinyc.export.api import ModelSpec, api_names, check_names, io_view, parse_spec
+from tinyc.export.api import ModelSpec, api_names, check_names, parse_spec
 from tinyc.export.layout import FORMATS, write_layout
 from tinyc.output import progress
 
@@ -36,17 +37,17 @@ def export(specs: list[ModelSpec], board: Board, out: Path, fmt: str = "c",
            quiet: bool = False) -> dict:
     if fmt not in FORMATS:
         raise TinycError(f"unknown format '{fmt}'; choose one of {', '.join(FORMATS)}")
-    from tinyc.backends.native.codegen import KERNELS_DIR
-    check_names(specs, {p.name for p in KERNELS_DIR.iterdir()}
+    from tinyc.backends.native.codegen import KERNELS_DIR, RUNTIME_DIR
+    check_names(specs, {p.name for d in (KERNELS_DIR, RUNTIME_DIR) for p in d.iterdir()}
                 | {"tinyc_shared_arena.c", "tinyc_shared_arena.h"})
     say = (lambda m: None) if quiet else progress
     planned = [_plan(s, board, strategy, kernels, say) for s in specs]
     _check_together(planned, board, shared_arena)
 
     # provenance in the generated files: file names and options, no paths (same bytes anywhere)
-    command = " ".join(["tinyc export", *(f"{s.path.name}:{s.name}" for s in specs),
-                        "--board", board.id, "--format", fmt, "--strategy", strategy,
-                        "--kernels", kernels] + (["--shared-arena"] if shared_arena else []))
+    from tinyc.provenance import export_command
+    command = export_command([(s.path.name, s.name) for s in specs], board.id, strategy,
+                             kernels, shared_arena)
 
     def fill(stage: Path) -> dict:
         return _write(planned, board, stage, fmt, shared_arena, command)
@@ -65,8 +66,12 @@ def _plan(spec: ModelSpec, board: Board, strategy: str, kernels: str, say) -> _P
     from tinyc.budget import check_fits
     from tinyc.pipeline import load_and_plan
     say(f"planning {spec.path.name} as {spec.name} for {board.id}…")
+    from tinyc.backends.native.float_io import io_view
     p = load_and_plan(str(spec.path), board, "native", strategy, kernels=kernels)
     check_fits(p.graph, p.plan, board, p.budget)
+    unsupported = io_view(p.graph, p.plan)["io_unsupported"]
+    if unsupported:
+        raise TinycError(unsupported[0])
     return _Planned(spec, p.graph, p.plan, p.budget)
 
 
@@ -113,14 +118,9 @@ def _write(planned: list[_Planned], board: Board, stage: Path, fmt: str, shared:
     models = []
     for p in planned:
         name = p.spec.name
-        io = io_view(p.graph, p.plan)
-        extra = {"name": name, "uname": name.upper(), "shared_arena": shared, **io}
-        res = generate(p.graph, board, p.plan, src, provenance=provenance(p.graph),
-                       templates={f"{name}.c": "export_model.c.j2",
-                                  f"{name}.h": "export_model.h.j2"},
-                       extra_view=extra)
-        kernel_sources += [k for k in res.kernel_sources + io["io_sources"]
-                           if k not in kernel_sources]
+        res = generate(p.graph, board, p.plan, src, provenance=provenance(p.graph), name=name,
+                       shared_arena=shared)
+        kernel_sources += [k for k in res.kernel_sources if k not in kernel_sources]
         models.append({
             "name": name, "model": p.spec.path.name, "model_sha256": p.graph.sha256,
             "header": f"{name}.h", "arena_bytes": p.plan.arena_bytes,
@@ -160,22 +160,26 @@ def _write_shared_arena(src: Path, board: Board, names: list[str], arena_bytes: 
 
 
 def _copy_kernels(sources: list[Path], src: Path) -> list[str]:
-    """The kernel .c files the models call and every header they reach, copied unchanged:
-    two exports hold the same files, so one copy links."""
+    """The kernel .c files the models call, the hooks the generated code reports to
+    (tinyc_hooks.c) and every header they reach, copied unchanged: two exports hold the same
+    files, so one copy links."""
     import re
     import shutil
-    from tinyc.backends.native.codegen import KERNELS_DIR
-    todo = [Path(s) for s in sources] + [KERNELS_DIR / "tinyc_kernel.h"]
+    from tinyc.backends.native.codegen import KERNELS_DIR, RUNTIME_DIR
+    dirs = (KERNELS_DIR, RUNTIME_DIR)
+    todo = [Path(s) for s in sources] + [KERNELS_DIR / "tinyc_kernel.h",
+                                         RUNTIME_DIR / "tinyc_hooks.c"]
     todo += [Path(f) for f in src.glob("*.[ch]")]   # the generated files' includes
-    done: set[str] = set()
+    done: set[str] = {f.name for f in src.glob("*.[ch]")}
     copied = []
     while todo:
         f = todo.pop()
         for inc in re.findall(r'^\s*#\s*include\s+"([^"]+)"', f.read_text(), re.M):
-            if (KERNELS_DIR / inc).is_file() and inc not in done:
-                todo.append(KERNELS_DIR / inc)
-        if f.parent == KERNELS_DIR and f.name not in done:
-            done.add(f.name)
+            found = [d / inc for d in dirs if (d / inc).is_file()]
+            if found and inc not in done:
+                done.add(inc)
+                todo.append(found[0])
+        if f.parent in dirs and f.name not in copied:
             shutil.copyfile(f, src / f.name)
             copied.append(f.name)
     return sorted(copied)

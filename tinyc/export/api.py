@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tinyc.backends.native.cgen import c_identifier, c_value
+from tinyc.backends.native.cgen import c_identifier
 from tinyc.errors import TinycError
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -57,44 +57,3 @@ def api_names(name: str, n_inputs: int, n_outputs: int) -> dict:
         for i in range(n):
             macros += [f"{u}_{kind}{i}_{f}" for f in ("BYTES", "SCALE", "ZERO_POINT")]
     return {"functions": [f"{name}_{f}" for f in FUNCTIONS], "macros": macros}
-
-
-# dtype -> (C type, quantize kernel, dequantize kernel)
-_HELPERS = {"int8": ("int8_t", "tinyc_quantize_f32_s8", "tinyc_dequantize_s8_f32"),
-            "int16": ("int16_t", "tinyc_quantize_f32_s16", "tinyc_dequantize_s16_f32")}
-
-
-def io_view(graph, plan) -> dict:
-    """The float helpers of one model: a conversion statement per input and output, calling
-    the QUANTIZE/DEQUANTIZE kernels (TFLM's arithmetic), or a copy for float32 tensors."""
-    from tinyc.backends.native.codegen import KERNELS_DIR
-    params, ins, outs, kernels = [], [], [], set()
-    for kind, tids, out in (("input", graph.inputs, ins), ("output", graph.outputs, outs)):
-        for i, tid in enumerate(tids):
-            t = graph.tensors[tid]
-            at = f"(tinyc_arena + {plan.offset(tid)})"
-            if t.dtype == "float32":
-                out.append({"convert": f"memcpy({at}, x, {t.nbytes})" if kind == "input"
-                            else f"memcpy(y, {at}, {t.nbytes})"})
-                continue
-            if t.dtype not in _HELPERS or t.quant is None:
-                raise TinycError(f"{Path(graph.path).name}: {kind} {i} is {t.dtype}"
-                                 f"{'' if t.quant else ' without quantization'}; export's float "
-                                 "helpers take quantized int8/int16 or float32 tensors")
-            ctype, quant, dequant = _HELPERS[t.dtype]
-            pname = f"{kind}{i}_{'quant' if kind == 'input' else 'dequant'}"
-            fields = {"size": t.elements,
-                      "scale": float(t.quant.scale[0]), "zero_point": int(t.quant.zero_point[0])}
-            if kind == "input":
-                params.append({"ctype": "tinyc_quantize_params", "name": pname,
-                               "body": c_value(fields)})
-                out.append({"convert": f"(void){quant}(&{pname}, x, ({ctype} *){at})"})
-                kernels.add("quantize")
-            else:
-                params.append({"ctype": "tinyc_dequantize_params", "name": pname,
-                               "body": c_value(fields)})
-                out.append({"convert": f"(void){dequant}(&{pname}, (const {ctype} *){at}, y)"})
-                kernels.add("dequantize")
-    return {"io_params": params, "io_inputs": ins, "io_outputs": outs,
-            "io_headers": sorted(f"{k}.h" for k in kernels),
-            "io_sources": [KERNELS_DIR / f"{k}.c" for k in sorted(kernels)]}

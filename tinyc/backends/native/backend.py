@@ -39,8 +39,8 @@ class NativeBackend(BackendBase):
                            time_limit_s=time_limit_s)
 
     def generate(self, graph, board, plan, out: Path, options: dict, provenance) -> Sources:
-        from tinyc.backends.native.codegen import generate
-        src = generate(graph, board, plan, out, provenance=provenance)
+        from tinyc.backends.native.codegen import generate_firmware
+        src = generate_firmware(graph, board, plan, out, provenance=provenance)
         return Sources(generated=src.generated, firmware=with_kernel_headers(src.kernel_sources),
                        facts={"native_kernel_variants": src.variants})
 

@@ -1,4 +1,12 @@
-"""Render the native backend: model.c (weights, params, arena, tinyc_invoke) and model.h."""
+"""Render the native backend.
+
+    generate(graph, board, plan, out_dir, name="model") -> NativeSources
+
+writes the model as a library, NAME.c (weights, parameters, the arena, NAME_invoke) and
+NAME.h (the namespaced API): exactly what `tinyc export MODEL:NAME` ships. The test firmware
+is that library plus tinyc_model_glue.c (`generate_firmware`), which maps the protocol
+harness's model API (firmware/runtime/tinyc_model.h) onto it.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from tinyc.backends.native.cgen import c_array_body, c_value, CExpr
+from tinyc.backends.native.float_io import io_view
 from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LOWERINGS, LowerCtx, lower_op
 from tinyc.backends.native.target import Target
 from tinyc.debug import dump
@@ -26,12 +35,18 @@ def jinja_env(backend: str) -> jinja2.Environment:
                               lstrip_blocks=True, keep_trailing_newline=True)
 
 
+MODEL_NAME = "model"   # the test firmware's library: model.c/model.h, model_invoke(), …
+GLUE = "tinyc_model_glue.c"
+
+
 @dataclass
 class NativeSources:
-    generated: list[Path]        # model.c, model.h in the output directory
+    generated: list[Path]        # NAME.c, NAME.h (and the glue) in the output directory
     kernel_sources: list[Path]   # firmware/kernels/*.c the model calls
-    include_dirs: list[Path]     # where tinyc_model.h and the kernel headers are
+    include_dirs: list[Path]     # where tinyc_model.h, tinyc_hooks.h and the kernel headers are
     variants: list[dict]         # per op: the kernel variant chosen for the target
+    unsupported_io: list[str]    # inputs/outputs the float helpers cannot convert (export refuses)
+    view: dict                   # what the templates were rendered with
 
 
 def tensor_view(t: Tensor, offset: int) -> dict:
@@ -63,20 +78,19 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
     return calls, headers, sources
 
 
-MODEL_TEMPLATES = {"model.c": "model.c.j2", "model.h": "model.h.j2"}
-
-
 def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | None = None,
-             target: Target | None = None, templates: dict[str, str] | None = None,
-             extra_view: dict | None = None) -> NativeSources:
-    """Render the model into out_dir: {file name: template} (default model.c/model.h for the
-    harness; `tinyc export` renders its namespaced NAME.c/NAME.h from the same view)."""
+             target: Target | None = None, name: str = MODEL_NAME,
+             shared_arena: bool = False) -> NativeSources:
+    """Render the model as a library into out_dir: NAME.c and NAME.h (templates/native/
+    model.*.j2). With shared_arena the arena is the export's tinyc_shared_arena."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ctx = LowerCtx(graph, plan, board, target)
     calls, headers, sources = lower_schedule(ctx, graph, plan)
+    io = io_view(graph, plan)
     view = {
-        **(provenance or Provenance.of(graph, board, "native")).view(),
+        **(provenance or Provenance.of(graph, board, "native").library(name)).view(),
+        "name": name, "uname": name.upper(), "shared_arena": shared_arena,
         "arena_bytes": plan.arena_bytes, "arena_alloc": max(plan.arena_bytes, 1),
         "alignment": max(board.alignment, 4), "strategy": getattr(plan, "strategy", "?"),
         "headers": headers, "n_ops": len(graph.ops),
@@ -86,17 +100,33 @@ def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | 
                    for p in ctx.params_decls],
         "inputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.inputs],
         "outputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.outputs],
-        "calls": calls,
-        **(extra_view or {}),
+        "calls": calls, **io,
     }
     env = jinja_env("native")
     files = []
-    for name, template in (templates or MODEL_TEMPLATES).items():
-        path = out_dir / name
-        path.write_text(env.get_template(template).render(**view))
+    for suffix in ("c", "h"):
+        path = out_dir / f"{name}.{suffix}"
+        path.write_text(env.get_template(f"model.{suffix}.j2").render(**view))
         files.append(path)
-    return NativeSources(generated=files,
-                         kernel_sources=[KERNELS_DIR / s for s in sources],
+    kernel_sources = [KERNELS_DIR / s for s in sources]
+    kernel_sources += [KERNELS_DIR / s for s in io["io_sources"]
+                       if KERNELS_DIR / s not in kernel_sources]
+    return NativeSources(generated=files, kernel_sources=kernel_sources,
                          include_dirs=[RUNTIME_DIR, KERNELS_DIR, out_dir],
                          variants=[{"op": c["index"], "opcode": c["opcode"], "variant": c["variant"]}
-                                   for c in calls if c["variant"]])
+                                   for c in calls if c["variant"]],
+                         unsupported_io=io["io_unsupported"], view=view)
+
+
+def generate_firmware(graph: Graph, board, plan, out_dir: Path,
+                      provenance: Provenance | None = None) -> NativeSources:
+    """The library `tinyc export MODEL:model` writes for this board (model.c, model.h), and
+    tinyc_model_glue.c: the harness's model API on it. `provenance` is the build's own (for
+    the glue); the library carries the export's, so its bytes are the export's."""
+    provenance = provenance or Provenance.of(graph, board, "native")
+    src = generate(graph, board, plan, out_dir, provenance.library(MODEL_NAME))
+    glue = Path(out_dir) / GLUE
+    glue.write_text(jinja_env("native").get_template(GLUE + ".j2").render(
+        **{**src.view, **provenance.view()}))
+    src.generated.append(glue)
+    return src
