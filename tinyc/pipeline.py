@@ -50,6 +50,8 @@ class Build:
     flash_bytes: int = 0
     weights_bytes: int = 0
     code_bytes: int = 0
+    model_ram_bytes: int | None = None     # arena + the model code's own .data/.bss
+    harness_ram_bytes: int | None = None   # what the test harness, protocol and board add
     extra: dict = field(default_factory=dict)   # backend-specific (e.g. tflm_arena_bytes)
 
     @property
@@ -62,7 +64,8 @@ class Build:
             "model": self.graph.path, "model_sha256": self.graph.sha256,
             "compiled": self.compiled, "elf": str(self.elf) if self.elf else None,
             "arena_bytes": self.plan.arena_bytes, "strategy": self.plan.strategy,
-            "ram_bytes": self.ram_bytes,
+            "ram_bytes": self.ram_bytes, "model_ram_bytes": self.model_ram_bytes,
+            "harness_ram_bytes": self.harness_ram_bytes,
             "flash_bytes": self.flash_bytes, "code_bytes": self.code_bytes,
             "weights_bytes": self.weights_bytes, "ram_budget": self.board.ram_budget,
             "flash_budget": self.board.flash_budget, "fits": self.fits, "sizes": self.sizes,
@@ -152,7 +155,7 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
     build = Build(project_dir=out, board=board, backend=p.backend.name, graph=p.graph,
                   plan=p.plan, weights_bytes=weight_bytes(p.graph), extra=dict(sources.facts))
     if wants_platformio(board, options):   # real boards, or --via platformio
-        return build_platformio(build, sources.files, compile, say)
+        return _split_ram(build_platformio(build, sources.files, compile, say), sources)
     write_project(out, board, sources.files)
     compile = p.backend.finish_project(out, sources, compile)
     if compile:
@@ -167,6 +170,15 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
     else:
         build.ram_bytes = p.plan.arena_bytes
         build.flash_bytes = build.weights_bytes
+    return _split_ram(build, sources)
+
+
+def _split_ram(build: Build, sources: Sources) -> Build:
+    """model_ram_bytes / harness_ram_bytes from the compiled objects (None when not compiled)."""
+    if build.compiled and build.elf is not None and build.sizes:
+        from tinyc.build.ram_split import split_ram
+        build.model_ram_bytes, build.harness_ram_bytes = split_ram(
+            build.project_dir, sources.files, build.ram_bytes, build.board.is_host)
     return build
 
 
@@ -186,5 +198,7 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                          ram_bytes=meta["ram_bytes"], flash_bytes=meta["flash_bytes"],
                          weights_bytes=meta.get("weights_bytes", 0),
                          code_bytes=meta.get("code_bytes", 0),
+                         model_ram_bytes=meta.get("model_ram_bytes"),
+                         harness_ram_bytes=meta.get("harness_ram_bytes"),
                          extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
     return compile_model(model, board, backend, out_dir=out, strategy=strategy, options=options)

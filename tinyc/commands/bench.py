@@ -30,7 +30,8 @@ def command(models, board, backend, samples, strategy, kernels, as_json):
             "model": m, "board": b.id, "backend": backend,
             "instructions_per_inference": r["instructions_per_inference"],
             "cycles_per_inference": r["cycles_per_inference"],
-            "ram_bytes": build.ram_bytes, "flash_bytes": build.flash_bytes,
+            "ram_bytes": build.ram_bytes, "model_ram_bytes": build.model_ram_bytes,
+            "harness_ram_bytes": build.harness_ram_bytes, "flash_bytes": build.flash_bytes,
             "code_bytes": build.code_bytes, "weights_bytes": build.weights_bytes,
             "arena_bytes": build.plan.arena_bytes, "bit_exact": r["bit_exact"],
         })

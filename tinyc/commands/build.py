@@ -56,6 +56,9 @@ def command(model, board, backend, out_dir, no_compile, via, name, strategy, ker
                    f".bss {s['bss']:,} B)")
     click.echo(f"RAM      {kib(build.ram_bytes)} of {kib(b.ram_budget)} "
                f"(arena {kib(build.plan.arena_bytes)})")
+    if build.model_ram_bytes is not None:
+        click.echo(f"model    {kib(build.model_ram_bytes)} of it in the model's code (arena + "
+                   f"state), {kib(build.harness_ram_bytes)} in the test harness")
     click.echo(f"flash    {kib(build.flash_bytes)} of {kib(b.flash_budget)} "
                f"(weights {kib(build.weights_bytes)})")
     click.echo("fits" if build.fits else "DOES NOT FIT")

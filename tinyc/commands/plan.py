@@ -72,5 +72,7 @@ def _print(graph, board, plan, budget):
                f"runtime {kb(r['runtime'])} + kept back {kb(r['reserve'])} (estimate)")
     click.echo(f"flash {kb(f['total']):>10} of {kb(f['budget'])}: weights {kb(f['weights'])} + "
                f"code {kb(f['code'])} + kept back {kb(f['reserve'])} (estimate)")
+    click.echo(f"model RAM {kb(budget.model_ram_bytes)}: arena + the model code's own state, "
+               "what your firmware pays (`tinyc build` reads the same from the objects)")
     if budget.fits:
         click.echo(f"fits {board.id}")

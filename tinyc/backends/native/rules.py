@@ -27,4 +27,11 @@ class NativeRules:
         return bool(low and low.inplace(graph, op))
 
 
+    def model_state_bytes(self, graph: Graph) -> int:
+        """RAM the model's code keeps besides the arena: none, every table is `static const`
+        in flash and scratch is planned in the arena (tests/test_ram_accounting.py checks
+        this against the linked objects)."""
+        return 0
+
+
 NATIVE_RULES = NativeRules()   # portable kernels: the host, and the tests' default
