@@ -32,6 +32,25 @@ class Buffer:
         return self.start <= other.end and other.start <= self.end
 
 
+@dataclass(frozen=True)
+class Overlap:
+    """At `step`, buffer `output` may overlap buffer `input` (which dies there) when
+    offset(output) <= offset(input) + shift; otherwise the two must not share a byte."""
+    input: int     # index in buffers
+    output: int
+    shift: int     # bytes, the kernel's access-order contract
+    step: int
+    op: int
+
+    def shift_aligned(self, alignment: int) -> int:
+        return self.shift // alignment * alignment     # floor: offsets are aligned
+
+    def footprint(self, in_size: int, out_size: int, alignment: int) -> int:
+        """The fewest bytes the two buffers can cover together at `step`."""
+        return min(in_size + out_size,
+                   max(in_size, out_size, in_size - self.shift_aligned(alignment)))
+
+
 @dataclass
 class Lifetimes:
     schedule: list[int]
@@ -39,6 +58,7 @@ class Lifetimes:
     alias_of: dict[int, int]                  # tensor id -> tensor whose bytes it shares
     buffers: list[Buffer]
     tensor_buffer: dict[int, int]             # tensor id -> index in buffers
+    overlaps: list[Overlap] = field(default_factory=list)
 
 
 def tensor_spans(graph: Graph, schedule: list[int]) -> dict[int, tuple[int, int]]:
@@ -116,17 +136,52 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
         n = int(rules.scratch_bytes(graph, graph.ops[k]) or 0)
         if n > 0:
             buffers.append(Buffer(size=n, start=step, end=step, scratch_op=k))
-    return Lifetimes(schedule, spans, alias_of, buffers, tensor_buffer)
+    overlaps = find_overlaps(graph, schedule, rules, buffers, tensor_buffer, pinned)
+    return Lifetimes(schedule, spans, alias_of, buffers, tensor_buffer, overlaps)
+
+
+def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer],
+                  tensor_buffer: dict[int, int], pinned: set[int]) -> list[Overlap]:
+    """The ops whose kernel states an access order (rules.overlap) and whose input 0 dies
+    there: its buffer may then be partly overwritten by the output's."""
+    ask = getattr(rules, "overlap", None)
+    if ask is None:
+        return []
+    found = []
+    for step, k in enumerate(schedule):
+        op = graph.ops[k]
+        if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
+            continue
+        x, y = op.inputs[0], op.outputs[0]
+        if x not in tensor_buffer or y not in tensor_buffer:
+            continue
+        bx, by = tensor_buffer[x], tensor_buffer[y]
+        if bx == by or buffers[bx].end != step or buffers[by].start != step:
+            continue
+        if any(m in pinned for m in buffers[bx].members):
+            continue
+        if any(i >= 0 and tensor_buffer.get(i) == bx for i in op.inputs[1:]):
+            continue
+        shift = ask(graph, op)
+        if shift is not None:
+            found.append(Overlap(bx, by, int(shift), step, k))
+    return found
 
 
 def align_up(n: int, a: int) -> int:
     return (n + a - 1) // a * a
 
 
-def live_bytes(buffers: list[Buffer], steps: int, alignment: int) -> list[int]:
-    """Bytes live at each step, every buffer rounded up to the alignment."""
+def live_bytes(buffers: list[Buffer], steps: int, alignment: int,
+               overlaps: list[Overlap] = ()) -> list[int]:
+    """Bytes live at each step, every buffer rounded up to the alignment; an overlapping
+    input/output pair counts the fewest bytes the two can cover together."""
     load = [0] * max(steps, 1)
     for b in buffers:
         for s in range(b.start, b.end + 1):
             load[s] += align_up(b.size, alignment)
+    for ov in overlaps:
+        sx = align_up(buffers[ov.input].size, alignment)
+        sy = align_up(buffers[ov.output].size, alignment)
+        load[ov.step] -= sx + sy - ov.footprint(sx, sy, alignment)
     return load

@@ -45,6 +45,9 @@ class Lowering:
     def scratch_bytes(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int:
         return self.select(graph, op, target).scratch_bytes if self.select else 0
 
+    def overlap(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int | None:
+        return self.select(graph, op, target).overlap if self.select else None
+
 
 LOWERINGS: dict[str, Lowering] = {}
 

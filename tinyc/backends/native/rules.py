@@ -1,4 +1,5 @@
-"""What the native kernels tell the planner: scratch sizes and which ops may run in place.
+"""What the native kernels tell the planner: scratch sizes, which ops may run in place and how
+far an output may overlap its dying input.
 
 The scratch is the one the kernel variant chosen for the target needs (the same `select` the
 lowering asks), so the planner reserves exactly what the emitted call gets.
@@ -26,6 +27,11 @@ class NativeRules:
         low = self._lowering(op)
         return bool(low and low.inplace(graph, op))
 
+
+    def overlap(self, graph: Graph, op: Op) -> int | None:
+        """The chosen kernel's access-order contract (KernelChoice.overlap), None: no overlap."""
+        low = self._lowering(op)
+        return low.overlap(graph, op, self.target) if low else None
 
     def model_state_bytes(self, graph: Graph) -> int:
         """RAM the model's code keeps besides the arena: none, every table is `static const`

@@ -34,16 +34,24 @@ PORTABLE = Target(None, "portable")
 
 @dataclass(frozen=True)
 class KernelChoice:
-    """The C function an op calls, the firmware files it needs and its scratch in bytes."""
+    """The C function an op calls, the firmware files it needs and its scratch in bytes.
+
+    `overlap` is the kernel's access-order contract (tinyc/backends/native/access_order.py):
+    the output may start up to `overlap` bytes above the input's start (negative: below it)
+    without overwriting input the kernel still reads. None, the default, promises nothing: a
+    variant that does not state its access order never gets an overlapping plan."""
     func: str | None
     headers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     scratch_bytes: int = 0
     variant: str = "portable"
+    overlap: int | None = None
 
 
-def portable(func: str | None, stem: str | None = None, scratch_bytes: int = 0) -> KernelChoice:
+def portable(func: str | None, stem: str | None = None, scratch_bytes: int = 0,
+             overlap: int | None = None) -> KernelChoice:
     """The portable kernel `stem.c`/`stem.h` (no code at all when func is None)."""
     if func is None:
         return KernelChoice(None)
-    return KernelChoice(func, (f"{stem}.h",), (f"{stem}.c",), scratch_bytes, "portable")
+    return KernelChoice(func, (f"{stem}.h",), (f"{stem}.c",), scratch_bytes, "portable",
+                        overlap)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
+from tinyc.backends.native.access_order import window_overlap
 from tinyc.backends.native.target import portable
 from tinyc.backends.native.ops.common import channel_multipliers, zp
 from tinyc.backends.native.ops.fused import act_range
@@ -88,8 +89,14 @@ def conv_params(ctx, op, nums: ConvNumbers) -> dict:
 select = lowering_with_variants("CONV_2D", prepare)
 
 
-@kernel_variant("CONV_2D", "portable", lambda g, op, target: portable("tinyc_conv2d_s8",
-                                                                     "conv2d_s8"))
+def choose_portable(g, op, target):
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _, fh, fw, _ = w.shape
+    return portable("tinyc_conv2d_s8", "conv2d_s8", overlap=window_overlap(
+        inp.shape, out.shape, fh, fw, spatial(op, inp, out, fh, fw)))
+
+
+@kernel_variant("CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: ConvNumbers):
     params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),

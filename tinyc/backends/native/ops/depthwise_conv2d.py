@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tinyc.backends.native.access_order import window_overlap
 from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.common import channel_multipliers, zp
 from tinyc.backends.native.ops.conv2d import check_int8, folded_bias
@@ -66,8 +67,14 @@ def depthwise_params(ctx, op, nums: DepthwiseNumbers) -> dict:
 select = lowering_with_variants("DEPTHWISE_CONV_2D", prepare)
 
 
-@kernel_variant("DEPTHWISE_CONV_2D", "portable",
-                lambda g, op, target: portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8"))
+def choose_portable(g, op, target):
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _, fh, fw, _ = w.shape
+    return portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8", overlap=window_overlap(
+        inp.shape, out.shape, fh, fw, spatial(op, inp, out, fh, fw)))
+
+
+@kernel_variant("DEPTHWISE_CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: DepthwiseNumbers):
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),

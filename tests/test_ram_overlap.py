@@ -1,0 +1,130 @@
+"""Outputs written over their dying inputs (access-order contracts), bit-exact against TFLM.
+
+The contract of a windowed kernel (tinyc/backends/native/access_order.py) is checked three
+ways: against a step-by-step replay of the C loop's reads and writes, by running the planner's
+overlapping plans with a poisoned arena against the TFLM interpreter, and by showing that a
+plan one input row past the contract does go wrong (so the bit-exact check can see it).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bitexact import mismatches
+from conftest import model
+from modelgen import int8_model
+from tinyc.backends.native.access_order import window_overlap
+from tinyc.backends.native.rules import NATIVE_RULES
+from tinyc.boards import get_board
+from tinyc.frontend import load_model
+from tinyc.planner import plan_memory
+
+HOST = get_board("host")
+
+
+def replayed_shift(in_shape, out_shape, fh, fw, g, depthwise):
+    """The largest shift the C loop tolerates, from a replay of its reads and writes in order:
+    each write must land below every input byte read after it (or above the input)."""
+    _, ih, iw, ic = in_shape
+    _, oh, ow, oc = out_shape
+    events = []      # ("r", input byte) / ("w", output byte), in the kernel's order
+    for oy in range(oh):
+        for ox in range(ow):
+            p = oy * ow + ox
+            for c in range(oc):
+                for fy in range(fh):
+                    y = oy * g["stride_h"] - g["pad_h"] + fy * g.get("dilation_h", 1)
+                    for fx in range(fw):
+                        x = ox * g["stride_w"] - g["pad_w"] + fx * g.get("dilation_w", 1)
+                        if 0 <= y < ih and 0 <= x < iw:
+                            chans = [c // (oc // ic)] if depthwise else range(ic)
+                            events += [("r", (y * iw + x) * ic + ch) for ch in chans]
+                events.append(("w", p * oc + c))
+    best, future_min = None, ih * iw * ic
+    for kind, b in reversed(events):
+        if kind == "r":
+            future_min = min(future_min, b)
+        else:
+            s = future_min - b - 1
+            best = s if best is None else min(best, s)
+    return best
+
+
+GEOMETRIES = [  # (in NHWC, out NHWC, fh, fw, stride, pad, dilation, depthwise)
+    ((1, 5, 4, 3), (1, 5, 4, 5), 1, 1, 1, 0, 1, False),      # 1x1, widening
+    ((1, 5, 4, 6), (1, 5, 4, 2), 1, 1, 1, 0, 1, False),      # 1x1, narrowing
+    ((1, 6, 5, 2), (1, 6, 5, 4), 3, 3, 1, 1, 1, False),      # 3x3 SAME
+    ((1, 7, 6, 3), (1, 3, 3, 4), 3, 3, 2, 0, 1, False),      # 3x3 stride 2 VALID
+    ((1, 8, 8, 1), (1, 4, 4, 3), 3, 2, 2, 1, 1, False),      # 3x2 stride 2 SAME
+    ((1, 7, 7, 2), (1, 3, 3, 2), 3, 3, 1, 0, 2, False),      # dilated
+    ((1, 6, 5, 4), (1, 6, 5, 4), 3, 3, 1, 1, 1, True),       # depthwise 3x3 SAME
+    ((1, 6, 6, 2), (1, 3, 3, 4), 3, 3, 2, 1, 1, True),       # depthwise x2, stride 2
+]
+
+
+@pytest.mark.parametrize("case", GEOMETRIES, ids=str)
+def test_contract_never_exceeds_the_replayed_kernel_and_is_tight(case):
+    ins, outs, fh, fw, s, pad, dil, dw = case
+    g = {"stride_h": s, "stride_w": s, "pad_h": pad, "pad_w": pad,
+         "dilation_h": dil, "dilation_w": dil}
+    d = window_overlap(ins, outs, fh, fw, g)
+    exact = replayed_shift(ins, outs, fh, fw, g, dw)
+    assert d <= exact                        # safe: never past what the loop tolerates
+    assert exact - d < outs[3] + ins[3]      # and not needlessly far below it
+
+
+OVERLAPPING = ["kws_ref_model", "str_ww_ref_model", "micro_speech_quantized", "vww_96_int8",
+               "pretrainedResnet_quant"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", OVERLAPPING)
+def test_overlapping_plan_is_bit_exact_with_a_poisoned_arena(name):
+    path = model(name)
+    plan = plan_memory(load_model(path), HOST, NATIVE_RULES, time_limit_s=2.0)
+    assert plan.overlaps and max(o["overlap_bytes"] for o in plan.overlaps) > 0
+    assert plan.arena_bytes < plan.lower_bound_without_overlap_bytes
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
+class ForcedPlan:
+    """Input at `in_off`, output at `in_off + shift`: a plan no planner would make."""
+    strategy = "forced"
+
+    def __init__(self, graph, shift):
+        op = graph.ops[0]
+        x, y = op.inputs[0], op.outputs[0]
+        base = max(-shift, 0) + 64
+        self._offsets = {x: base, y: base + shift}
+        self.arena_bytes = max(base + graph.tensors[x].nbytes,
+                               base + shift + graph.tensors[y].nbytes) + 64
+        self.rules, self.schedule, self.lower_bound_bytes = NATIVE_RULES, [0], 0
+
+    def offset(self, tid):
+        return self._offsets[tid]
+
+    def scratch(self, op_index):
+        return None
+
+
+def _conv(x):
+    import tensorflow as tf
+    return tf.keras.layers.Conv2D(6, 3, padding="same", use_bias=True)(x)
+
+
+def _dw(x):
+    import tensorflow as tf
+    return tf.keras.layers.DepthwiseConv2D(3, padding="same")(x)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("build", [_conv, _dw], ids=["conv3x3", "depthwise3x3"])
+def test_the_bit_exact_check_sees_a_shift_past_the_contract(build):
+    path = int8_model(f"ram_overlap_{build.__name__}", build, [(1, 8, 7, 4)], seed=3)
+    g = load_model(path)
+    op = g.ops[0]
+    d = NATIVE_RULES.overlap(g, op)
+    assert d is not None and d < 0
+    row = g.tensors[op.inputs[0]].shape[2] * g.tensors[op.inputs[0]].shape[3]
+    assert mismatches(path, samples=3, plan=ForcedPlan(g, d), poison=True) == 0
+    assert mismatches(path, samples=3, plan=ForcedPlan(g, d + row), poison=True) > 0

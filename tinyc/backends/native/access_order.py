@@ -1,0 +1,46 @@
+"""Access-order contracts of the portable kernels: how far the output may overlap the input.
+
+A contract is one integer `d` (bytes): the kernel never overwrites an input byte it still has
+to read when the output starts at most `d` bytes above the input's start (`d` < 0: at least
+`-d` bytes below it). None: the output must not overlap the input at all. The planner turns
+it into `out_offset <= in_offset + d` (or no overlap) when the input dies at that op.
+
+Windowed kernels (conv2d_s8.c, depthwise_conv2d_s8.c, pooling_s8.c) loop over output pixels
+in raster order; for each pixel they compute every output channel in turn, re-reading that
+pixel's input window for each channel, and write the channel right after. So when the bytes
+of output pixel p are written, every input pixel read by a window of p or of a later pixel
+must still be intact:
+
+    out + (p + 1) * out_c  <=  in + first_byte_still_read(p)   for every p
+
+and `d` is the smallest `first_byte_still_read(p) - (p + 1) * out_c`.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _first_tap(out_len: int, in_len: int, k: int, stride: int, dilation: int, pad: int):
+    """Per output row (or column): the lowest input row its window reads (in_len when none)."""
+    o = np.arange(out_len)
+    start = o * stride - pad
+    taps = start[:, None] + np.arange(k)[None, :] * dilation
+    valid = (taps >= 0) & (taps < in_len)
+    return np.where(valid, taps, in_len).min(axis=1)
+
+
+def window_overlap(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:
+    """`d` for a raster-order windowed kernel (batch 1); None when it does not apply."""
+    n, ih, iw, ic = (int(v) for v in in_shape)
+    _, oh, ow, oc = (int(v) for v in out_shape)
+    if n != 1:
+        return None
+    ry = _first_tap(oh, ih, fh, g["stride_h"], g.get("dilation_h", 1), g["pad_h"])
+    rx = _first_tap(ow, iw, fw, g["stride_w"], g.get("dilation_w", 1), g["pad_w"])
+    # a window's lowest byte: its first valid row, first valid column; all padding: no read
+    first = ry[:, None] * iw + rx[None, :]
+    none = (ry[:, None] >= ih) | (rx[None, :] >= iw)
+    first = np.where(none, ih * iw, first).reshape(-1).astype(np.int64) * ic
+    still_read = np.minimum.accumulate(first[::-1])[::-1]     # by this pixel or a later one
+    written = (np.arange(oh * ow, dtype=np.int64) + 1) * oc
+    return int((still_read - written).min())
