@@ -52,14 +52,20 @@ def validate(graph, plan, rules=DEFAULT_RULES):
         return i
 
     # an op whose kernel states an access order may write its output over its input when the
-    # input dies there and the output starts at most `shift` bytes above it
+    # input dies there and the output starts at most `shift` bytes above it (or, backward, at
+    # least `above` bytes above it)
     may_share = set()
-    ask = getattr(rules, "overlap", None)
     for k, op in enumerate(graph.ops):
-        shift = ask(graph, op) if ask and op.inputs and len(op.outputs) == 1 else None
-        x, y = (op.inputs[0], op.outputs[0]) if shift is not None else (None, None)
-        if (x in live and y in live and live[x][1] == step[k] == live[y][0]
-                and x not in graph.outputs and live[y][2] <= live[x][2] + shift):
+        if not op.inputs or len(op.outputs) != 1:
+            continue
+        x, y = op.inputs[0], op.outputs[0]
+        shift = rules.overlap(graph, op) if hasattr(rules, "overlap") else None
+        above = rules.overlap_above(graph, op) if hasattr(rules, "overlap_above") else None
+        if not (x in live and y in live and live[x][1] == step[k] == live[y][0]
+                and x not in graph.outputs):
+            continue
+        if ((shift is not None and live[y][2] <= live[x][2] + shift)
+                or (above is not None and live[y][2] >= live[x][2] + above)):
             may_share |= {(x, y), (y, x)}
 
     for i, (f, l, off, size) in live.items():

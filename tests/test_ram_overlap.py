@@ -13,7 +13,7 @@ import pytest
 from bitexact import mismatches
 from conftest import model
 from modelgen import int8_model
-from tinyc.backends.native.access_order import window_overlap
+from tinyc.backends.native.access_order import window_overlap, window_overlap_above
 from tinyc.backends.native.rules import NATIVE_RULES
 from tinyc.boards import get_board
 from tinyc.frontend import load_model
@@ -22,16 +22,19 @@ from tinyc.planner import plan_memory
 HOST = get_board("host")
 
 
-def replayed_shift(in_shape, out_shape, fh, fw, g, depthwise):
-    """The largest shift the C loop tolerates, from a replay of its reads and writes in order:
-    each write must land below every input byte read after it (or above the input)."""
+def kernel_events(in_shape, out_shape, fh, fw, g, depthwise, backward=False):
+    """("r", input byte) / ("w", output byte) in the order the C loop makes them."""
     _, ih, iw, ic = in_shape
     _, oh, ow, oc = out_shape
-    events = []      # ("r", input byte) / ("w", output byte), in the kernel's order
-    for oy in range(oh):
-        for ox in range(ow):
+
+    def order(n):
+        return range(n - 1, -1, -1) if backward else range(n)
+
+    events = []
+    for oy in order(oh):
+        for ox in order(ow):
             p = oy * ow + ox
-            for c in range(oc):
+            for c in order(oc):
                 for fy in range(fh):
                     y = oy * g["stride_h"] - g["pad_h"] + fy * g.get("dilation_h", 1)
                     for fx in range(fw):
@@ -40,13 +43,33 @@ def replayed_shift(in_shape, out_shape, fh, fw, g, depthwise):
                             chans = [c // (oc // ic)] if depthwise else range(ic)
                             events += [("r", (y * iw + x) * ic + ch) for ch in chans]
                 events.append(("w", p * oc + c))
+    return events
+
+
+def replayed_shift(in_shape, out_shape, fh, fw, g, depthwise):
+    """The largest shift the forward loop tolerates, from a replay of its reads and writes:
+    each write must land below every input byte read after it."""
+    _, ih, iw, ic = in_shape
     best, future_min = None, ih * iw * ic
-    for kind, b in reversed(events):
+    for kind, b in reversed(kernel_events(in_shape, out_shape, fh, fw, g, depthwise)):
         if kind == "r":
             future_min = min(future_min, b)
         else:
             s = future_min - b - 1
             best = s if best is None else min(best, s)
+    return best
+
+
+def replayed_above(in_shape, out_shape, fh, fw, g, depthwise):
+    """The smallest shift the backward loop tolerates: each write lands above every input
+    byte read after it."""
+    best, future_end = None, 0
+    for kind, b in reversed(kernel_events(in_shape, out_shape, fh, fw, g, depthwise, True)):
+        if kind == "r":
+            future_end = max(future_end, b + 1)
+        else:
+            s = future_end - b
+            best = s if best is None else max(best, s)
     return best
 
 
@@ -71,6 +94,10 @@ def test_contract_never_exceeds_the_replayed_kernel_and_is_tight(case):
     exact = replayed_shift(ins, outs, fh, fw, g, dw)
     assert d <= exact                        # safe: never past what the loop tolerates
     assert exact - d < outs[3] + ins[3]      # and not needlessly far below it
+    u = window_overlap_above(ins, outs, fh, fw, g)
+    exact = replayed_above(ins, outs, fh, fw, g, dw)
+    assert u >= exact
+    assert u - exact < outs[3] + ins[3]
 
 
 OVERLAPPING = ["kws_ref_model", "str_ww_ref_model", "micro_speech_quantized", "vww_96_int8",
@@ -128,3 +155,8 @@ def test_the_bit_exact_check_sees_a_shift_past_the_contract(build):
     row = g.tensors[op.inputs[0]].shape[2] * g.tensors[op.inputs[0]].shape[3]
     assert mismatches(path, samples=3, plan=ForcedPlan(g, d), poison=True) == 0
     assert mismatches(path, samples=3, plan=ForcedPlan(g, d + row), poison=True) > 0
+    # above the input, the backward twin runs; one row short of its contract goes wrong
+    u = NATIVE_RULES.overlap_above(g, op)
+    assert 0 < u < g.tensors[op.inputs[0]].nbytes
+    assert mismatches(path, samples=3, plan=ForcedPlan(g, u), poison=True) == 0
+    assert mismatches(path, samples=3, plan=ForcedPlan(g, u - row), poison=True) > 0

@@ -1,8 +1,9 @@
 """The CP-SAT model of the arena (2-D no-overlap: time x address), run in its own process.
 
 stdin: {"units", "spans", "hint", "lower", "time_limit_s", "overlaps"} in alignment units;
-an overlap [input, output, shift, step] lets the output's box share addresses with the dying
-input's at that step when offset(output) <= offset(input) + shift;
+an overlap [input, output, shift, above, step] lets the output's box share addresses with the
+dying input's at that step when offset(output) <= offset(input) + shift or
+offset(output) >= offset(input) + above;
 stdout: {"offsets" or null, "arena", "bound", "optimal"}.
 """
 from __future__ import annotations
@@ -20,7 +21,7 @@ def solve(problem: dict) -> dict:
     overlaps = problem.get("overlaps", [])
     # an overlapping input leaves the 2-D packing one step early; its last step is a 1-D
     # no-overlap with everything live then except its output, plus the contract
-    last = {i: step for i, _, _, step in overlaps}
+    last = {i: step for i, _, _, _, step in overlaps}
     m = cp_model.CpModel()
     height = m.NewIntVar(lb, max(upper, lb), "arena")
     xs, ys, offs = [], [], []
@@ -35,13 +36,13 @@ def solve(problem: dict) -> dict:
         m.AddHint(off, hint[i])
         offs.append(off)
     m.AddNoOverlap2D(xs, ys)
-    for i, o, shift, step in overlaps:
+    for i, o, shift, above, step in overlaps:
         live = [j for j, (s, e) in enumerate(spans) if s <= step <= e and j != o]
         m.AddNoOverlap([m.NewFixedSizeIntervalVar(offs[j], units[j], f"s{step}_{j}")
                         for j in live])
-        apart = m.NewBoolVar(f"apart{step}")
-        m.Add(offs[o] <= offs[i] + shift).OnlyEnforceIf(apart.Not())
-        m.Add(offs[o] >= offs[i] + units[i]).OnlyEnforceIf(apart)
+        up = m.NewBoolVar(f"above{step}")
+        m.Add(offs[o] <= offs[i] + shift).OnlyEnforceIf(up.Not())
+        m.Add(offs[o] >= offs[i] + above).OnlyEnforceIf(up)
     m.Minimize(height)
     solver = cp_model.CpSolver()
     p = solver.parameters

@@ -10,24 +10,24 @@ from tinyc.planner.lifetimes import Buffer, Overlap, align_up
 
 
 def _contracts(overlaps: list[Overlap], alignment: int) -> dict[tuple[int, int], tuple]:
-    """(buffer being placed, placed partner) -> (role of the first, aligned shift)."""
+    """(buffer being placed, placed partner) -> (role of the first, aligned shift, above)."""
     pairs = {}
     for ov in overlaps:
-        d = ov.shift_aligned(alignment)
-        pairs[(ov.output, ov.input)] = ("output", d)
-        pairs[(ov.input, ov.output)] = ("input", d)
+        d, u = ov.shift_aligned(alignment), ov.above_aligned(alignment)
+        pairs[(ov.output, ov.input)] = ("output", d, u)
+        pairs[(ov.input, ov.output)] = ("input", d, u)
     return pairs
 
 
 def _blocked(i: int, j: int, off_j: int, sizes: list[int], pairs: dict) -> tuple[int, int]:
     """The block [lo, hi) that buffer j at off_j puts in buffer i's way: i may start at s
     only when s + size_i <= lo or s >= hi. For an overlap pair it is the contract's: the
-    output may not start in (input + shift, input + input size)."""
-    role, d = pairs.get((i, j), (None, 0))
+    output may not start in (input + shift, input + above)."""
+    role, d, u = pairs.get((i, j), (None, 0, 0))
     if role == "output":
-        return off_j + d + sizes[i], off_j + sizes[j]
+        return off_j + d + sizes[i], off_j + u
     if role == "input":
-        return off_j, off_j - d
+        return off_j - u + sizes[i], off_j - d
     return off_j, off_j + sizes[j]
 
 

@@ -34,21 +34,28 @@ class Buffer:
 
 @dataclass(frozen=True)
 class Overlap:
-    """At `step`, buffer `output` may overlap buffer `input` (which dies there) when
-    offset(output) <= offset(input) + shift; otherwise the two must not share a byte."""
+    """At `step`, buffer `output` may share bytes with buffer `input` (which dies there) when
+    offset(output) <= offset(input) + shift, or offset(output) >= offset(input) + above.
+    shift = -(output size) and above = input size are plain "no overlap"."""
     input: int     # index in buffers
     output: int
-    shift: int     # bytes, the kernel's access-order contract
+    shift: int     # bytes, the kernel's access-order contract (forward order)
+    above: int     # bytes, the backward twin's contract
     step: int
     op: int
 
     def shift_aligned(self, alignment: int) -> int:
         return self.shift // alignment * alignment     # floor: offsets are aligned
 
+    def above_aligned(self, alignment: int) -> int:
+        return -(-self.above // alignment) * alignment
+
     def footprint(self, in_size: int, out_size: int, alignment: int) -> int:
-        """The fewest bytes the two buffers can cover together at `step`."""
-        return min(in_size + out_size,
-                   max(in_size, out_size, in_size - self.shift_aligned(alignment)))
+        """The fewest bytes the two (aligned) buffers can cover together at `step`."""
+        both = max(in_size, out_size)
+        below = max(both, in_size - self.shift_aligned(alignment))
+        over = max(both, self.above_aligned(alignment) + out_size)
+        return min(in_size + out_size, below, over)
 
 
 @dataclass
@@ -142,10 +149,11 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
 
 def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer],
                   tensor_buffer: dict[int, int], pinned: set[int]) -> list[Overlap]:
-    """The ops whose kernel states an access order (rules.overlap) and whose input 0 dies
-    there: its buffer may then be partly overwritten by the output's."""
+    """The ops whose kernel states an access order (rules.overlap, rules.overlap_above) and
+    whose input 0 dies there: its buffer may then be partly overwritten by the output's."""
     ask = getattr(rules, "overlap", None)
-    if ask is None:
+    ask_above = getattr(rules, "overlap_above", None)
+    if ask is None and ask_above is None:
         return []
     found = []
     for step, k in enumerate(schedule):
@@ -162,9 +170,14 @@ def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer
             continue
         if any(i >= 0 and tensor_buffer.get(i) == bx for i in op.inputs[1:]):
             continue
-        shift = ask(graph, op)
-        if shift is not None:
-            found.append(Overlap(bx, by, int(shift), step, k))
+        shift = ask(graph, op) if ask else None
+        above = ask_above(graph, op) if ask_above else None
+        if shift is None and above is None:
+            continue
+        sx, sy = buffers[bx].size, buffers[by].size
+        shift = -sy if shift is None else max(int(shift), -sy)
+        above = sx if above is None else min(int(above), sx)
+        found.append(Overlap(bx, by, shift, above, step, k))
     return found
 
 

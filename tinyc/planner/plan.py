@@ -27,8 +27,9 @@ class MemoryPlan:
     tried: dict[str, int] = field(default_factory=dict)   # strategy -> arena bytes
     # the bound if no output could overlap its input (every op's inputs and outputs apart)
     lower_bound_without_overlap_bytes: int = 0
-    # ops whose output overlaps its dying input: op, step, input, output (tensor ids), the
-    # kernel's shift contract and the bytes the two share in this plan
+    # ops whose output may overlap its dying input: op, step, input, output (tensor ids), the
+    # kernel's contract (output start <= input + shift_bytes, or >= input + above_bytes) and
+    # the bytes the two share in this plan
     overlaps: list[dict] = field(default_factory=list)
     _offsets: dict[int, int] = field(default_factory=dict, repr=False)
     _scratch: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
@@ -146,7 +147,7 @@ def _make_plan(graph: Graph, c: _Candidate, bound: int, optimal: bool, align: in
         x = next(t for t in life.buffers[ov.input].members)
         y = next(t for t in life.buffers[ov.output].members)
         overlaps.append({"op": ov.op, "step": ov.step, "input": x, "output": y,
-                         "shift_bytes": ov.shift,
+                         "shift_bytes": ov.shift, "above_bytes": ov.above,
                          "overlap_bytes": max(0, min(offsets[x] + life.buffers[ov.input].size,
                                                      offsets[y] + life.buffers[ov.output].size)
                                               - max(offsets[x], offsets[y]))})

@@ -32,8 +32,8 @@ def solve(buffers: list[Buffer], alignment: int, lower_bound: int, hint: list[in
         "units": units, "spans": [[b.start, b.end] for b in buffers],
         "hint": [o // alignment for o in hint], "lower": lower_bound // alignment,
         "time_limit_s": time_limit_s,
-        "overlaps": [[ov.input, ov.output, ov.shift_aligned(alignment) // alignment, ov.step]
-                     for ov in overlaps],
+        "overlaps": [[ov.input, ov.output, ov.shift_aligned(alignment) // alignment,
+                      ov.above_aligned(alignment) // alignment, ov.step] for ov in overlaps],
     }
     try:
         p = subprocess.run([sys.executable, "-m", "tinyc.planner.cpsat_worker"],

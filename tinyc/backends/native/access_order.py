@@ -14,6 +14,15 @@ must still be intact:
     out + (p + 1) * out_c  <=  in + first_byte_still_read(p)   for every p
 
 and `d` is the smallest `first_byte_still_read(p) - (p + 1) * out_c`.
+
+A chain of such ops drifts down by |d| per op. Their `_backward` twins (conv2d_s8_backward.c,
+depthwise_conv2d_s8_backward.c) run the same loops from the last byte to the first, so the
+output may instead start `u` or more bytes *above* the input:
+
+    out + p * out_c  >=  in + end_of_bytes_still_read(p)   for every p
+
+and `u` is the largest `end_of_bytes_still_read(p) - p * out_c`. The planner may use either
+side; the lowering then calls the twin whose order the plan needs (`runs_backward`).
 """
 from __future__ import annotations
 
@@ -27,6 +36,42 @@ def _first_tap(out_len: int, in_len: int, k: int, stride: int, dilation: int, pa
     taps = start[:, None] + np.arange(k)[None, :] * dilation
     valid = (taps >= 0) & (taps < in_len)
     return np.where(valid, taps, in_len).min(axis=1)
+
+
+def _last_tap(out_len: int, in_len: int, k: int, stride: int, dilation: int, pad: int):
+    """Per output row (or column): the highest input row its window reads (-1 when none)."""
+    o = np.arange(out_len)
+    taps = (o * stride - pad)[:, None] + np.arange(k)[None, :] * dilation
+    valid = (taps >= 0) & (taps < in_len)
+    return np.where(valid, taps, -1).max(axis=1)
+
+
+def window_overlap_above(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:
+    """`u` for the backward twin of a raster-order windowed kernel (batch 1)."""
+    n, ih, iw, ic = (int(v) for v in in_shape)
+    _, oh, ow, oc = (int(v) for v in out_shape)
+    if n != 1:
+        return None
+    ry = _last_tap(oh, ih, fh, g["stride_h"], g.get("dilation_h", 1), g["pad_h"])
+    rx = _last_tap(ow, iw, fw, g["stride_w"], g.get("dilation_w", 1), g["pad_w"])
+    end = (ry[:, None] * iw + rx[None, :] + 1) * ic
+    none = (ry[:, None] < 0) | (rx[None, :] < 0)
+    end = np.where(none, 0, end).reshape(-1).astype(np.int64)
+    still_read = np.maximum.accumulate(end)         # by this pixel or an earlier one
+    written_from = np.arange(oh * ow, dtype=np.int64) * oc
+    return int((still_read - written_from).max())
+
+
+def runs_backward(ctx, op) -> bool:
+    """True when the plan put the output's start inside the input's bytes, above its start:
+    only the backward twin may then run (the planner allowed it by `overlap_above`)."""
+    plan = ctx.plan
+    x, y = op.inputs[0], op.outputs[0]
+    try:
+        ox, oy = plan.offset(x), plan.offset(y)
+    except KeyError:
+        return False
+    return ox < oy < ox + ctx.graph.tensors[x].nbytes
 
 
 def window_overlap(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:

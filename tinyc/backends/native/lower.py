@@ -29,10 +29,12 @@ class KernelCall:
     args: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)    # kernel headers, in firmware/kernels
     sources: list[str] = field(default_factory=list)    # kernel .c files, in firmware/kernels
+    variant: str | None = None                          # the kernel variant it calls
 
     @classmethod
     def of(cls, choice: KernelChoice, args: list) -> "KernelCall":
-        return cls(choice.func, list(args), list(choice.headers), list(choice.sources))
+        return cls(choice.func, list(args), list(choice.headers), list(choice.sources),
+                   choice.variant)
 
 
 @dataclass
@@ -47,6 +49,9 @@ class Lowering:
 
     def overlap(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int | None:
         return self.select(graph, op, target).overlap if self.select else None
+
+    def overlap_above(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int | None:
+        return self.select(graph, op, target).overlap_above if self.select else None
 
 
 LOWERINGS: dict[str, Lowering] = {}

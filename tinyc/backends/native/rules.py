@@ -33,6 +33,12 @@ class NativeRules:
         low = self._lowering(op)
         return low.overlap(graph, op, self.target) if low else None
 
+    def overlap_above(self, graph: Graph, op: Op) -> int | None:
+        """The other side of the contract: the output may start this many bytes or more above
+        the input (the kernel's backward twin runs then), None: not at all."""
+        low = self._lowering(op)
+        return low.overlap_above(graph, op, self.target) if low else None
+
     def model_state_bytes(self, graph: Graph) -> int:
         """RAM the model's code keeps besides the arena: none, every table is `static const`
         in flash and scratch is planned in the arena (tests/test_ram_accounting.py checks

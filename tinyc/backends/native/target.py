@@ -39,19 +39,28 @@ class KernelChoice:
     `overlap` is the kernel's access-order contract (tinyc/backends/native/access_order.py):
     the output may start up to `overlap` bytes above the input's start (negative: below it)
     without overwriting input the kernel still reads. None, the default, promises nothing: a
-    variant that does not state its access order never gets an overlapping plan."""
+    variant that does not state its access order never gets an overlapping plan.
+    `overlap_above`: the variant has a backward twin (`backward_func` in `backward_stem`.c)
+    that may write an output starting `overlap_above` bytes or more above the input's start."""
     func: str | None
     headers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     scratch_bytes: int = 0
     variant: str = "portable"
     overlap: int | None = None
+    overlap_above: int | None = None
+
+    def backward(self) -> "KernelChoice":
+        """The backward twin: `<func>_backward` in `<stem>_backward.c`."""
+        stem = self.sources[0][:-2] + "_backward"
+        return KernelChoice(self.func + "_backward", self.headers + (f"{stem}.h",), (f"{stem}.c",),
+                            self.scratch_bytes, self.variant + "-backward")
 
 
 def portable(func: str | None, stem: str | None = None, scratch_bytes: int = 0,
-             overlap: int | None = None) -> KernelChoice:
+             overlap: int | None = None, overlap_above: int | None = None) -> KernelChoice:
     """The portable kernel `stem.c`/`stem.h` (no code at all when func is None)."""
     if func is None:
         return KernelChoice(None)
     return KernelChoice(func, (f"{stem}.h",), (f"{stem}.c",), scratch_bytes, "portable",
-                        overlap)
+                        overlap, overlap_above)

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tinyc.backends.native.access_order import window_overlap
+from tinyc.backends.native.access_order import (runs_backward, window_overlap,
+                                                 window_overlap_above)
 from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.common import channel_multipliers, zp
 from tinyc.backends.native.ops.conv2d import check_int8, folded_bias
@@ -70,12 +71,16 @@ select = lowering_with_variants("DEPTHWISE_CONV_2D", prepare)
 def choose_portable(g, op, target):
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     _, fh, fw, _ = w.shape
-    return portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8", overlap=window_overlap(
-        inp.shape, out.shape, fh, fw, spatial(op, inp, out, fh, fw)))
+    geometry = spatial(op, inp, out, fh, fw)
+    return portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8",
+                    overlap=window_overlap(inp.shape, out.shape, fh, fw, geometry),
+                    overlap_above=window_overlap_above(inp.shape, out.shape, fh, fw, geometry))
 
 
 @kernel_variant("DEPTHWISE_CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: DepthwiseNumbers):
+    if runs_backward(ctx, op):
+        choice = choice.backward()
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
                                   ctx.ptr(op.inputs[1]), ctx.const(f"op{op.index}_bias", nums.bias),
