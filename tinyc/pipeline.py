@@ -74,9 +74,9 @@ class Build:
 
 
 def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto",
-               kernels: str = "auto"):
+               kernels: str = "auto", optimize: str = "balanced"):
     """The plan `backend` would build with (for callers that hold a validated graph)."""
-    return get_backend(backend).plan(graph, board, strategy, kernels=kernels)
+    return get_backend(backend).plan(graph, board, strategy, kernels=kernels, optimize=optimize)
 
 
 @dataclass
@@ -96,12 +96,12 @@ def _step(name: str, fn, *args):
 
 def load_and_plan(model: str, board: Board, backend: str = DEFAULT_BACKEND,
                   strategy: str = "auto", time_limit_s: float = 10.0,
-                  kernels: str = "auto") -> Planned:
+                  kernels: str = "auto", optimize: str = "balanced") -> Planned:
     """Steps load, validate, plan, budget: what `tinyc plan` shows is what `build` builds."""
     be = get_backend(backend)
     graph = _step("load", read_model, model)
     graph = _step("validate", be.validate, graph)
-    plan = _step("plan", be.plan, graph, board, strategy, time_limit_s, kernels)
+    plan = _step("plan", be.plan, graph, board, strategy, time_limit_s, kernels, optimize)
     budget = _step("budget", estimate, graph, plan, board, be.rules(board, kernels))
     return Planned(graph, be, plan, budget)
 
@@ -129,7 +129,7 @@ def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
     get_backend(backend)   # an unknown backend is refused before the model is read
     say(f"planning {Path(model).name} for {board.id} ({backend})…")
     p = load_and_plan(model, board, backend, strategy, time_limit_s,
-                      options.get("kernels", "auto"))
+                      options.get("kernels", "auto"), options.get("optimize", "balanced"))
     check_fits(p.graph, p.plan, board, p.budget)   # raises TinycError(exit 1) with the details
     out = Path(out_dir) if out_dir else build_dir(p.graph.sha256, board.id, backend,
                                                   {**options, "strategy": strategy})

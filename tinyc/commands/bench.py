@@ -4,8 +4,9 @@ from __future__ import annotations
 import click
 
 from tinyc.boards import get_board
-from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
-                                   samples_option, strategy_option)
+from tinyc.commands.common import (backend_option, board_option, build_options, json_option,
+                                   kernels_option, optimize_option, samples_option,
+                                   strategy_option)
 from tinyc.output import emit_json, table
 from tinyc.pipeline import ensure_build
 from tinyc.verify import verify_build
@@ -18,13 +19,14 @@ from tinyc.verify import verify_build
 @samples_option(3, "Inputs per model (the count is the median; all are checked bit-exact).")
 @strategy_option
 @kernels_option
+@optimize_option
 @json_option
-def command(models, board, backend, samples, strategy, kernels, as_json):
+def command(models, board, backend, samples, strategy, kernels, optimize, as_json):
     """Measure each MODEL on BOARD: deterministic counts, bytes from the ELF, bit-exactness."""
     b = get_board(board)
     rows = []
     for m in models:
-        build = ensure_build(m, b, backend, strategy, {"kernels": kernels})
+        build = ensure_build(m, b, backend, strategy, build_options(kernels, optimize))
         r = verify_build(build, samples, seed=0, quiet=as_json)
         rows.append({
             "model": m, "board": b.id, "backend": backend,

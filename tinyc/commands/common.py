@@ -37,3 +37,15 @@ def _at_least_one(ctx, param, value):
 def samples_option(default: int, help: str):
     return click.option("--samples", "-n", default=default, show_default=True, type=int,
                         callback=_at_least_one, help=help)
+
+def build_options(kernels: str, optimize: str) -> dict:
+    """The options that key a build; the default --optimize stays out of the cache key."""
+    return {"kernels": kernels, **({"optimize": optimize} if optimize != "balanced" else {})}
+
+
+optimize_option = click.option(
+    "--optimize", type=click.Choice(["balanced", "speed", "ram"]), default="balanced",
+    show_default=True,
+    help="Kernel variants: speed = each op's fastest; ram = variants whose output may overlap "
+         "their input wherever one exists; balanced = the least RAM for at most 5 % more "
+         "instructions (estimated from MACs at plan time).")

@@ -8,18 +8,21 @@ import click
 from tinyc.backends import DEFAULT_BACKEND
 from tinyc.boards import DEFAULT_BOARD, get_board
 from tinyc.budget import check_fits, kb, peak_summary
-from tinyc.commands.common import backend_option, kernels_option, strategy_option
+from tinyc.commands.common import (backend_option, kernels_option, optimize_option,
+                                   strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, table
 from tinyc.pipeline import load_and_plan
 
 
 def plan_report(model: str, board_name: str | None, strategy: str = "auto",
-                time_limit_s: float = 10.0, backend: str = DEFAULT_BACKEND, kernels: str = "auto"):
+                time_limit_s: float = 10.0, backend: str = DEFAULT_BACKEND, kernels: str = "auto",
+                optimize: str = "balanced"):
     """The plan `tinyc build` would build with (the same pipeline steps) and its budget."""
     board = get_board(board_name)
-    p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels)
-    rep = {"model": str(model), "sha256": p.graph.sha256, "board": board.id, "backend": backend}
+    p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels, optimize)
+    rep = {"model": str(model), "sha256": p.graph.sha256, "board": board.id, "backend": backend,
+           "optimize": optimize}
     rep.update(p.plan.to_json())
     rep.update(p.budget.to_json())
     return p.graph, board, p.plan, p.budget, rep
@@ -32,15 +35,17 @@ def plan_report(model: str, board_name: str | None, strategy: str = "auto",
 @backend_option
 @strategy_option
 @kernels_option
+@optimize_option
 @click.option("--time-limit", type=float, default=10.0, show_default=True,
               help="Seconds for the exact solver.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
               help="Write a picture of the arena over time.")
-def command(model, board_name, backend, strategy, kernels, time_limit, as_json, svg_path):
+def command(model, board_name, backend, strategy, kernels, optimize, time_limit, as_json,
+            svg_path):
     """Plan every tensor's place in one static arena and check RAM/flash on the board."""
     graph, board, plan, budget, rep = plan_report(model, board_name, strategy, time_limit,
-                                                  backend, kernels)
+                                                  backend, kernels, optimize)
     if svg_path:
         from tinyc.planner.svg import render
         try:

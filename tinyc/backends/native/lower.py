@@ -92,10 +92,16 @@ def lowering_with_variants(opcode: str, prepare, inplace=None):
     """Register `opcode` as `prepare(graph, op) -> numbers` (TFLM's Prepare, pure) followed by
     the emit of the first registered variant whose `choose` accepts the op on the target."""
     def select(graph: Graph, op: Op, target: Target) -> KernelChoice:
+        fastest = None
         for v in VARIANTS.get(opcode, []):
             choice = v.choose(graph, op, target)
-            if choice is not None:
+            if choice is None:
+                continue
+            if not target.wants_ram(op.index) or choice.has_contract:
                 return choice
+            fastest = fastest or choice
+        if fastest is not None:   # no variant states an access order: the fastest, then
+            return fastest
         raise TinycError(f"op {op.index} {opcode}: no kernel handles this op; "
                          "try --backend tflm")
 

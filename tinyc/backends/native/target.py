@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KERNEL_SETS = ("auto", "portable")
+# speed: each op's fastest variant; ram: a variant whose access order lets its output overlap
+# its input wherever one exists; balanced: speed, except the ops `ram_ops` the planner switched
+# because they lower the arena for at most 5 % more (estimated) instructions
+OPTIMIZE = ("balanced", "speed", "ram")
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,8 @@ class Target:
     board: object = None
     kernels: str = "auto"
     features: frozenset = field(default=None)
+    optimize: str = "balanced"
+    ram_ops: frozenset = frozenset()     # op indices that take their RAM variant (balanced)
 
     def __post_init__(self):
         if self.features is None:
@@ -28,8 +34,16 @@ class Target:
     def has(self, feature: str) -> bool:
         return feature in self.features
 
+    def wants_ram(self, op_index: int) -> bool:
+        return self.optimize == "ram" or op_index in self.ram_ops
+
 
 PORTABLE = Target(None, "portable")
+# Plan-time estimates (nothing is measured before the build): the portable kernels ran 15.6
+# (kws) and 13.8 (vww) instructions per MAC on mps2-an386 (QEMU -icount, `tinyc bench`), and
+# an optimised variant that states no figure of its own is taken to be 2x faster.
+PORTABLE_INSTRUCTIONS_PER_MAC = 15.0
+OPTIMISED_SPEEDUP = 2.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,20 @@ class KernelChoice:
     variant: str = "portable"
     overlap: int | None = None
     overlap_above: int | None = None
+    # estimated instructions per MAC, for --optimize balanced; None: PORTABLE_INSTRUCTIONS_PER_MAC
+    # for the portable kernels, that divided by OPTIMISED_SPEEDUP for any other variant
+    instructions_per_mac: float | None = None
+
+    @property
+    def has_contract(self) -> bool:
+        return self.overlap is not None or self.overlap_above is not None
+
+    def estimated_instructions(self, macs: int) -> float:
+        per_mac = self.instructions_per_mac
+        if per_mac is None:
+            per_mac = PORTABLE_INSTRUCTIONS_PER_MAC / (1 if self.variant == "portable"
+                                                       else OPTIMISED_SPEEDUP)
+        return macs * per_mac
 
     def backward(self) -> "KernelChoice":
         """The backward twin: `<func>_backward` in `<stem>_backward.c`."""
