@@ -58,3 +58,19 @@ def test_kws_goes_below_the_no_overlap_bound_and_runs_both_directions():
     shared = [o for o in plan.overlaps if o["overlap_bytes"] > 0]
     assert any(plan.offset(o["output"]) < plan.offset(o["input"]) for o in shared)
     assert any(plan.offset(o["output"]) > plan.offset(o["input"]) for o in shared)
+
+
+def test_svg_draws_every_shared_region(tmp_path):
+    import xml.etree.ElementTree as ET
+    from conftest import run_tinyc
+    svg = tmp_path / "kws.svg"
+    r = run_tinyc("plan", model("kws_ref_model"), "--svg", svg, "--json")
+    assert r.returncode == 0, r.stderr
+    import json
+    shared = [o for o in json.loads(r.stdout)["overlaps"] if o["overlap_bytes"] > 0]
+    root = ET.parse(svg).getroot()
+    hatched = [e for e in root.iter("{http://www.w3.org/2000/svg}rect")
+               if e.get("fill") == "url(#overlap)"]
+    assert len(hatched) == len(shared) > 0
+    assert all(f"over {o['overlap_bytes']:,} B" in "".join(h.itertext())
+               for o, h in zip(shared, hatched))

@@ -72,6 +72,11 @@ def _print(graph, board, plan, budget):
     click.echo(f"\narena {plan.arena_bytes:,} B ({kb(plan.arena_bytes)}), {opt}; "
                f"strategy {plan.strategy}{'; ops reordered' if reordered else ''}")
     click.echo(peak_summary(graph, plan))
+    shared = [o for o in plan.overlaps if o["overlap_bytes"] > 0]
+    if shared:
+        click.echo(f"{len(shared)} ops write their output over their dying input "
+                   f"({sum(o['overlap_bytes'] for o in shared):,} B shared); without that the "
+                   f"bound is {plan.lower_bound_without_overlap_bytes:,} B")
     r, f = budget.ram, budget.flash
     click.echo(f"RAM   {kb(r['total']):>10} of {kb(r['budget'])}: arena {kb(r['arena'])} + "
                f"runtime {kb(r['runtime'])} + kept back {kb(r['reserve'])} (estimate)")
