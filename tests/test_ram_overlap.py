@@ -146,17 +146,23 @@ def _dw(x):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("build", [_conv, _dw], ids=["conv3x3", "depthwise3x3"])
-def test_the_bit_exact_check_sees_a_shift_past_the_contract(build):
+def test_the_bit_exact_check_sees_a_shift_past_the_contract(build, monkeypatch):
+    import tinyc.backends.native.ops.conv2d as conv_mod
+    import tinyc.backends.native.ops.depthwise_conv2d as dw_mod
     path = int8_model(f"ram_overlap_{build.__name__}", build, [(1, 8, 7, 4)], seed=3)
     g = load_model(path)
     op = g.ops[0]
-    d = NATIVE_RULES.overlap(g, op)
-    assert d is not None and d < 0
+    d, u = NATIVE_RULES.overlap(g, op), NATIVE_RULES.overlap_above(g, op)
+    assert d is not None and d < 0 < u < g.tensors[op.inputs[0]].nbytes
     row = g.tensors[op.inputs[0]].shape[2] * g.tensors[op.inputs[0]].shape[3]
+    # at the contract's edges: forward below the input, the backward twin above it
     assert mismatches(path, samples=3, plan=ForcedPlan(g, d), poison=True) == 0
-    assert mismatches(path, samples=3, plan=ForcedPlan(g, d + row), poison=True) > 0
-    # above the input, the backward twin runs; one row short of its contract goes wrong
-    u = NATIVE_RULES.overlap_above(g, op)
-    assert 0 < u < g.tensors[op.inputs[0]].nbytes
     assert mismatches(path, samples=3, plan=ForcedPlan(g, u), poison=True) == 0
-    assert mismatches(path, samples=3, plan=ForcedPlan(g, u - row), poison=True) > 0
+    # one input row past either edge: the generator refuses the plan...
+    with pytest.raises(AssertionError, match="beyond the kernel's contract"):
+        mismatches(path, samples=1, plan=ForcedPlan(g, d + row))
+    # ...and if it ran the kernel anyway, the bytes would be wrong
+    for backward, shift in ((False, d + row), (True, u - row)):
+        for mod in (conv_mod, dw_mod):
+            monkeypatch.setattr(mod, "runs_backward", lambda ctx, op, choice, b=backward: b)
+        assert mismatches(path, samples=3, plan=ForcedPlan(g, shift), poison=True) > 0

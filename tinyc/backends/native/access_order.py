@@ -62,16 +62,24 @@ def window_overlap_above(in_shape, out_shape, fh: int, fw: int, g: dict) -> int 
     return int((still_read - written_from).max())
 
 
-def runs_backward(ctx, op) -> bool:
-    """True when the plan put the output's start inside the input's bytes, above its start:
-    only the backward twin may then run (the planner allowed it by `overlap_above`)."""
+def runs_backward(ctx, op, choice) -> bool:
+    """True when the plan put the output over the input where only the backward twin's
+    contract (`overlap_above`) holds; the forward kernel wherever its own contract holds."""
     plan = ctx.plan
     x, y = op.inputs[0], op.outputs[0]
     try:
         ox, oy = plan.offset(x), plan.offset(y)
     except KeyError:
         return False
-    return ox < oy < ox + ctx.graph.tensors[x].nbytes
+    g = ctx.graph
+    if oy + g.tensors[y].nbytes <= ox or oy >= ox + g.tensors[x].nbytes:
+        return False                       # apart
+    if choice.overlap is not None and oy - ox <= choice.overlap:
+        return False
+    if choice.overlap_above is not None and oy - ox >= choice.overlap_above:
+        return True
+    raise AssertionError(f"op {op.index} {op.opcode}: the plan overlaps its output "
+                         f"({oy}) with its input ({ox}) beyond the kernel's contract")
 
 
 def window_overlap(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:

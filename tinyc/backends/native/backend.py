@@ -28,9 +28,10 @@ class NativeBackend(BackendBase):
         from tinyc.backends.native.rules import NativeRules
         from tinyc.planner import plan_memory
 
-        def plan_with(target):
-            return plan_memory(graph, board, rules=NativeRules(target), strategy=strategy,
-                               time_limit_s=time_limit_s)
+        def plan_with(target, trial=False):
+            quick = "greedy" if strategy == "greedy" else "heuristic"
+            return plan_memory(graph, board, rules=NativeRules(target),
+                               strategy=quick if trial else strategy, time_limit_s=time_limit_s)
 
         target = self.rules(board, kernels, optimize).target
         if optimize != "balanced":

@@ -4,7 +4,9 @@ Each op starts on its fastest variant. Ops whose slower variant states an access
 output may overlap its input) are switched, the most activation bytes per added instruction
 first, while the whole model stays within 5 % of the fastest build's instructions (estimated
 from MACs, KernelChoice.estimated_instructions: nothing runs at plan time). Then each switch
-that costs instructions is undone again if the arena does not grow without it.
+that costs instructions is undone again if the arena does not grow without it (judged on
+heuristic plans, at most MAX_UNDO of them, so balanced never runs the exact solver more than
+once).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from dataclasses import replace
 from tinyc.ops import macs
 
 MAX_EXTRA = 0.05
+MAX_UNDO = 12
 
 
 def _select(graph, op, target):
@@ -22,7 +25,8 @@ def _select(graph, op, target):
 
 
 def balanced_plan(graph, target, plan_with):
-    """plan_with(target) -> plan; the balanced plan (its rules hold the target it used)."""
+    """plan_with(target, trial) -> plan (trial: a quick heuristic plan will do); the balanced
+    plan (its rules hold the target it used)."""
     import tinyc.backends.native.ops  # noqa: F401
     speed = replace(target, optimize="speed", ram_ops=frozenset())
     ram = replace(target, optimize="ram", ram_ops=frozenset())
@@ -37,7 +41,7 @@ def balanced_plan(graph, target, plan_with):
             extra[op.index] = slow.estimated_instructions(n) - fast.estimated_instructions(n)
     base = replace(target, optimize="balanced", ram_ops=frozenset())
     if not extra:
-        return plan_with(base)
+        return plan_with(base, False)
 
     def gain(k):
         op = graph.ops[k]
@@ -49,10 +53,11 @@ def balanced_plan(graph, target, plan_with):
         if spent + max(extra[k], 0) <= MAX_EXTRA * total:
             chosen.add(k)
             spent += max(extra[k], 0)
-    best = plan_with(replace(base, ram_ops=frozenset(chosen)))
-    for k in sorted((k for k in chosen if extra[k] > 0), key=lambda k: -extra[k]):
-        p = plan_with(replace(base, ram_ops=frozenset(chosen - {k})))
-        if p.arena_bytes <= best.arena_bytes:
+    best = plan_with(replace(base, ram_ops=frozenset(chosen)), True).arena_bytes
+    costly = sorted((k for k in chosen if extra[k] > 0), key=lambda k: -extra[k])
+    for k in costly[:MAX_UNDO]:
+        arena = plan_with(replace(base, ram_ops=frozenset(chosen - {k})), True).arena_bytes
+        if arena <= best:
             chosen.discard(k)
-            best = p
-    return best
+            best = arena
+    return plan_with(replace(base, ram_ops=frozenset(chosen)), False)

@@ -101,7 +101,7 @@ def choose_portable(g, op, target):
 
 @kernel_variant("CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: ConvNumbers):
-    if runs_backward(ctx, op):
+    if runs_backward(ctx, op, choice):
         choice = choice.backward()
     params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),

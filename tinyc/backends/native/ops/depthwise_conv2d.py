@@ -79,7 +79,7 @@ def choose_portable(g, op, target):
 
 @kernel_variant("DEPTHWISE_CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: DepthwiseNumbers):
-    if runs_backward(ctx, op):
+    if runs_backward(ctx, op, choice):
         choice = choice.backward()
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
