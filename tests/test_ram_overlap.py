@@ -100,7 +100,7 @@ def test_contract_never_exceeds_the_replayed_kernel_and_is_tight(case):
     assert u - exact < outs[3] + ins[3]
 
 
-OVERLAPPING = ["kws_ref_model", "str_ww_ref_model", "micro_speech_quantized", "vww_96_int8",
+OVERLAPPING = ["mobilenet_v2_quantized_1x3x224x224", "kws_ref_model", "str_ww_ref_model", "micro_speech_quantized", "vww_96_int8",
                "pretrainedResnet_quant"]
 
 
@@ -166,3 +166,26 @@ def test_the_bit_exact_check_sees_a_shift_past_the_contract(build, monkeypatch):
         for mod in (conv_mod, dw_mod):
             monkeypatch.setattr(mod, "runs_backward", lambda ctx, op, choice, b=backward: b)
         assert mismatches(path, samples=3, plan=ForcedPlan(g, shift), poison=True) > 0
+
+
+def _pad(x):
+    import tensorflow as tf
+    return tf.pad(x, [[0, 0], [1, 2], [2, 1], [0, 0]])
+
+
+@pytest.mark.slow
+def test_pad_writes_over_its_input_backward_and_a_row_less_is_caught(monkeypatch):
+    import tinyc.backends.native.ops.pad as pad_mod
+    from modelgen import int8_fn_model
+    path = int8_fn_model("ram_overlap_pad", _pad, [(1, 6, 5, 3)], seed=4)
+    g = load_model(path)
+    assert [op.opcode for op in g.ops] == ["PAD"]
+    op = g.ops[0]
+    u = NATIVE_RULES.overlap_above(g, op)
+    assert NATIVE_RULES.overlap(g, op) is None
+    row = g.tensors[op.outputs[0]].shape[2] * g.tensors[op.outputs[0]].shape[3]
+    assert u == -(1 * row + 2 * 3)          # the output starts its padding below the input
+    assert mismatches(path, samples=3, plan=ForcedPlan(g, u), poison=True) == 0
+    assert mismatches(path, samples=3, plan=ForcedPlan(g, 0), poison=True) == 0
+    monkeypatch.setattr(pad_mod, "runs_backward", lambda ctx, op, choice: True)
+    assert mismatches(path, samples=3, plan=ForcedPlan(g, u - row), poison=True) > 0

@@ -62,6 +62,24 @@ def window_overlap_above(in_shape, out_shape, fh: int, fw: int, g: dict) -> int 
     return int((still_read - written_from).max())
 
 
+def copy_overlap_above(c: dict, max_runs: int = 1 << 20) -> int | None:
+    """`u` for pad_backward.c: tinyc_copy_nd_params `c` copied from its last run to its first.
+    Writing run r must spare the input of every earlier run (still unread); None when the
+    runs do not ascend through the output (the kernel then fills the wrong gaps)."""
+    dims = [int(d) for d in c["dims"][:c["ndim"]]]
+    n = int(np.prod(dims)) if dims else 1
+    if n <= 1 or n > max_runs:
+        return None if n > max_runs else -int(c["dst_base"])
+    idx = np.indices(dims).reshape(len(dims), -1).astype(np.int64)
+    src = c["src_base"] + (np.array(c["src_stride"][:len(dims)])[:, None] * idx).sum(axis=0)
+    dst = c["dst_base"] + (np.array(c["dst_stride"][:len(dims)])[:, None] * idx).sum(axis=0)
+    run = int(c["run_bytes"])
+    if np.any(np.diff(dst) < run) or np.any(np.diff(src) < run):
+        return None
+    unread_end = np.maximum.accumulate(src + run)[:-1]      # below run r, before it is written
+    return int(max((unread_end - dst[1:]).max(), -int(c["dst_base"])))
+
+
 def runs_backward(ctx, op, choice) -> bool:
     """True when the plan put the output over the input where only the backward twin's
     contract (`overlap_above`) holds; the forward kernel wherever its own contract holds."""
