@@ -74,3 +74,28 @@ def test_svg_draws_every_shared_region(tmp_path):
     assert len(hatched) == len(shared) > 0
     assert all(f"over {o['overlap_bytes']:,} B" in "".join(h.itertext())
                for o, h in zip(shared, hatched))
+
+
+class OverlapAtOp3:
+    def scratch_bytes(self, graph, op):
+        return 0
+
+    def inplace(self, graph, op):
+        return False
+
+    def overlap(self, graph, op):
+        return 0 if op.index == 3 else None
+
+
+def test_the_op_order_search_counts_overlaps():
+    from test_planner import _graph
+    # branch B (ops 0, 1) first in the file; branch A's op 3 may write over its input. Only
+    # an order search that knows that runs A first: 416 B, where the blind order needs 432 B.
+    g = _graph({0: 320, 1: 96, 2: 16, 3: 16, 4: 96, 5: 160},
+               [("CONV_2D", [0], [3]), ("CONV_2D", [3], [4]), ("CONV_2D", [0], [1]),
+                ("CONV_2D", [1], [2]), ("ADD", [2, 4], [5])], [0], [5])
+    rules = OverlapAtOp3()
+    plan = plan_memory(g, BOARD, rules=rules, strategy="heuristic")
+    validate(g, plan, rules)
+    assert plan.schedule == [2, 3, 0, 1, 4]
+    assert plan.arena_bytes == 416
