@@ -93,6 +93,8 @@ select = lowering_with_variants("CONV_2D", prepare)
 def choose_portable(g, op, target):
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     _, fh, fw, _ = w.shape
+    if inp.dtype != "int8" or out.dtype != "int8":   # the contracts count int8 bytes
+        return portable("tinyc_conv2d_s8", "conv2d_s8")
     geometry = spatial(op, inp, out, fh, fw)
     return portable("tinyc_conv2d_s8", "conv2d_s8",
                     overlap=window_overlap(inp.shape, out.shape, fh, fw, geometry),
