@@ -31,11 +31,20 @@ def validate(graph, plan, rules=DEFAULT_RULES):
             if i in produced and produced[i] != k:
                 assert step[produced[i]] < step[k], f"op {k} runs before its input's producer"
     end = len(sched) - 1
+    # op pairs run as one kernel: the producer's output is never stored, and the consumer
+    # reads the producer's input
+    fused = getattr(plan, "fused", {})
+    unstored = {graph.ops[j].outputs[0] for j in fused}
+    reads = {k: set(op.inputs) for k, op in enumerate(graph.ops)}
+    for j, k in fused.items():
+        reads[k].add(graph.ops[j].inputs[0])
     live = {}
     for t in graph.activations():
+        if t.id in unstored:
+            continue
         first = 0 if t.id in graph.inputs or t.is_variable or t.id not in produced \
             else step[produced[t.id]]
-        uses = [step[k] for k, op in enumerate(graph.ops) if t.id in op.inputs]
+        uses = [step[k] for k in reads if t.id in reads[k]]
         last = end if t.id in graph.outputs or t.is_variable else max(uses + [first])
         live[t.id] = (first, last, plan.offset(t.id), t.nbytes)
     for k, op in enumerate(graph.ops):

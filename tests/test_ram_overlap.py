@@ -14,7 +14,8 @@ from bitexact import mismatches
 from conftest import model
 from modelgen import int8_model
 from tinyc.backends.native.access_order import window_overlap, window_overlap_above
-from tinyc.backends.native.rules import NATIVE_RULES
+from tinyc.backends.native.rules import NATIVE_RULES, NativeRules
+from tinyc.backends.native.target import Target
 from tinyc.boards import get_board
 from tinyc.frontend import load_model
 from tinyc.planner import plan_memory
@@ -189,3 +190,41 @@ def test_pad_writes_over_its_input_backward_and_a_row_less_is_caught(monkeypatch
     assert mismatches(path, samples=3, plan=ForcedPlan(g, 0), poison=True) == 0
     monkeypatch.setattr(pad_mod, "runs_backward", lambda ctx, op, choice: True)
     assert mismatches(path, samples=3, plan=ForcedPlan(g, u - row), poison=True) > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["vww_96_int8", "person_detect"])
+def test_expand_and_depthwise_run_row_streamed_bit_exact(name):
+    path = model(name)
+    g = load_model(path)
+    plan = plan_memory(g, HOST, NATIVE_RULES, time_limit_s=2.0)
+    assert plan.fused
+    assert plan.arena_bytes <= 32 * 1024          # the expand conv's output is never stored
+    for j, k in plan.fused.items():
+        with pytest.raises(KeyError):
+            plan.offset(g.ops[j].outputs[0])
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+    speed = plan_memory(g, HOST, NativeRules(Target(None, "portable", optimize="speed")),
+                        time_limit_s=2.0)
+    assert not speed.fused and speed.arena_bytes > plan.arena_bytes
+
+
+def _expand_dw(x):
+    import tensorflow as tf
+    y = tf.keras.layers.Conv2D(12, 1, activation="relu")(x)
+    return tf.keras.layers.DepthwiseConv2D(3, strides=2, padding="same")(y)
+
+
+@pytest.mark.slow
+def test_row_streamed_pair_on_its_own_and_a_short_ring_is_refused():
+    path = int8_model("ram_expand_dw", _expand_dw, [(1, 9, 7, 4)], seed=5)
+    g = load_model(path)
+    assert [op.opcode for op in g.ops] == ["CONV_2D", "DEPTHWISE_CONV_2D"]
+    plan = plan_memory(g, HOST, NATIVE_RULES)
+    assert plan.fused == {0: 1}
+    assert plan.scratch(1)[1] == 3 * 7 * 12      # three rows of the 1x1 output
+    assert mismatches(path, samples=5, plan=plan, poison=True) == 0
+    off, size = plan.scratch(1)
+    plan._scratch[1] = (off, size - 1)
+    with pytest.raises(AssertionError, match="ring"):
+        mismatches(path, samples=1, plan=plan)

@@ -66,6 +66,7 @@ class Lifetimes:
     buffers: list[Buffer]
     tensor_buffer: dict[int, int]             # tensor id -> index in buffers
     overlaps: list[Overlap] = field(default_factory=list)
+    fused: dict[int, int] = field(default_factory=dict)    # producer op -> consumer op
 
 
 def tensor_spans(graph: Graph, schedule: list[int]) -> dict[int, tuple[int, int]]:
@@ -92,8 +93,22 @@ def tensor_spans(graph: Graph, schedule: list[int]) -> dict[int, tuple[int, int]
     return {i: (first[i], last[i]) for i in first}
 
 
+def fuse(graph: Graph, schedule: list[int], spans: dict, fused: dict[int, int]) -> set[int]:
+    """Drop the tensors that fused op pairs never store, and keep the producer's input live
+    until the consumer runs (the fused kernel reads it there). Returns the ops involved."""
+    step = {k: s for s, k in enumerate(schedule)}
+    for j, k in fused.items():
+        t, x = graph.ops[j].outputs[0], graph.ops[j].inputs[0]
+        spans.pop(t, None)
+        if x in spans:
+            spans[x] = (spans[x][0], max(spans[x][1], step[k]))
+    return set(fused) | set(fused.values())
+
+
 def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
     spans = tensor_spans(graph, schedule)
+    fused = dict(rules.fusions(graph)) if hasattr(rules, "fusions") else {}
+    in_pairs = fuse(graph, schedule, spans, fused)
     parent = {i: i for i in spans}
 
     def find(i):
@@ -113,7 +128,7 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
 
     for step, k in enumerate(schedule):
         op = graph.ops[k]
-        if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
+        if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0 or k in in_pairs:
             continue
         x, y = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
         if x.is_const or x.nbytes != y.nbytes or y.id in graph.inputs or find(x.id) == find(y.id):
@@ -144,7 +159,7 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
         if n > 0:
             buffers.append(Buffer(size=n, start=step, end=step, scratch_op=k))
     overlaps = find_overlaps(graph, schedule, rules, buffers, tensor_buffer, pinned)
-    return Lifetimes(schedule, spans, alias_of, buffers, tensor_buffer, overlaps)
+    return Lifetimes(schedule, spans, alias_of, buffers, tensor_buffer, overlaps, fused)
 
 
 def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer],

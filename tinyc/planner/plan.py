@@ -31,6 +31,8 @@ class MemoryPlan:
     # kernel's contract (output start <= input + shift_bytes, or >= input + above_bytes) and
     # the bytes the two share in this plan
     overlaps: list[dict] = field(default_factory=list)
+    # op pairs run as one kernel: the producer's output is never stored (not in `tensors`)
+    fused: dict[int, int] = field(default_factory=dict)
     _offsets: dict[int, int] = field(default_factory=dict, repr=False)
     _scratch: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     rules: object = field(default=None, repr=False, compare=False)   # what it was planned for
@@ -56,6 +58,7 @@ class MemoryPlan:
                 "lower_bound_bytes": self.lower_bound_bytes, "optimal": self.optimal,
                 "lower_bound_without_overlap_bytes": self.lower_bound_without_overlap_bytes,
                 "overlaps": self.overlaps,
+                "fused": [{"ops": [j, k]} for j, k in sorted(self.fused.items())],
                 "alignment": self.alignment, "schedule": self.schedule,
                 "peak": {"step": self.peak_step, "op": self.peak_op,
                          "bytes": self.live[self.peak_step] if self.live else 0},
@@ -157,5 +160,5 @@ def _make_plan(graph: Graph, c: _Candidate, bound: int, optimal: bool, align: in
                       schedule=list(life.schedule), buffers=entries, peak_step=peak,
                       live=live if life.schedule else [], tried=tried,
                       lower_bound_without_overlap_bytes=max(plain) if life.schedule else 0,
-                      overlaps=overlaps,
+                      overlaps=overlaps, fused=dict(life.fused),
                       _offsets=offsets, _scratch=scratch)

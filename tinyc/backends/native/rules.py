@@ -21,7 +21,17 @@ class NativeRules:
 
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
         low = self._lowering(op)
+        if op.index in self.fusions(graph).values():
+            from tinyc.backends.native.fusion import ring_bytes
+            return ring_bytes(graph, op)
         return low.scratch_bytes(graph, op, self.target) if low else 0
+
+    def fusions(self, graph: Graph) -> dict[int, int]:
+        """{producer op: consumer op} run as one kernel; the producer's output is not stored."""
+        from tinyc.backends.native.fusion import fusable_pairs
+        if getattr(self, "_fused_graph", None) is not graph:
+            self._fused_graph, self._fused = graph, fusable_pairs(graph, self.target)
+        return self._fused
 
     def inplace(self, graph: Graph, op: Op) -> bool:
         low = self._lowering(op)

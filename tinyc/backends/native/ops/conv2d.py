@@ -103,6 +103,8 @@ def choose_portable(g, op, target):
 
 @kernel_variant("CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: ConvNumbers):
+    if op.index in getattr(ctx.plan, "fused", {}):
+        return KernelCall(None)           # runs inside the depthwise op it feeds
     if runs_backward(ctx, op, choice):
         choice = choice.backward()
     params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
