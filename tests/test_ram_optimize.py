@@ -80,3 +80,15 @@ def test_plan_reports_optimize_and_refuses_an_unknown_goal():
     assert json.loads(r.stdout)["optimize"] == "ram"
     r = run_tinyc("plan", kws, "--optimize", "smallest")
     assert r.returncode == 2 and "smallest" in r.stderr
+
+
+@pytest.mark.parametrize("name, fused", [("str_ww_ref_model", False), ("vww_96_int8", True)])
+def test_row_streaming_is_kept_only_where_it_lowers_the_arena(name, fused):
+    from tinyc.backends.native.rules import NativeRules
+    from tinyc.planner import plan_memory
+    g = read_model(model(name))
+    plan = NativeBackend().plan(g, BOARD, time_limit_s=2.0)
+    always = plan_memory(g, BOARD, NativeRules(Target(BOARD)), time_limit_s=2.0)
+    assert always.fused                       # both models have expand + depthwise pairs
+    assert bool(plan.fused) == fused
+    assert plan.arena_bytes <= always.arena_bytes

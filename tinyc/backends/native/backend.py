@@ -24,14 +24,24 @@ class NativeBackend(BackendBase):
 
     def plan(self, graph, board, strategy: str = "auto", time_limit_s: float = 10.0,
              kernels: str = "auto", optimize: str = "balanced"):
+        from dataclasses import replace
+
         from tinyc.backends.native.balance import balanced_plan
         from tinyc.backends.native.rules import NativeRules
         from tinyc.planner import plan_memory
 
         def plan_with(target, trial=False):
             quick = "greedy" if strategy == "greedy" else "heuristic"
-            return plan_memory(graph, board, rules=NativeRules(target),
-                               strategy=quick if trial else strategy, time_limit_s=time_limit_s)
+
+            def plan(t):
+                return plan_memory(graph, board, rules=NativeRules(t),
+                                   strategy=quick if trial else strategy,
+                                   time_limit_s=time_limit_s)
+            fused = plan(target)
+            if not fused.fused:
+                return fused
+            apart = plan(replace(target, fuse=False))   # fusion must earn its place
+            return apart if apart.arena_bytes < fused.arena_bytes else fused
 
         target = self.rules(board, kernels, optimize).target
         if optimize != "balanced":

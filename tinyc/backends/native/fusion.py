@@ -2,7 +2,9 @@
 it (pointwise_depthwise_s8.c), so the 1x1 output is never stored whole, only the depthwise
 filter's rows of it in a ring in scratch. Taken for expanding 1x1 convs (output larger than
 input: MobileNet's expand layers, where the activation peak usually is), with the portable
-kernels on both ops, unless --optimize speed.
+kernels on both ops, unless --optimize speed; the backend keeps them only when the arena
+comes out smaller than without them (a fused pair keeps the 1x1 input live longer and gives up
+the two ops' overlaps).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ RING_KERNEL = ("pointwise_depthwise_s8.h", "conv2d_s8.h", "depthwise_conv2d_s8.h
 
 def fusable_pairs(graph: Graph, target) -> dict[int, int]:
     """{1x1 conv op: the depthwise op it feeds} for the pairs that run as one kernel."""
-    if target.optimize == "speed":
+    if target.optimize == "speed" or not target.fuse:
         return {}
     from tinyc.backends.native.lower import LOWERINGS
     users: dict[int, list[int]] = {}

@@ -23,6 +23,7 @@ class Target:
     features: frozenset = field(default=None)
     optimize: str = "balanced"
     ram_ops: frozenset = frozenset()     # op indices that take their RAM variant (balanced)
+    fuse: bool = True                    # row-streamed op pairs allowed (fusion.py)
 
     def __post_init__(self):
         if self.features is None:
