@@ -77,6 +77,9 @@ def _print(graph, board, plan, budget):
         click.echo(f"{len(shared)} ops write their output over their dying input "
                    f"({sum(o['overlap_bytes'] for o in shared):,} B shared); without that the "
                    f"bound is {plan.lower_bound_without_overlap_bytes:,} B")
+    if plan.fused:
+        click.echo("row-streamed, the 1x1 output never stored: ops "
+                   + ", ".join(f"{j}+{k}" for j, k in sorted(plan.fused.items())))
     r, f = budget.ram, budget.flash
     click.echo(f"RAM   {kb(r['total']):>10} of {kb(r['budget'])}: arena {kb(r['arena'])} + "
                f"runtime {kb(r['runtime'])} + kept back {kb(r['reserve'])} (estimate)")

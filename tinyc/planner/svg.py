@@ -76,6 +76,11 @@ def render(plan, graph, title: str = "") -> str:
         out.append(f'<text x="{LEFT}" y="54" fill="#d62728">hatched: {len(shared)} ops write '
                    f'their output over their dying input; without that the bound is '
                    f'{plan.lower_bound_without_overlap_bytes:,} B</text>')
+    fused = getattr(plan, "fused", {})
+    if fused:
+        pairs = ", ".join(f"{j}+{k}" for j, k in sorted(fused.items()))
+        out.append(f'<text x="{LEFT + PLOT_W}" y="54" text-anchor="end">row-streamed (the 1x1 '
+                   f'output never stored): ops {escape(pairs)}</text>')
     # arena top, lower bound and the peak
     out.append(f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y(plan.arena_bytes):.1f}" '
                f'y2="{y(plan.arena_bytes):.1f}" stroke="black" stroke-width="1.5"/>')
