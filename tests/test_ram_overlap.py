@@ -101,7 +101,8 @@ def test_contract_never_exceeds_the_replayed_kernel_and_is_tight(case):
     assert u - exact < outs[3] + ins[3]
 
 
-OVERLAPPING = ["mobilenet_v2_quantized_1x3x224x224", "kws_ref_model", "str_ww_ref_model", "micro_speech_quantized", "vww_96_int8",
+OVERLAPPING = ["mobilenet_v2_quantized_1x3x224x224", "kws_ref_model", "str_ww_ref_model",
+               "micro_speech_quantized", "vww_96_int8",
                "pretrainedResnet_quant"]
 
 

@@ -43,7 +43,8 @@ def test_every_strategy_keeps_the_contracts(path, strategy):
 
 def test_footprint_is_the_least_two_buffers_can_cover():
     # brute force over every aligned placement of the output against the input
-    for shift, above in [(-64, 96), (-8, 16), (0, 32), (-1000, 1000), (16, 48), (-40, 8), (-64, -24), (-8, -100)]:
+    for shift, above in [(-64, 96), (-8, 16), (0, 32), (-1000, 1000), (16, 48), (-40, 8),
+                         (-64, -24), (-8, -100)]:
         for sx, sy in [(64, 32), (32, 64), (48, 48), (16, 128)]:
             ov = Overlap(0, 1, max(shift, -sy), min(above, sx), 0, 0)
             best = min(max(0 + sx, y + sy) - min(0, y) for y in range(-sy - 256, sx + 257, 8)
