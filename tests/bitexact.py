@@ -1,6 +1,7 @@
 """Compare tinyc's native code, run in-process, with the TFLM interpreter, byte for byte."""
 from __future__ import annotations
 
+import ctypes
 import tempfile
 from pathlib import Path
 
@@ -14,9 +15,12 @@ from tinyc.hostlib import build_host_model
 from tinyc.reference import random_inputs, tflm_outputs, tflm_tensors
 
 
-def mismatches(model_path, samples: int = 20, seed: int = 0, plan=None, sanitize: bool = True):
+def mismatches(model_path, samples: int = 20, seed: int = 0, plan=None, sanitize: bool = True,
+               poison: bool = False):
     """Mismatched output bytes over `samples` seeded random inputs (0 = bit-exact).
-    With plan=None every tensor gets its own bytes; pass a planner's plan to test it."""
+    With plan=None every tensor gets its own bytes; pass a planner's plan to test it.
+    poison: before each invoke fill the whole arena with seeded random bytes, so a kernel that
+    reads a byte its plan let another tensor overwrite (or never wrote) reads garbage."""
     g = load_model(model_path)
     plan = plan or NoReusePlan(g, NATIVE_RULES)
     with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:   # the loaded library stays
@@ -24,7 +28,11 @@ def mismatches(model_path, samples: int = 20, seed: int = 0, plan=None, sanitize
     xs = random_inputs(g, samples, seed)
     ref = tflm_outputs(g, xs)
     bad = 0
+    junk = np.random.default_rng(seed + 1)
     for x, r in zip(xs, ref):
+        if poison:
+            fill = junk.integers(0, 256, plan.arena_bytes, dtype=np.uint8)
+            ctypes.memmove(m.arena_base, fill.ctypes.data, plan.arena_bytes)
         got = m.run(x)
         bad += sum(int(np.count_nonzero(a != b)) for a, b in zip(got, r))
     return bad

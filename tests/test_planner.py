@@ -31,11 +31,20 @@ def validate(graph, plan, rules=DEFAULT_RULES):
             if i in produced and produced[i] != k:
                 assert step[produced[i]] < step[k], f"op {k} runs before its input's producer"
     end = len(sched) - 1
+    # op pairs run as one kernel: the producer's output is never stored, and the consumer
+    # reads the producer's input
+    fused = getattr(plan, "fused", {})
+    unstored = {graph.ops[j].outputs[0] for j in fused}
+    reads = {k: set(op.inputs) for k, op in enumerate(graph.ops)}
+    for j, k in fused.items():
+        reads[k].add(graph.ops[j].inputs[0])
     live = {}
     for t in graph.activations():
+        if t.id in unstored:
+            continue
         first = 0 if t.id in graph.inputs or t.is_variable or t.id not in produced \
             else step[produced[t.id]]
-        uses = [step[k] for k, op in enumerate(graph.ops) if t.id in op.inputs]
+        uses = [step[k] for k in reads if t.id in reads[k]]
         last = end if t.id in graph.outputs or t.is_variable else max(uses + [first])
         live[t.id] = (first, last, plan.offset(t.id), t.nbytes)
     for k, op in enumerate(graph.ops):
@@ -51,6 +60,23 @@ def validate(graph, plan, rules=DEFAULT_RULES):
             i = alias[i]
         return i
 
+    # an op whose kernel states an access order may write its output over its input when the
+    # input dies there and the output starts at most `shift` bytes above it (or, backward, at
+    # least `above` bytes above it)
+    may_share = set()
+    for k, op in enumerate(graph.ops):
+        if not op.inputs or len(op.outputs) != 1:
+            continue
+        x, y = op.inputs[0], op.outputs[0]
+        shift = rules.overlap(graph, op) if hasattr(rules, "overlap") else None
+        above = rules.overlap_above(graph, op) if hasattr(rules, "overlap_above") else None
+        if not (x in live and y in live and live[x][1] == step[k] == live[y][0]
+                and x not in graph.outputs):
+            continue
+        if ((shift is not None and live[y][2] <= live[x][2] + shift)
+                or (above is not None and live[y][2] >= live[x][2] + above)):
+            may_share |= {(x, y), (y, x)}
+
     for i, (f, l, off, size) in live.items():
         assert off % plan.alignment == 0, f"tensor {i} misaligned"
         assert 0 <= off and off + size <= plan.arena_bytes, f"tensor {i} outside the arena"
@@ -59,7 +85,7 @@ def validate(graph, plan, rules=DEFAULT_RULES):
         for b, (fb, lb, ob, sb) in items:
             if ob >= oa + sa:
                 break
-            if a == b or ob + sb <= oa or la < fb or lb < fa:
+            if a == b or ob + sb <= oa or la < fb or lb < fa or (a, b) in may_share:
                 continue
             assert root(a) == root(b), f"tensors {a} and {b} overlap while both live"
     for i, j in alias.items():   # an alias shares its source's bytes exactly

@@ -1,6 +1,8 @@
 """RAM and flash budget of a planned model on a board, and the one-line verdict when it does
 not fit. Before building these are estimates; after a build the ELF gives the exact figures.
 
+model RAM = arena + the .data/.bss of the model's own code (model.c and its kernels): what
+            the user's firmware pays (`tinyc build` reads the same figure from the objects)
 RAM   = arena + runtime state (the inference code's own .data/.bss) + the board's reserve
 flash = weights + code + the board's reserve
 """
@@ -24,6 +26,7 @@ RUNTIME_BYTES_PER_TENSOR = 8
 class Budget:
     ram: dict      # arena, runtime, reserve, total, budget
     flash: dict    # weights, code, reserve, total, budget
+    model_ram_bytes: int = 0   # arena + the model code's own state: what the user's firmware pays
 
     @property
     def fits_ram(self) -> bool:
@@ -38,7 +41,8 @@ class Budget:
         return self.fits_ram and self.fits_flash
 
     def to_json(self) -> dict:
-        return {"ram": self.ram, "flash": self.flash, "fits": self.fits}
+        return {"ram": self.ram, "flash": self.flash, "fits": self.fits,
+                "model_ram_bytes": self.model_ram_bytes}
 
 
 def weight_bytes(graph: Graph) -> int:
@@ -59,7 +63,8 @@ def estimate(graph: Graph, plan, board, rules=None) -> Budget:
     flash = {"weights": weight_bytes(graph), "code": code, "reserve": board.reserve_flash_bytes}
     flash["total"] = sum(flash.values())
     flash["budget"] = board.flash_bytes
-    return Budget(ram, flash)
+    state = getattr(rules, "model_state_bytes", None)
+    return Budget(ram, flash, plan.arena_bytes + (state(graph) if state else 0))
 
 
 def kb(n: int) -> str:

@@ -50,6 +50,8 @@ class Build:
     flash_bytes: int = 0
     weights_bytes: int = 0
     code_bytes: int = 0
+    model_ram_bytes: int | None = None     # arena + the model code's own .data/.bss
+    harness_ram_bytes: int | None = None   # what the test harness, protocol and board add
     extra: dict = field(default_factory=dict)   # backend-specific (e.g. tflm_arena_bytes)
 
     @property
@@ -62,7 +64,8 @@ class Build:
             "model": self.graph.path, "model_sha256": self.graph.sha256,
             "compiled": self.compiled, "elf": str(self.elf) if self.elf else None,
             "arena_bytes": self.plan.arena_bytes, "strategy": self.plan.strategy,
-            "ram_bytes": self.ram_bytes,
+            "ram_bytes": self.ram_bytes, "model_ram_bytes": self.model_ram_bytes,
+            "harness_ram_bytes": self.harness_ram_bytes,
             "flash_bytes": self.flash_bytes, "code_bytes": self.code_bytes,
             "weights_bytes": self.weights_bytes, "ram_budget": self.board.ram_budget,
             "flash_budget": self.board.flash_budget, "fits": self.fits, "sizes": self.sizes,
@@ -71,9 +74,9 @@ class Build:
 
 
 def plan_model(graph: Graph, board: Board, backend: str, strategy: str = "auto",
-               kernels: str = "auto"):
+               kernels: str = "auto", optimize: str = "balanced"):
     """The plan `backend` would build with (for callers that hold a validated graph)."""
-    return get_backend(backend).plan(graph, board, strategy, kernels=kernels)
+    return get_backend(backend).plan(graph, board, strategy, kernels=kernels, optimize=optimize)
 
 
 @dataclass
@@ -85,7 +88,7 @@ class Planned:
     budget: Budget
 
 
-def build_options(options: dict | None) -> dict:
+def options_with_defaults(options: dict | None) -> dict:
     """Options with their defaults filled in, so the same build has one cache key however it
     was asked for."""
     return {"kernels": "auto", **(options or {})}
@@ -99,12 +102,12 @@ def _step(name: str, fn, *args):
 
 def load_and_plan(model: str, board: Board, backend: str = DEFAULT_BACKEND,
                   strategy: str = "auto", time_limit_s: float = 10.0,
-                  kernels: str = "auto") -> Planned:
+                  kernels: str = "auto", optimize: str = "balanced") -> Planned:
     """Steps load, validate, plan, budget: what `tinyc plan` shows is what `build` builds."""
     be = get_backend(backend)
     graph = _step("load", read_model, model)
     graph = _step("validate", be.validate, graph)
-    plan = _step("plan", be.plan, graph, board, strategy, time_limit_s, kernels)
+    plan = _step("plan", be.plan, graph, board, strategy, time_limit_s, kernels, optimize)
     budget = _step("budget", estimate, graph, plan, board, be.rules(board, kernels))
     return Planned(graph, be, plan, budget)
 
@@ -115,12 +118,12 @@ def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
                   time_limit_s: float = 10.0) -> Build:
     """The steps load, validate, plan, budget, generate, build; TINYC_DEBUG=<step>,… dumps
     each one's result."""
-    options = build_options(options)
+    options = options_with_defaults(options)
     say = (lambda m: None) if quiet else progress
     get_backend(backend)   # an unknown backend is refused before the model is read
     say(f"planning {Path(model).name} for {board.id} ({backend})…")
     p = load_and_plan(model, board, backend, strategy, time_limit_s,
-                      options.get("kernels", "auto"))
+                      options.get("kernels", "auto"), options.get("optimize", "balanced"))
     check_fits(p.graph, p.plan, board, p.budget)   # raises TinycError(exit 1) with the details
     step = partial(_generate_and_build, p, board, strategy=strategy, compile=compile,
                    options=options, say=say)
@@ -166,7 +169,7 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
     build = Build(project_dir=out, board=board, backend=p.backend.name, graph=p.graph,
                   plan=p.plan, weights_bytes=weight_bytes(p.graph), extra=dict(sources.facts))
     if wants_platformio(board, options):   # real boards, or --via platformio
-        return build_platformio(build, sources.files, compile, say)
+        return _split_ram(build_platformio(build, sources.files, compile, say), sources)
     write_project(out, board, sources.files)
     compile = p.backend.finish_project(out, sources, compile)
     if compile:
@@ -181,6 +184,15 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
     else:
         build.ram_bytes = p.plan.arena_bytes
         build.flash_bytes = build.weights_bytes
+    return _split_ram(build, sources)
+
+
+def _split_ram(build: Build, sources: Sources) -> Build:
+    """model_ram_bytes / harness_ram_bytes from the compiled objects (None when not compiled)."""
+    if build.compiled and build.elf is not None and build.sizes:
+        from tinyc.build.ram_split import split_ram
+        build.model_ram_bytes, build.harness_ram_bytes = split_ram(
+            build.project_dir, sources.files, build.ram_bytes, build.board.is_host)
     return build
 
 
@@ -188,7 +200,7 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                  options: dict | None = None) -> Build:
     """An up-to-date compiled build from the cache, building it when there is none."""
     graph = load_model(model, backend)
-    options = build_options(options)
+    options = options_with_defaults(options)
     out = build_dir(graph.sha256, board.id, backend, {**options, "strategy": strategy})
     with cache.locked(out):   # a concurrent run of the same build waits, then reuses it
         meta = cache.valid_manifest(out)
@@ -199,5 +211,7 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                          ram_bytes=meta["ram_bytes"], flash_bytes=meta["flash_bytes"],
                          weights_bytes=meta.get("weights_bytes", 0),
                          code_bytes=meta.get("code_bytes", 0),
+                         model_ram_bytes=meta.get("model_ram_bytes"),
+                         harness_ram_bytes=meta.get("harness_ram_bytes"),
                          extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
         return compile_model(model, board, backend, strategy=strategy, options=options)

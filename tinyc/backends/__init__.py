@@ -40,12 +40,13 @@ class Backend(Protocol):
     def validate(self, graph):
         """The graph if this backend can compile it, else one TinycError naming the op."""
 
-    def rules(self, board, kernels: str = "auto"):
-        """Planner rules: `scratch_bytes(graph, op)`, `inplace(graph, op)` for `board` and the
-        kernel set (`auto`: the fastest variants for the board, `portable`)."""
+    def rules(self, board, kernels: str = "auto", optimize: str = "balanced"):
+        """Planner rules: `scratch_bytes(graph, op)`, `inplace(graph, op)`, optionally
+        `overlap`/`overlap_above(graph, op)` for `board` and the kernel set (`auto`: the
+        fastest variants for the board, `portable`); `optimize`: speed, ram or balanced."""
 
     def plan(self, graph, board, strategy: str = "auto", time_limit_s: float = 10.0,
-             kernels: str = "auto"):
+             kernels: str = "auto", optimize: str = "balanced"):
         """The memory plan this backend's code will use."""
 
     def generate(self, graph, board, plan, out: Path, options: dict, provenance) -> Sources:

@@ -4,8 +4,9 @@ from __future__ import annotations
 import click
 
 from tinyc.boards import get_board
-from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
-                                   port_option, require_port, samples_option, strategy_option)
+from tinyc.commands.common import (backend_option, board_option, build_options, json_option,
+                                   kernels_option, optimize_option, port_option, require_port,
+                                   samples_option, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, table
 from tinyc.pipeline import ensure_build
@@ -20,8 +21,9 @@ from tinyc.verify import verify_build
 @samples_option(3, "Inputs per model (the count is the median; all are checked bit-exact).")
 @strategy_option
 @kernels_option
+@optimize_option
 @json_option
-def command(models, board, backend, ports, samples, strategy, kernels, as_json):
+def command(models, board, backend, ports, samples, strategy, kernels, optimize, as_json):
     """Measure each MODEL on BOARD: deterministic counts, bytes from the ELF, bit-exactness."""
     b = get_board(board)
     require_port(b, ports, "bench")
@@ -30,13 +32,14 @@ def command(models, board, backend, ports, samples, strategy, kernels, as_json):
     port = ports[0] if ports else None
     rows = []
     for m in models:
-        build = ensure_build(m, b, backend, strategy, {"kernels": kernels})
+        build = ensure_build(m, b, backend, strategy, build_options(kernels, optimize))
         r = verify_build(build, samples, seed=0, port=port, quiet=as_json)
         rows.append({
             "model": m, "board": b.id, "backend": backend,
             "instructions_per_inference": r["instructions_per_inference"],
             "cycles_per_inference": r["cycles_per_inference"],
-            "ram_bytes": build.ram_bytes, "flash_bytes": build.flash_bytes,
+            "ram_bytes": build.ram_bytes, "model_ram_bytes": build.model_ram_bytes,
+            "harness_ram_bytes": build.harness_ram_bytes, "flash_bytes": build.flash_bytes,
             "code_bytes": build.code_bytes, "weights_bytes": build.weights_bytes,
             "arena_bytes": build.plan.arena_bytes, "bit_exact": r["bit_exact"],
         })

@@ -6,8 +6,9 @@ from pathlib import Path
 import click
 
 from tinyc.boards import get_board
-from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
-                                   model_argument, strategy_option)
+from tinyc.commands.common import (backend_option, board_option, build_options, json_option,
+                                   kernels_option, model_argument, optimize_option,
+                                   strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, kib
 from tinyc.pipeline import compile_model
@@ -27,8 +28,10 @@ from tinyc.pipeline import compile_model
               help="cubeai backend: the network name in the X-CUBE-AI API (default network).")
 @strategy_option
 @kernels_option
+@optimize_option
 @json_option
-def command(model, board, backend, out_dir, no_compile, via, name, strategy, kernels, as_json):
+def command(model, board, backend, out_dir, no_compile, via, name, strategy, kernels, optimize,
+            as_json):
     """Generate C for MODEL on BOARD and build it."""
     b = get_board(board)
     if via == "cmake" and not (b.is_host or b.emulated):
@@ -38,7 +41,7 @@ def command(model, board, backend, out_dir, no_compile, via, name, strategy, ker
         if backend != "cubeai":
             raise TinycError("--name names the X-CUBE-AI network: use it with --backend cubeai")
         options["name"] = name
-    options["kernels"] = kernels
+    options.update(build_options(kernels, optimize))
     build = compile_model(model, b, backend, Path(out_dir) if out_dir else None,
                           compile=not no_compile, strategy=strategy, options=options,
                           quiet=as_json)
@@ -56,6 +59,9 @@ def command(model, board, backend, out_dir, no_compile, via, name, strategy, ker
                    f".bss {s['bss']:,} B)")
     click.echo(f"RAM      {kib(build.ram_bytes)} of {kib(b.ram_budget)} "
                f"(arena {kib(build.plan.arena_bytes)})")
+    if build.model_ram_bytes is not None:
+        click.echo(f"model    {kib(build.model_ram_bytes)} of it in the model's code (arena + "
+                   f"state), {kib(build.harness_ram_bytes)} in the test harness")
     click.echo(f"flash    {kib(build.flash_bytes)} of {kib(b.flash_budget)} "
                f"(weights {kib(build.weights_bytes)})")
     click.echo("fits" if build.fits else "DOES NOT FIT")

@@ -46,3 +46,16 @@ def require_port(board, ports, command: str) -> None:
         raise TinycError(f"{board.id} is a real board: give its serial port, e.g. "
                          f"`tinyc {command} MODEL --board {board.id} --port /dev/ttyACM0` "
                          "(`tinyc devices` lists them)")
+
+
+def build_options(kernels: str, optimize: str) -> dict:
+    """The options that key a build; the default --optimize stays out of the cache key."""
+    return {"kernels": kernels, **({"optimize": optimize} if optimize != "balanced" else {})}
+
+
+optimize_option = click.option(
+    "--optimize", type=click.Choice(["balanced", "speed", "ram"]), default="balanced",
+    show_default=True,
+    help="Kernel variants: speed = each op's fastest; ram = variants whose output may overlap "
+         "their input wherever one exists; balanced = the least RAM for at most 5 % more "
+         "instructions (estimated from MACs at plan time).")

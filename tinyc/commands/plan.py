@@ -8,18 +8,21 @@ import click
 from tinyc.backends import DEFAULT_BACKEND
 from tinyc.boards import DEFAULT_BOARD, get_board
 from tinyc.budget import check_fits, kb, peak_summary
-from tinyc.commands.common import backend_option, kernels_option, strategy_option
+from tinyc.commands.common import (backend_option, kernels_option, optimize_option,
+                                   strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, table
 from tinyc.pipeline import load_and_plan
 
 
 def plan_report(model: str, board_name: str | None, strategy: str = "auto",
-                time_limit_s: float = 10.0, backend: str = DEFAULT_BACKEND, kernels: str = "auto"):
+                time_limit_s: float = 10.0, backend: str = DEFAULT_BACKEND, kernels: str = "auto",
+                optimize: str = "balanced"):
     """The plan `tinyc build` would build with (the same pipeline steps) and its budget."""
     board = get_board(board_name)
-    p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels)
-    rep = {"model": str(model), "sha256": p.graph.sha256, "board": board.id, "backend": backend}
+    p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels, optimize)
+    rep = {"model": str(model), "sha256": p.graph.sha256, "board": board.id, "backend": backend,
+           "optimize": optimize}
     rep.update(p.plan.to_json())
     rep.update(p.budget.to_json())
     return p.graph, board, p.plan, p.budget, rep
@@ -32,15 +35,17 @@ def plan_report(model: str, board_name: str | None, strategy: str = "auto",
 @backend_option
 @strategy_option
 @kernels_option
+@optimize_option
 @click.option("--time-limit", type=float, default=10.0, show_default=True,
               help="Seconds for the exact solver.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
               help="Write a picture of the arena over time.")
-def command(model, board_name, backend, strategy, kernels, time_limit, as_json, svg_path):
+def command(model, board_name, backend, strategy, kernels, optimize, time_limit, as_json,
+            svg_path):
     """Plan every tensor's place in one static arena and check RAM/flash on the board."""
     graph, board, plan, budget, rep = plan_report(model, board_name, strategy, time_limit,
-                                                  backend, kernels)
+                                                  backend, kernels, optimize)
     if svg_path:
         from tinyc.planner.svg import render
         try:
@@ -67,10 +72,20 @@ def _print(graph, board, plan, budget):
     click.echo(f"\narena {plan.arena_bytes:,} B ({kb(plan.arena_bytes)}), {opt}; "
                f"strategy {plan.strategy}{'; ops reordered' if reordered else ''}")
     click.echo(peak_summary(graph, plan))
+    shared = [o for o in plan.overlaps if o["overlap_bytes"] > 0]
+    if shared:
+        click.echo(f"{len(shared)} ops write their output over their dying input "
+                   f"({sum(o['overlap_bytes'] for o in shared):,} B shared); without that the "
+                   f"bound is {plan.lower_bound_without_overlap_bytes:,} B")
+    if plan.fused:
+        click.echo("row-streamed, the 1x1 output never stored: ops "
+                   + ", ".join(f"{j}+{k}" for j, k in sorted(plan.fused.items())))
     r, f = budget.ram, budget.flash
     click.echo(f"RAM   {kb(r['total']):>10} of {kb(r['budget'])}: arena {kb(r['arena'])} + "
                f"runtime {kb(r['runtime'])} + kept back {kb(r['reserve'])} (estimate)")
     click.echo(f"flash {kb(f['total']):>10} of {kb(f['budget'])}: weights {kb(f['weights'])} + "
                f"code {kb(f['code'])} + kept back {kb(f['reserve'])} (estimate)")
+    click.echo(f"model RAM {kb(budget.model_ram_bytes)}: arena + the model code's own state, "
+               "what your firmware pays (`tinyc build` reads the same from the objects)")
     if budget.fits:
         click.echo(f"fits {board.id}")

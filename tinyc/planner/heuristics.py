@@ -6,16 +6,41 @@ alignment, so every offset they return is aligned.
 """
 from __future__ import annotations
 
-from tinyc.planner.lifetimes import Buffer, align_up
+from tinyc.planner.lifetimes import Buffer, Overlap, align_up
 
 
-def place(buffers: list[Buffer], order: list[int], alignment: int, best_fit: bool) -> list[int]:
+def _contracts(overlaps: list[Overlap], alignment: int) -> dict[tuple[int, int], tuple]:
+    """(buffer being placed, placed partner) -> (role of the first, aligned shift, above)."""
+    pairs = {}
+    for ov in overlaps:
+        d, u = ov.shift_aligned(alignment), ov.above_aligned(alignment)
+        pairs[(ov.output, ov.input)] = ("output", d, u)
+        pairs[(ov.input, ov.output)] = ("input", d, u)
+    return pairs
+
+
+def _blocked(i: int, j: int, off_j: int, sizes: list[int], pairs: dict) -> tuple[int, int]:
+    """The block [lo, hi) that buffer j at off_j puts in buffer i's way: i may start at s
+    only when s + size_i <= lo or s >= hi. For an overlap pair it is the contract's: the
+    output may not start in (input + shift, input + above)."""
+    role, d, u = pairs.get((i, j), (None, 0, 0))
+    if role == "output":
+        return off_j + d + sizes[i], off_j + u
+    if role == "input":
+        return off_j - u + sizes[i], off_j - d
+    return off_j, off_j + sizes[j]
+
+
+def place(buffers: list[Buffer], order: list[int], alignment: int, best_fit: bool,
+          overlaps: list[Overlap] = ()) -> list[int]:
     offsets = [0] * len(buffers)
     placed: list[int] = []
+    sizes = [align_up(b.size, alignment) for b in buffers]
+    pairs = _contracts(overlaps, alignment)
     for i in order:
         b = buffers[i]
-        size = align_up(b.size, alignment)
-        busy = sorted((offsets[j], offsets[j] + align_up(buffers[j].size, alignment))
+        size = sizes[i]
+        busy = sorted(_blocked(i, j, offsets[j], sizes, pairs)
                       for j in placed if buffers[j].overlaps_in_time(b))
         cand, best, best_gap = 0, None, None
         for lo, hi in busy:
@@ -63,16 +88,20 @@ def orders(buffers: list[Buffer], steps: int, alignment: int) -> dict[str, list[
     }
 
 
-def greedy_by_size(buffers: list[Buffer], steps: int, alignment: int) -> list[int]:
-    return place(buffers, orders(buffers, steps, alignment)["size"], alignment, best_fit=False)
+def greedy_by_size(buffers: list[Buffer], steps: int, alignment: int,
+                   overlaps: list[Overlap] = ()) -> list[int]:
+    return place(buffers, orders(buffers, steps, alignment)["size"], alignment, best_fit=False,
+                 overlaps=overlaps)
 
 
-def best_heuristic(buffers: list[Buffer], steps: int, alignment: int) -> tuple[str, list[int]]:
+def best_heuristic(buffers: list[Buffer], steps: int, alignment: int,
+                   overlaps: list[Overlap] = ()) -> tuple[str, list[int]]:
     """Every order with first fit and best fit; the smallest arena wins (first on ties)."""
     best = None
     for name, order in orders(buffers, steps, alignment).items():
         for fit in ("first-fit", "best-fit"):
-            offs = place(buffers, order, alignment, best_fit=fit == "best-fit")
+            offs = place(buffers, order, alignment, best_fit=fit == "best-fit",
+                         overlaps=overlaps)
             arena = arena_of(buffers, offs, alignment)
             if best is None or arena < best[0]:
                 best = (arena, f"greedy-by-{name}/{fit}", offs)

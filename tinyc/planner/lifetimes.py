@@ -32,6 +32,32 @@ class Buffer:
         return self.start <= other.end and other.start <= self.end
 
 
+@dataclass(frozen=True)
+class Overlap:
+    """At `step`, buffer `output` may share bytes with buffer `input` (which dies there) when
+    offset(output) <= offset(input) + shift, or offset(output) >= offset(input) + above.
+    shift = -(output size) and above = input size are plain "no overlap"."""
+    input: int     # index in buffers
+    output: int
+    shift: int     # bytes, the kernel's access-order contract (forward order)
+    above: int     # bytes, the backward twin's contract
+    step: int
+    op: int
+
+    def shift_aligned(self, alignment: int) -> int:
+        return self.shift // alignment * alignment     # floor: offsets are aligned
+
+    def above_aligned(self, alignment: int) -> int:
+        return -(-self.above // alignment) * alignment
+
+    def footprint(self, in_size: int, out_size: int, alignment: int) -> int:
+        """The fewest bytes the two (aligned) buffers can cover together at `step`."""
+        both = max(in_size, out_size)
+        below = max(both, in_size - self.shift_aligned(alignment))
+        over = max(both, self.above_aligned(alignment) + out_size)
+        return min(in_size + out_size, below, over)
+
+
 @dataclass
 class Lifetimes:
     schedule: list[int]
@@ -39,6 +65,8 @@ class Lifetimes:
     alias_of: dict[int, int]                  # tensor id -> tensor whose bytes it shares
     buffers: list[Buffer]
     tensor_buffer: dict[int, int]             # tensor id -> index in buffers
+    overlaps: list[Overlap] = field(default_factory=list)
+    fused: dict[int, int] = field(default_factory=dict)    # producer op -> consumer op
 
 
 def tensor_spans(graph: Graph, schedule: list[int]) -> dict[int, tuple[int, int]]:
@@ -65,8 +93,22 @@ def tensor_spans(graph: Graph, schedule: list[int]) -> dict[int, tuple[int, int]
     return {i: (first[i], last[i]) for i in first}
 
 
+def fuse(graph: Graph, schedule: list[int], spans: dict, fused: dict[int, int]) -> set[int]:
+    """Drop the tensors that fused op pairs never store, and keep the producer's input live
+    until the consumer runs (the fused kernel reads it there). Returns the ops involved."""
+    step = {k: s for s, k in enumerate(schedule)}
+    for j, k in fused.items():
+        t, x = graph.ops[j].outputs[0], graph.ops[j].inputs[0]
+        spans.pop(t, None)
+        if x in spans:
+            spans[x] = (spans[x][0], max(spans[x][1], step[k]))
+    return set(fused) | set(fused.values())
+
+
 def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
     spans = tensor_spans(graph, schedule)
+    fused = dict(rules.fusions(graph)) if hasattr(rules, "fusions") else {}
+    in_pairs = fuse(graph, schedule, spans, fused)
     parent = {i: i for i in spans}
 
     def find(i):
@@ -86,7 +128,7 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
 
     for step, k in enumerate(schedule):
         op = graph.ops[k]
-        if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
+        if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0 or k in in_pairs:
             continue
         x, y = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
         if x.is_const or x.nbytes != y.nbytes or y.id in graph.inputs or find(x.id) == find(y.id):
@@ -116,17 +158,58 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
         n = int(rules.scratch_bytes(graph, graph.ops[k]) or 0)
         if n > 0:
             buffers.append(Buffer(size=n, start=step, end=step, scratch_op=k))
-    return Lifetimes(schedule, spans, alias_of, buffers, tensor_buffer)
+    overlaps = find_overlaps(graph, schedule, rules, buffers, tensor_buffer, pinned)
+    return Lifetimes(schedule, spans, alias_of, buffers, tensor_buffer, overlaps, fused)
+
+
+def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer],
+                  tensor_buffer: dict[int, int], pinned: set[int]) -> list[Overlap]:
+    """The ops whose kernel states an access order (rules.overlap, rules.overlap_above) and
+    whose input 0 dies there: its buffer may then be partly overwritten by the output's."""
+    ask = getattr(rules, "overlap", None)
+    ask_above = getattr(rules, "overlap_above", None)
+    if ask is None and ask_above is None:
+        return []
+    found = []
+    for step, k in enumerate(schedule):
+        op = graph.ops[k]
+        if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
+            continue
+        x, y = op.inputs[0], op.outputs[0]
+        if x not in tensor_buffer or y not in tensor_buffer:
+            continue
+        bx, by = tensor_buffer[x], tensor_buffer[y]
+        if bx == by or buffers[bx].end != step or buffers[by].start != step:
+            continue
+        if any(m in pinned for m in buffers[bx].members):
+            continue
+        if any(i >= 0 and tensor_buffer.get(i) == bx for i in op.inputs[1:]):
+            continue
+        shift = ask(graph, op) if ask else None
+        above = ask_above(graph, op) if ask_above else None
+        if shift is None and above is None:
+            continue
+        sx, sy = buffers[bx].size, buffers[by].size
+        shift = -sy if shift is None else max(int(shift), -sy)
+        above = sx if above is None else min(int(above), sx)
+        found.append(Overlap(bx, by, shift, above, step, k))
+    return found
 
 
 def align_up(n: int, a: int) -> int:
     return (n + a - 1) // a * a
 
 
-def live_bytes(buffers: list[Buffer], steps: int, alignment: int) -> list[int]:
-    """Bytes live at each step, every buffer rounded up to the alignment."""
+def live_bytes(buffers: list[Buffer], steps: int, alignment: int,
+               overlaps: list[Overlap] = ()) -> list[int]:
+    """Bytes live at each step, every buffer rounded up to the alignment; an overlapping
+    input/output pair counts the fewest bytes the two can cover together."""
     load = [0] * max(steps, 1)
     for b in buffers:
         for s in range(b.start, b.end + 1):
             load[s] += align_up(b.size, alignment)
+    for ov in overlaps:
+        sx = align_up(buffers[ov.input].size, alignment)
+        sy = align_up(buffers[ov.output].size, alignment)
+        load[ov.step] -= sx + sy - ov.footprint(sx, sy, alignment)
     return load

@@ -25,6 +25,14 @@ class MemoryPlan:
     peak_step: int
     live: list[int]                # bytes live at each step (aligned), the lower bound's curve
     tried: dict[str, int] = field(default_factory=dict)   # strategy -> arena bytes
+    # the bound if no output could overlap its input (every op's inputs and outputs apart)
+    lower_bound_without_overlap_bytes: int = 0
+    # ops whose output may overlap its dying input: op, step, input, output (tensor ids), the
+    # kernel's contract (output start <= input + shift_bytes, or >= input + above_bytes) and
+    # the bytes the two share in this plan
+    overlaps: list[dict] = field(default_factory=list)
+    # op pairs run as one kernel: the producer's output is never stored (not in `tensors`)
+    fused: dict[int, int] = field(default_factory=dict)
     _offsets: dict[int, int] = field(default_factory=dict, repr=False)
     _scratch: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     rules: object = field(default=None, repr=False, compare=False)   # what it was planned for
@@ -48,6 +56,9 @@ class MemoryPlan:
     def to_json(self) -> dict:
         return {"strategy": self.strategy, "arena_bytes": self.arena_bytes,
                 "lower_bound_bytes": self.lower_bound_bytes, "optimal": self.optimal,
+                "lower_bound_without_overlap_bytes": self.lower_bound_without_overlap_bytes,
+                "overlaps": self.overlaps,
+                "fused": [{"ops": [j, k]} for j, k in sorted(self.fused.items())],
                 "alignment": self.alignment, "schedule": self.schedule,
                 "peak": {"step": self.peak_step, "op": self.peak_op,
                          "bytes": self.live[self.peak_step] if self.live else 0},
@@ -79,23 +90,24 @@ def plan_memory(graph: Graph, board, rules=None, strategy: str = "auto",
     bound, optimal = 0, False
     for n_sched, sched in enumerate(schedules):
         life = build_lifetimes(graph, sched, rules)
-        lb = max(live_bytes(life.buffers, steps, align))
+        ovs = life.overlaps
+        lb = max(live_bytes(life.buffers, steps, align, ovs))
         tag = "" if n_sched == 0 else "+reordered"
         cands = []
         if strategy == "greedy":
-            offs = heuristics.greedy_by_size(life.buffers, steps, align)
+            offs = heuristics.greedy_by_size(life.buffers, steps, align, ovs)
             cands.append(("greedy-by-size/first-fit", offs))
         else:
             cands.append(("greedy-by-size/first-fit",
-                          heuristics.greedy_by_size(life.buffers, steps, align)))
-            cands.append(heuristics.best_heuristic(life.buffers, steps, align))
+                          heuristics.greedy_by_size(life.buffers, steps, align, ovs)))
+            cands.append(heuristics.best_heuristic(life.buffers, steps, align, ovs))
         cands = [_Candidate(heuristics.arena_of(life.buffers, o, align), n + tag, life, o)
                  for n, o in cands]
         top = min(cands, key=lambda c: c.arena)
         proven = top.arena <= lb
         # auto calls the solver only when no heuristic met the bound; optimal always does
         if (strategy == "optimal" or strategy == "auto" and not proven) and life.buffers:
-            res = solver.solve(life.buffers, align, lb, top.offsets, time_limit_s)
+            res = solver.solve(life.buffers, align, lb, top.offsets, time_limit_s, ovs)
             if res.offsets is not None:
                 arena = heuristics.arena_of(life.buffers, res.offsets, align)
                 cands.append(_Candidate(arena, "cp-sat" + tag, life, res.offsets))
@@ -131,10 +143,22 @@ def _make_plan(graph: Graph, c: _Candidate, bound: int, optimal: bool, align: in
                             "name": f"scratch:op{b.scratch_op} {graph.ops[b.scratch_op].opcode}",
                             "size": b.size, "offset": c.offsets[i], "first_op": b.start,
                             "last_op": b.end, "alias_of": None})
-    live = live_bytes(life.buffers, len(life.schedule), align)
+    live = live_bytes(life.buffers, len(life.schedule), align, life.overlaps)
+    plain = live_bytes(life.buffers, len(life.schedule), align)
+    overlaps = []
+    for ov in life.overlaps:
+        x = next(t for t in life.buffers[ov.input].members)
+        y = next(t for t in life.buffers[ov.output].members)
+        overlaps.append({"op": ov.op, "step": ov.step, "input": x, "output": y,
+                         "shift_bytes": ov.shift, "above_bytes": ov.above,
+                         "overlap_bytes": max(0, min(offsets[x] + life.buffers[ov.input].size,
+                                                     offsets[y] + life.buffers[ov.output].size)
+                                              - max(offsets[x], offsets[y]))})
     peak = max(range(len(live)), key=lambda s: (live[s], -s)) if life.schedule else 0
     return MemoryPlan(arena_bytes=align_up(c.arena, align), lower_bound_bytes=bound,
                       strategy=c.name, optimal=optimal, alignment=align,
                       schedule=list(life.schedule), buffers=entries, peak_step=peak,
                       live=live if life.schedule else [], tried=tried,
+                      lower_bound_without_overlap_bytes=max(plain) if life.schedule else 0,
+                      overlaps=overlaps, fused=dict(life.fused),
                       _offsets=offsets, _scratch=scratch)

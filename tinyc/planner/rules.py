@@ -1,6 +1,6 @@
-"""What a backend tells the planner about its kernels: scratch sizes and in-place ops.
+"""What a backend tells the planner about its kernels: scratch sizes, in-place ops, overlaps.
 
-A backend supplies any object with the two methods of `DefaultRules` (duck-typed); the native
+A backend supplies any object with the methods of `DefaultRules` (duck-typed); the native
 backend writes its own. These defaults ask for no scratch and let only the simplest ops run
 in place: elementwise int8 -> int8 ops whose output has the input's size.
 """
@@ -23,6 +23,12 @@ class DefaultRules:
             return False
         x, y = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
         return x.dtype == y.dtype == "int8" and x.nbytes == y.nbytes
+
+    def overlap(self, graph: Graph, op: Op) -> int | None:
+        """The kernel's access-order contract: the output may start at most this many bytes
+        above input 0's start (negative: below it) when input 0 dies at this op; None: the
+        two never share a byte. Asked only of ops that do not run in place."""
+        return None
 
 
 DEFAULT_RULES = DefaultRules()

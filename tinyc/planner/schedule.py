@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tinyc.ir import Graph
 from tinyc.ops import VIEW_OPS
-from tinyc.planner.lifetimes import align_up
+from tinyc.planner.lifetimes import Overlap, align_up
 
 
 def min_peak_schedule(graph: Graph, rules, alignment: int, beam: int = 4000) -> list[int]:
@@ -52,6 +52,9 @@ def min_peak_schedule(graph: Graph, rules, alignment: int, beam: int = 4000) -> 
     born = {r for r in size if not makers[r]}   # graph inputs, variables
     scratch = [int(rules.scratch_bytes(graph, op) or 0) for op in graph.ops]
     inplace = [rules.inplace(graph, op) for op in graph.ops]
+    ask, ask_above = getattr(rules, "overlap", None), getattr(rules, "overlap_above", None)
+    contract = [(ask(graph, op) if ask else None, ask_above(graph, op) if ask_above else None)
+                for op in graph.ops]
     bits = [1 << k for k in range(n)]
     pred_mask = [sum(bits[p] for p in preds[k]) for k in range(n)]
     user_mask = {r: sum(bits[k] for k in users[r]) for r in size}
@@ -66,10 +69,17 @@ def min_peak_schedule(graph: Graph, rules, alignment: int, beam: int = 4000) -> 
             needed = r in pinned or user_mask[r] & ~done or maker_mask[r] & bits[k]
             if made and needed:
                 total += s
-        if (inplace[k] and in0 is not None and in0 not in pinned and not user_mask[in0] & ~after
-                and len(op.outputs) == 1 and op.outputs[0] in acts
-                and size[root(op.outputs[0])] == size[in0]):
+        dies = (in0 is not None and in0 not in pinned and not user_mask[in0] & ~after
+                and len(op.outputs) == 1 and op.outputs[0] in acts)
+        if dies and inplace[k] and size[root(op.outputs[0])] == size[in0]:
             total -= size[in0]
+        elif dies and contract[k] != (None, None) and root(op.outputs[0]) != in0:
+            # the output may overlap its dying input: count the least the two can cover
+            sx, sy = size[in0], size[root(op.outputs[0])]
+            d, u = contract[k]
+            d = -sy if d is None else max(d, -sy)
+            u = sx if u is None else min(u, sx)
+            total -= sx + sy - Overlap(0, 1, d, u, 0, k).footprint(sx, sy, alignment)
         return total + align_up(scratch[k], alignment)
 
     states = {0: (0, None, None)}   # done mask -> (peak, previous mask, op run last)

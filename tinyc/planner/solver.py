@@ -14,7 +14,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
-from tinyc.planner.lifetimes import Buffer, align_up
+from tinyc.planner.lifetimes import Buffer, Overlap, align_up
 
 
 @dataclass
@@ -26,12 +26,14 @@ class SolverResult:
 
 
 def solve(buffers: list[Buffer], alignment: int, lower_bound: int, hint: list[int],
-          time_limit_s: float) -> SolverResult:
+          time_limit_s: float, overlaps: list[Overlap] = ()) -> SolverResult:
     units = [align_up(b.size, alignment) // alignment for b in buffers]
     problem = {
         "units": units, "spans": [[b.start, b.end] for b in buffers],
         "hint": [o // alignment for o in hint], "lower": lower_bound // alignment,
         "time_limit_s": time_limit_s,
+        "overlaps": [[ov.input, ov.output, ov.shift_aligned(alignment) // alignment,
+                      ov.above_aligned(alignment) // alignment, ov.step] for ov in overlaps],
     }
     try:
         p = subprocess.run([sys.executable, "-m", "tinyc.planner.cpsat_worker"],

@@ -54,6 +54,33 @@ def render(plan, graph, title: str = "") -> str:
                 label = f"{e['id']}"
             out.append(f'<text x="{(x0 + x1) / 2:.1f}" y="{(y0 + y1) / 2 + 4:.1f}" '
                        f'text-anchor="middle" fill="black">{escape(label)}</text>')
+    # outputs written over their dying inputs: the shared bytes at that step, hatched
+    shared = [o for o in getattr(plan, "overlaps", []) if o["overlap_bytes"] > 0]
+    if shared:
+        out.append('<defs><pattern id="overlap" width="6" height="6" '
+                   'patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+                   '<line x1="0" y1="0" x2="0" y2="6" stroke="#d62728" stroke-width="2"/>'
+                   '</pattern></defs>')
+        off = {e["id"]: (e["offset"], e["size"]) for e in plan.buffers}
+        for o in shared:
+            (xo, xs), (yo, ys) = off[o["input"]], off[o["output"]]
+            lo, hi = max(xo, yo), min(xo + xs, yo + ys)
+            way = "below" if yo < xo else "above"
+            tip = (f"op {o['op']} {graph.ops[o['op']].opcode} writes tensor {o['output']} over "
+                   f"{hi - lo:,} B of its dying input {o['input']} (output starts {way} it; "
+                   f"contract: start <= input {o['shift_bytes']:+,} B or >= input "
+                   f"{o['above_bytes']:+,} B)")
+            out.append(f'<rect x="{x(o["step"]):.1f}" y="{y(hi):.1f}" width="{col:.1f}" '
+                       f'height="{max(y(lo) - y(hi), 1):.1f}" fill="url(#overlap)" '
+                       f'stroke="#d62728" stroke-width="1"><title>{escape(tip)}</title></rect>')
+        out.append(f'<text x="{LEFT}" y="54" fill="#d62728">hatched: {len(shared)} ops write '
+                   f'their output over their dying input; without that the bound is '
+                   f'{plan.lower_bound_without_overlap_bytes:,} B</text>')
+    fused = getattr(plan, "fused", {})
+    if fused:
+        pairs = ", ".join(f"{j}+{k}" for j, k in sorted(fused.items()))
+        out.append(f'<text x="{LEFT + PLOT_W}" y="54" text-anchor="end">row-streamed (the 1x1 '
+                   f'output never stored): ops {escape(pairs)}</text>')
     # arena top, lower bound and the peak
     out.append(f'<line x1="{LEFT}" x2="{LEFT + PLOT_W}" y1="{y(plan.arena_bytes):.1f}" '
                f'y2="{y(plan.arena_bytes):.1f}" stroke="black" stroke-width="1.5"/>')

@@ -27,16 +27,36 @@ class NativeBackend(BackendBase):
         from tinyc.passes.fold_shapes import fold_shapes
         return validate(fold_shapes(graph), self.supported_ops(), self.name)
 
-    def rules(self, board, kernels: str = "auto"):
+    def rules(self, board, kernels: str = "auto", optimize: str = "balanced"):
         from tinyc.backends.native.rules import NativeRules
         from tinyc.backends.native.target import Target
-        return NativeRules(Target(board, kernels))
+        return NativeRules(Target(board, kernels, optimize=optimize))
 
     def plan(self, graph, board, strategy: str = "auto", time_limit_s: float = 10.0,
-             kernels: str = "auto"):
+             kernels: str = "auto", optimize: str = "balanced"):
+        from dataclasses import replace
+
+        from tinyc.backends.native.balance import balanced_plan
+        from tinyc.backends.native.rules import NativeRules
         from tinyc.planner import plan_memory
-        return plan_memory(graph, board, rules=self.rules(board, kernels), strategy=strategy,
-                           time_limit_s=time_limit_s)
+
+        def plan_with(target, trial=False):
+            quick = "greedy" if strategy == "greedy" else "heuristic"
+
+            def plan(t):
+                return plan_memory(graph, board, rules=NativeRules(t),
+                                   strategy=quick if trial else strategy,
+                                   time_limit_s=time_limit_s)
+            fused = plan(target)
+            if not fused.fused:
+                return fused
+            apart = plan(replace(target, fuse=False))   # fusion must earn its place
+            return apart if apart.arena_bytes < fused.arena_bytes else fused
+
+        target = self.rules(board, kernels, optimize).target
+        if optimize != "balanced":
+            return plan_with(target)
+        return balanced_plan(graph, target, plan_with)
 
     def generate(self, graph, board, plan, out: Path, options: dict, provenance) -> Sources:
         from tinyc.backends.native.codegen import generate_firmware

@@ -68,7 +68,8 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
         op = graph.ops[idx]
         kc = lower_op(ctx, op)
         calls.append({"index": op.index, "opcode": op.opcode, "func": kc.func,
-                      "variant": ctx.choice(op).variant if LOWERINGS[op.opcode].select else "",
+                      "variant": (kc.variant or ctx.choice(op).variant)
+                      if LOWERINGS[op.opcode].select else "",
                       "args": [str(a) for a in kc.args],
                       "note": "" if kc.func else "no code: shares its input's bytes"})
         headers += [h for h in kc.headers if h not in headers]

@@ -29,10 +29,12 @@ class KernelCall:
     args: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)    # kernel headers, in firmware/kernels
     sources: list[str] = field(default_factory=list)    # kernel .c files, in firmware/kernels
+    variant: str | None = None                          # the kernel variant it calls
 
     @classmethod
     def of(cls, choice: KernelChoice, args: list) -> "KernelCall":
-        return cls(choice.func, list(args), list(choice.headers), list(choice.sources))
+        return cls(choice.func, list(args), list(choice.headers), list(choice.sources),
+                   choice.variant)
 
 
 @dataclass
@@ -44,6 +46,12 @@ class Lowering:
 
     def scratch_bytes(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int:
         return self.select(graph, op, target).scratch_bytes if self.select else 0
+
+    def overlap(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int | None:
+        return self.select(graph, op, target).overlap if self.select else None
+
+    def overlap_above(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int | None:
+        return self.select(graph, op, target).overlap_above if self.select else None
 
 
 LOWERINGS: dict[str, Lowering] = {}
@@ -84,10 +92,16 @@ def lowering_with_variants(opcode: str, prepare, inplace=None):
     """Register `opcode` as `prepare(graph, op) -> numbers` (TFLM's Prepare, pure) followed by
     the emit of the first registered variant whose `choose` accepts the op on the target."""
     def select(graph: Graph, op: Op, target: Target) -> KernelChoice:
+        fastest = None
         for v in VARIANTS.get(opcode, []):
             choice = v.choose(graph, op, target)
-            if choice is not None:
+            if choice is None:
+                continue
+            if not target.wants_ram(op.index) or choice.has_contract:
                 return choice
+            fastest = fastest or choice
+        if fastest is not None:   # no variant states an access order: the fastest, then
+            return fastest
         raise TinycError(f"op {op.index} {opcode}: no kernel handles this op; "
                          "try --backend tflm")
 

@@ -1,4 +1,5 @@
-"""What the native kernels tell the planner: scratch sizes and which ops may run in place.
+"""What the native kernels tell the planner: scratch sizes, which ops may run in place and how
+far an output may overlap its dying input.
 
 The scratch is the one the kernel variant chosen for the target needs (the same `select` the
 lowering asks), so the planner reserves exactly what the emitted call gets.
@@ -20,11 +21,39 @@ class NativeRules:
 
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
         low = self._lowering(op)
+        if op.index in self.fusions(graph).values():
+            from tinyc.backends.native.fusion import ring_bytes
+            return ring_bytes(graph, op)
         return low.scratch_bytes(graph, op, self.target) if low else 0
+
+    def fusions(self, graph: Graph) -> dict[int, int]:
+        """{producer op: consumer op} run as one kernel; the producer's output is not stored."""
+        from tinyc.backends.native.fusion import fusable_pairs
+        if getattr(self, "_fused_graph", None) is not graph:
+            self._fused_graph, self._fused = graph, fusable_pairs(graph, self.target)
+        return self._fused
 
     def inplace(self, graph: Graph, op: Op) -> bool:
         low = self._lowering(op)
         return bool(low and low.inplace(graph, op))
+
+
+    def overlap(self, graph: Graph, op: Op) -> int | None:
+        """The chosen kernel's access-order contract (KernelChoice.overlap), None: no overlap."""
+        low = self._lowering(op)
+        return low.overlap(graph, op, self.target) if low else None
+
+    def overlap_above(self, graph: Graph, op: Op) -> int | None:
+        """The other side of the contract: the output may start this many bytes or more above
+        the input (the kernel's backward twin runs then), None: not at all."""
+        low = self._lowering(op)
+        return low.overlap_above(graph, op, self.target) if low else None
+
+    def model_state_bytes(self, graph: Graph) -> int:
+        """RAM the model's code keeps besides the arena: none, every table is `static const`
+        in flash and scratch is planned in the arena (tests/test_ram_accounting.py checks
+        this against the linked objects)."""
+        return 0
 
 
 NATIVE_RULES = NativeRules()   # portable kernels: the host, and the tests' default

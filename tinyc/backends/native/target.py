@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 KERNEL_SETS = ("auto", "portable")
+# speed: each op's fastest variant; ram: a variant whose access order lets its output overlap
+# its input wherever one exists; balanced: speed, except the ops `ram_ops` the planner switched
+# because they lower the arena for at most 5 % more (estimated) instructions
+OPTIMIZE = ("balanced", "speed", "ram")
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,9 @@ class Target:
     board: object = None
     kernels: str = "auto"
     features: frozenset = field(default=None)
+    optimize: str = "balanced"
+    ram_ops: frozenset = frozenset()     # op indices that take their RAM variant (balanced)
+    fuse: bool = True                    # row-streamed op pairs allowed (fusion.py)
 
     def __post_init__(self):
         if self.features is None:
@@ -28,22 +35,61 @@ class Target:
     def has(self, feature: str) -> bool:
         return feature in self.features
 
+    def wants_ram(self, op_index: int) -> bool:
+        return self.optimize == "ram" or op_index in self.ram_ops
+
 
 PORTABLE = Target(None, "portable")
+# Plan-time estimates (nothing is measured before the build): the portable kernels ran 15.6
+# (kws) and 13.8 (vww) instructions per MAC on mps2-an386 (QEMU -icount, `tinyc bench`), and
+# an optimised variant that states no figure of its own is taken to be 2x faster.
+PORTABLE_INSTRUCTIONS_PER_MAC = 15.0
+OPTIMISED_SPEEDUP = 2.0
 
 
 @dataclass(frozen=True)
 class KernelChoice:
-    """The C function an op calls, the firmware files it needs and its scratch in bytes."""
+    """The C function an op calls, the firmware files it needs and its scratch in bytes.
+
+    `overlap` is the kernel's access-order contract (tinyc/backends/native/access_order.py):
+    the output may start up to `overlap` bytes above the input's start (negative: below it)
+    without overwriting input the kernel still reads. None, the default, promises nothing: a
+    variant that does not state its access order never gets an overlapping plan.
+    `overlap_above`: the variant has a backward twin (`backward_func` in `backward_stem`.c)
+    that may write an output starting `overlap_above` bytes or more above the input's start."""
     func: str | None
     headers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     scratch_bytes: int = 0
     variant: str = "portable"
+    overlap: int | None = None
+    overlap_above: int | None = None
+    # estimated instructions per MAC, for --optimize balanced; None: PORTABLE_INSTRUCTIONS_PER_MAC
+    # for the portable kernels, that divided by OPTIMISED_SPEEDUP for any other variant
+    instructions_per_mac: float | None = None
+
+    @property
+    def has_contract(self) -> bool:
+        return self.overlap is not None or self.overlap_above is not None
+
+    def estimated_instructions(self, macs: int) -> float:
+        per_mac = self.instructions_per_mac
+        if per_mac is None:
+            per_mac = PORTABLE_INSTRUCTIONS_PER_MAC / (1 if self.variant == "portable"
+                                                       else OPTIMISED_SPEEDUP)
+        return macs * per_mac
+
+    def backward(self) -> "KernelChoice":
+        """The backward twin: `<func>_backward` in `<stem>_backward.c`."""
+        stem = self.sources[0][:-2] + "_backward"
+        return KernelChoice(self.func + "_backward", self.headers + (f"{stem}.h",), (f"{stem}.c",),
+                            self.scratch_bytes, self.variant + "-backward")
 
 
-def portable(func: str | None, stem: str | None = None, scratch_bytes: int = 0) -> KernelChoice:
+def portable(func: str | None, stem: str | None = None, scratch_bytes: int = 0,
+             overlap: int | None = None, overlap_above: int | None = None) -> KernelChoice:
     """The portable kernel `stem.c`/`stem.h` (no code at all when func is None)."""
     if func is None:
         return KernelChoice(None)
-    return KernelChoice(func, (f"{stem}.h",), (f"{stem}.c",), scratch_bytes, "portable")
+    return KernelChoice(func, (f"{stem}.h",), (f"{stem}.c",), scratch_bytes, "portable",
+                        overlap, overlap_above)

@@ -21,12 +21,12 @@ class TflmBackend(BackendBase):
         check_float(graph, native_ops())
         return graph
 
-    def rules(self, board, kernels: str = "auto"):
+    def rules(self, board, kernels: str = "auto", optimize: str = "balanced"):
         from tinyc.backends.tflm import TflmRules
         return TflmRules()
 
     def plan(self, graph, board, strategy: str = "auto", time_limit_s: float = 10.0,
-             kernels: str = "auto"):
+             kernels: str = "auto", optimize: str = "balanced"):
         from tinyc.backends.tflm import plan_for_tflm
         return plan_for_tflm(graph, board, strategy, time_limit_s)
 

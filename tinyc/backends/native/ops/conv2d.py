@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
+from tinyc.backends.native.access_order import (runs_backward, window_overlap,
+                                                 window_overlap_above)
 from tinyc.backends.native.target import portable
 from tinyc.backends.native.ops.common import channel_multipliers, zp
 from tinyc.backends.native.ops.fused import act_range
@@ -89,9 +91,23 @@ def conv_params(ctx, op, nums: ConvNumbers, quant: dict | None = None) -> dict:
 select = lowering_with_variants("CONV_2D", prepare)
 
 
-@kernel_variant("CONV_2D", "portable", lambda g, op, target: portable("tinyc_conv2d_s8",
-                                                                     "conv2d_s8"))
+def choose_portable(g, op, target):
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _, fh, fw, _ = w.shape
+    if inp.dtype != "int8" or out.dtype != "int8":   # the contracts count int8 bytes
+        return portable("tinyc_conv2d_s8", "conv2d_s8")
+    geometry = spatial(op, inp, out, fh, fw)
+    return portable("tinyc_conv2d_s8", "conv2d_s8",
+                    overlap=window_overlap(inp.shape, out.shape, fh, fw, geometry),
+                    overlap_above=window_overlap_above(inp.shape, out.shape, fh, fw, geometry))
+
+
+@kernel_variant("CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: ConvNumbers):
+    if op.index in getattr(ctx.plan, "fused", {}):
+        return KernelCall(None)           # runs inside the depthwise op it feeds
+    if runs_backward(ctx, op, choice):
+        choice = choice.backward()
     params = ctx.params(op, "tinyc_conv2d_params", conv_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
                                   ctx.ptr(op.inputs[1]), ctx.const(f"op{op.index}_bias", nums.bias),

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tinyc.backends.native.access_order import (runs_backward, window_overlap,
+                                                 window_overlap_above)
 from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.common import channel_multipliers, zp
 from tinyc.backends.native.ops.conv2d import check_int8, folded_bias
@@ -66,10 +68,44 @@ def depthwise_params(ctx, op, nums: DepthwiseNumbers) -> dict:
 select = lowering_with_variants("DEPTHWISE_CONV_2D", prepare)
 
 
-@kernel_variant("DEPTHWISE_CONV_2D", "portable",
-                lambda g, op, target: portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8"))
+def choose_portable(g, op, target):
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _, fh, fw, _ = w.shape
+    if inp.dtype != "int8" or out.dtype != "int8":   # the contracts count int8 bytes
+        return portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8")
+    geometry = spatial(op, inp, out, fh, fw)
+    return portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8",
+                    overlap=window_overlap(inp.shape, out.shape, fh, fw, geometry),
+                    overlap_above=window_overlap_above(inp.shape, out.shape, fh, fw, geometry))
+
+
+@kernel_variant("DEPTHWISE_CONV_2D", "portable", choose_portable)
 def emit_portable(ctx, op, choice, nums: DepthwiseNumbers):
+    producer = {k: j for j, k in getattr(ctx.plan, "fused", {}).items()}.get(op.index)
+    if producer is not None:
+        return emit_fused(ctx, ctx.graph.ops[producer], op, nums)
+    if runs_backward(ctx, op, choice):
+        choice = choice.backward()
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
                                   ctx.ptr(op.inputs[1]), ctx.const(f"op{op.index}_bias", nums.bias),
                                   ctx.ptr(op.outputs[0])])
+
+
+def emit_fused(ctx, pw, dw, nums: DepthwiseNumbers):
+    """The 1x1 conv `pw` and this depthwise op as one row-streamed call (fusion.py)."""
+    from tinyc.backends.native.fusion import RING_KERNEL, ring_bytes
+    from tinyc.backends.native.ops import conv2d
+    reserved = (ctx.plan.scratch(dw.index) or (0, 0))[1]
+    if reserved < ring_bytes(ctx.graph, dw):
+        raise AssertionError(f"op {dw.index} {dw.opcode}: the plan reserved {reserved} B for "
+                             f"the ring of op {pw.index}'s rows, it needs "
+                             f"{ring_bytes(ctx.graph, dw)} B")
+    pw_nums = conv2d.prepare(ctx.graph, pw)
+    pw_params = ctx.params(pw, "tinyc_conv2d_params", conv2d.conv_params(ctx, pw, pw_nums))
+    params = ctx.params(dw, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, dw, nums))
+    return KernelCall("tinyc_pointwise_depthwise_s8", [
+        pw_params, ctx.ptr(pw.inputs[1]), ctx.const(f"op{pw.index}_bias", pw_nums.bias),
+        params, ctx.ptr(dw.inputs[1]), ctx.const(f"op{dw.index}_bias", nums.bias),
+        ctx.scratch(dw), ctx.ptr(pw.inputs[0]), ctx.ptr(dw.outputs[0])],
+        list(RING_KERNEL), ["pointwise_depthwise_s8.c"], "pointwise-depthwise")

@@ -2,9 +2,13 @@
 strided copy of the input into the interior."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 
+from tinyc.backends.native.access_order import copy_overlap_above, runs_backward
 from tinyc.backends.native.lower import KernelCall, lowering
+from tinyc.backends.native.target import KernelChoice
 from tinyc.backends.native.ops.common import zp
 from tinyc.backends.native.ops.geometry import (const_ints, contiguous_strides, copy_nd_params,
                                                 elem_bytes)
@@ -14,8 +18,9 @@ from tinyc.errors import TinycError
 _NP = {n: np_dtype(n) for n in ("int8", "int16", "int32", "float32")}   # what pad.c copies
 
 
-def _lower(ctx, op):
-    g = ctx.graph
+def _prepare(g, op):
+    """(element bytes, fill bytes, interior copy params): PAD's compile-time numbers."""
+    ctx = SimpleNamespace(graph=g)
     inp, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
     if inp.dtype != out.dtype or inp.dtype not in _NP:
         raise TinycError(f"op {op.index} {op.opcode}: {inp.dtype} -> {out.dtype} is not supported")
@@ -40,12 +45,26 @@ def _lower(ctx, op):
     out_strides = contiguous_strides(out.shape)
     interior = copy_nd_params(op, inp.shape, contiguous_strides(inp.shape), out_strides, 0,
                               sum(b * s for b, s in zip(before, out_strides)), n)
+    return n, fill, interior
+
+
+def select(g, op, target) -> KernelChoice:
+    """tinyc_pad (fill, then copy), whose backward twin may write over its own input."""
+    _, _, interior = _prepare(g, op)
+    return KernelChoice("tinyc_pad", ("pad.h",), ("pad.c", "copy_nd.c"),
+                        overlap_above=copy_overlap_above(interior))
+
+
+def _lower(ctx, op):
+    n, fill, interior = _prepare(ctx.graph, op)
     params = ctx.params(op, "tinyc_pad_params", {
-        "output_bytes": out.nbytes, "elem_bytes": n, "fill": fill, "interior": interior})
-    return KernelCall(func="tinyc_pad",
-                      args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])],
-                      headers=["pad.h"], sources=["pad.c", "copy_nd.c"])
+        "output_bytes": ctx.graph.tensors[op.outputs[0]].nbytes, "elem_bytes": n,
+        "fill": fill, "interior": interior})
+    choice = ctx.choice(op)
+    if runs_backward(ctx, op, choice):
+        choice = choice.backward()
+    return KernelCall.of(choice, [params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])])
 
 
-lowering("PAD")(_lower)
-lowering("PADV2")(_lower)
+lowering("PAD", select=select)(_lower)
+lowering("PADV2", select=select)(_lower)

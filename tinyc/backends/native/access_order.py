@@ -1,0 +1,117 @@
+"""Access-order contracts of the portable kernels: how far the output may overlap the input.
+
+A contract is one integer `d` (bytes): the kernel never overwrites an input byte it still has
+to read when the output starts at most `d` bytes above the input's start (`d` < 0: at least
+`-d` bytes below it). None: the output must not overlap the input at all. The planner turns
+it into `out_offset <= in_offset + d` (or no overlap) when the input dies at that op.
+
+Windowed kernels (conv2d_s8.c, depthwise_conv2d_s8.c, pooling_s8.c) loop over output pixels
+in raster order; for each pixel they compute every output channel in turn, re-reading that
+pixel's input window for each channel, and write the channel right after. So when the bytes
+of output pixel p are written, every input pixel read by a window of p or of a later pixel
+must still be intact:
+
+    out + (p + 1) * out_c  <=  in + first_byte_still_read(p)   for every p
+
+and `d` is the smallest `first_byte_still_read(p) - (p + 1) * out_c`.
+
+A chain of such ops drifts down by |d| per op. Their `_backward` twins (conv2d_s8_backward.c,
+depthwise_conv2d_s8_backward.c) run the same loops from the last byte to the first, so the
+output may instead start `u` or more bytes *above* the input:
+
+    out + p * out_c  >=  in + end_of_bytes_still_read(p)   for every p
+
+and `u` is the largest `end_of_bytes_still_read(p) - p * out_c`. The planner may use either
+side; the lowering then calls the twin whose order the plan needs (`runs_backward`).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _first_tap(out_len: int, in_len: int, k: int, stride: int, dilation: int, pad: int):
+    """Per output row (or column): the lowest input row its window reads (in_len when none)."""
+    o = np.arange(out_len)
+    start = o * stride - pad
+    taps = start[:, None] + np.arange(k)[None, :] * dilation
+    valid = (taps >= 0) & (taps < in_len)
+    return np.where(valid, taps, in_len).min(axis=1)
+
+
+def _last_tap(out_len: int, in_len: int, k: int, stride: int, dilation: int, pad: int):
+    """Per output row (or column): the highest input row its window reads (-1 when none)."""
+    o = np.arange(out_len)
+    taps = (o * stride - pad)[:, None] + np.arange(k)[None, :] * dilation
+    valid = (taps >= 0) & (taps < in_len)
+    return np.where(valid, taps, -1).max(axis=1)
+
+
+def window_overlap_above(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:
+    """`u` for the backward twin of a raster-order windowed kernel (batch 1)."""
+    n, ih, iw, ic = (int(v) for v in in_shape)
+    _, oh, ow, oc = (int(v) for v in out_shape)
+    if n != 1:
+        return None
+    ry = _last_tap(oh, ih, fh, g["stride_h"], g.get("dilation_h", 1), g["pad_h"])
+    rx = _last_tap(ow, iw, fw, g["stride_w"], g.get("dilation_w", 1), g["pad_w"])
+    end = (ry[:, None] * iw + rx[None, :] + 1) * ic
+    none = (ry[:, None] < 0) | (rx[None, :] < 0)
+    end = np.where(none, 0, end).reshape(-1).astype(np.int64)
+    still_read = np.maximum.accumulate(end)         # by this pixel or an earlier one
+    written_from = np.arange(oh * ow, dtype=np.int64) * oc
+    return int((still_read - written_from).max())
+
+
+def copy_overlap_above(c: dict, max_runs: int = 1 << 20) -> int | None:
+    """`u` for pad_backward.c: tinyc_copy_nd_params `c` copied from its last run to its first.
+    Writing run r must spare the input of every earlier run (still unread); None when the
+    runs do not ascend through the output (the kernel then fills the wrong gaps)."""
+    dims = [int(d) for d in c["dims"][:c["ndim"]]]
+    n = int(np.prod(dims)) if dims else 1
+    if n <= 1 or n > max_runs:
+        return None if n > max_runs else -int(c["dst_base"])
+    idx = np.indices(dims).reshape(len(dims), -1).astype(np.int64)
+    src = c["src_base"] + (np.array(c["src_stride"][:len(dims)])[:, None] * idx).sum(axis=0)
+    dst = c["dst_base"] + (np.array(c["dst_stride"][:len(dims)])[:, None] * idx).sum(axis=0)
+    run = int(c["run_bytes"])
+    if np.any(np.diff(dst) < run) or np.any(np.diff(src) < run):
+        return None
+    unread_end = np.maximum.accumulate(src + run)[:-1]      # below run r, before it is written
+    return int(max((unread_end - dst[1:]).max(), -int(c["dst_base"])))
+
+
+def runs_backward(ctx, op, choice) -> bool:
+    """True when the plan put the output over the input where only the backward twin's
+    contract (`overlap_above`) holds; the forward kernel wherever its own contract holds."""
+    plan = ctx.plan
+    x, y = op.inputs[0], op.outputs[0]
+    try:
+        ox, oy = plan.offset(x), plan.offset(y)
+    except KeyError:
+        return False
+    g = ctx.graph
+    if oy + g.tensors[y].nbytes <= ox or oy >= ox + g.tensors[x].nbytes:
+        return False                       # apart
+    if choice.overlap is not None and oy - ox <= choice.overlap:
+        return False
+    if choice.overlap_above is not None and oy - ox >= choice.overlap_above:
+        return True
+    raise AssertionError(f"op {op.index} {op.opcode}: the plan overlaps its output "
+                         f"({oy}) with its input ({ox}) beyond the kernel's contract")
+
+
+def window_overlap(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:
+    """`d` for a raster-order windowed kernel (batch 1); None when it does not apply."""
+    n, ih, iw, ic = (int(v) for v in in_shape)
+    _, oh, ow, oc = (int(v) for v in out_shape)
+    if n != 1:
+        return None
+    ry = _first_tap(oh, ih, fh, g["stride_h"], g.get("dilation_h", 1), g["pad_h"])
+    rx = _first_tap(ow, iw, fw, g["stride_w"], g.get("dilation_w", 1), g["pad_w"])
+    # a window's lowest byte: its first valid row, first valid column; all padding: no read
+    first = ry[:, None] * iw + rx[None, :]
+    none = (ry[:, None] >= ih) | (rx[None, :] >= iw)
+    first = np.where(none, ih * iw, first).reshape(-1).astype(np.int64) * ic
+    still_read = np.minimum.accumulate(first[::-1])[::-1]     # by this pixel or a later one
+    written = (np.arange(oh * ow, dtype=np.int64) + 1) * oc
+    return int((still_read - written).min())

@@ -1,0 +1,63 @@
+"""`--optimize balanced`: the least RAM that costs at most 5 % more instructions.
+
+Each op starts on its fastest variant. Ops whose slower variant states an access order (its
+output may overlap its input) are switched, the most activation bytes per added instruction
+first, while the whole model stays within 5 % of the fastest build's instructions (estimated
+from MACs, KernelChoice.estimated_instructions: nothing runs at plan time). Then each switch
+that costs instructions is undone again if the arena does not grow without it (judged on
+heuristic plans, at most MAX_UNDO of them, so balanced never runs the exact solver more than
+once).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tinyc.ops import macs
+
+MAX_EXTRA = 0.05
+MAX_UNDO = 12
+
+
+def _select(graph, op, target):
+    from tinyc.backends.native.lower import LOWERINGS
+    low = LOWERINGS.get(op.opcode)
+    return low.select(graph, op, target) if low is not None and low.select else None
+
+
+def balanced_plan(graph, target, plan_with):
+    """plan_with(target, trial) -> plan (trial: a quick heuristic plan will do); the balanced
+    plan (its rules hold the target it used)."""
+    import tinyc.backends.native.ops  # noqa: F401
+    speed = replace(target, optimize="speed", ram_ops=frozenset())
+    ram = replace(target, optimize="ram", ram_ops=frozenset())
+    total, extra = 0.0, {}
+    for op in graph.ops:
+        fast, slow = _select(graph, op, speed), _select(graph, op, ram)
+        if fast is None:
+            continue
+        n = macs(graph, op)
+        total += fast.estimated_instructions(n)
+        if slow != fast and slow.has_contract:
+            extra[op.index] = slow.estimated_instructions(n) - fast.estimated_instructions(n)
+    base = replace(target, optimize="balanced", ram_ops=frozenset())
+    if not extra:
+        return plan_with(base, False)
+
+    def gain(k):
+        op = graph.ops[k]
+        moved = sum(graph.tensors[t].nbytes for t in op.inputs[:1] + op.outputs if t >= 0)
+        return -moved / max(extra[k], 1e-9)
+
+    spent, chosen = 0.0, set()
+    for k in sorted(extra, key=lambda k: (gain(k), k)):
+        if spent + max(extra[k], 0) <= MAX_EXTRA * total:
+            chosen.add(k)
+            spent += max(extra[k], 0)
+    best = plan_with(replace(base, ram_ops=frozenset(chosen)), True).arena_bytes
+    costly = sorted((k for k in chosen if extra[k] > 0), key=lambda k: -extra[k])
+    for k in costly[:MAX_UNDO]:
+        arena = plan_with(replace(base, ram_ops=frozenset(chosen - {k})), True).arena_bytes
+        if arena <= best:
+            chosen.discard(k)
+            best = arena
+    return plan_with(replace(base, ram_ops=frozenset(chosen)), False)
