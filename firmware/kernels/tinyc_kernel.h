@@ -72,6 +72,23 @@ static inline int32_t tinyc_requantize(int32_t x, int32_t multiplier, int32_t sh
                                         right);
 }
 
+/* tinyc_requantize, bit for bit, in about half the instructions (for kernels with few MACs per
+ * output). The doubling high multiply is one 64-bit multiply-accumulate (SMLAL on Cortex-M):
+ * adding 2^30 and flooring the shift by 31 equals gemmlowp's sign-dependent nudge followed by
+ * truncating division, since ceil(n / d) = floor((n + d - 1) / d). Multipliers are
+ * non-negative (never INT32_MIN), so the saturating case cannot occur. */
+static inline int32_t tinyc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift)
+{
+    const int left = shift > 0 ? shift : 0;
+    const int right = shift > 0 ? 0 : -shift;
+    const int32_t shifted = (int32_t)((uint32_t)x << left);
+    const int64_t prod = (int64_t)shifted * multiplier + ((int64_t)1 << 30);
+    const int32_t high = (int32_t)(prod >> 31);
+    const int32_t mask = (int32_t)((1u << right) - 1u);
+    const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)high >> 31);
+    return (high >> right) + ((high & mask) > threshold ? 1 : 0);
+}
+
 #ifdef __cplusplus
 }
 #endif
