@@ -58,6 +58,60 @@ def test_fully_connected_dsp(name):
     assert dsp_mismatches(fc_model(name), "FULLY_CONNECTED", "dsp") == 0
 
 
+# ---- DEPTHWISE_CONV_2D -----------------------------------------------------------------------
+
+# Beyond test_kernels_conv.DEPTHWISE: every stride/padding the 3x3 path takes, channel counts
+# below, at and past a multiple of four, per-tensor, batch 2, and the generic path's shapes.
+DW_DSP = {
+    "k3_s1_same_c8_relu6": (dict(kernel_size=3, padding="same", activation="relu6"),
+                            (1, 7, 6, 8), True),
+    "k3_s1_valid_c3": (dict(kernel_size=3), (1, 6, 7, 3), True),
+    "k3_s2_same_even_c12": (dict(kernel_size=3, strides=2, padding="same"), (1, 8, 10, 12), True),
+    "k3_s2_same_odd_c7_relu": (dict(kernel_size=3, strides=2, padding="same", activation="relu"),
+                               (1, 9, 7, 7), True),
+    "k3_s2_valid_c5": (dict(kernel_size=3, strides=2), (1, 9, 8, 5), True),
+    "k3_s1_same_per_tensor_c9": (dict(kernel_size=3, padding="same"), (1, 6, 5, 9), False),
+    "k3_s1_same_batch2_c6": (dict(kernel_size=3, padding="same", activation="relu"),
+                             (2, 5, 6, 6), True),
+    "k3_s1x2_same_c4": (dict(kernel_size=3, strides=(1, 2), padding="same"), (1, 6, 9, 4), True),
+    "k5_s1_same_c6": (dict(kernel_size=5, padding="same", activation="relu"), (1, 8, 7, 6), True),
+    "k3_s3_same_c4": (dict(kernel_size=3, strides=3, padding="same"), (1, 10, 11, 4), True),
+    "k1x3_s1_valid_c10": (dict(kernel_size=(1, 3)), (1, 4, 9, 10), False),
+    "k3_d2_same_c8": (dict(kernel_size=3, dilation_rate=2, padding="same"), (1, 9, 10, 8), True),
+}
+
+DW_ALL = {**{f"conv_{k}": v for k, v in DEPTHWISE.items()}, **DW_DSP}
+
+
+def dw_variant(kw: dict, shape) -> str | None:
+    """The DSP variant the case must take (None: depth multiplier > 1 stays portable)."""
+    if kw.get("depth_multiplier", 1) != 1:
+        return None
+    k = kw["kernel_size"]
+    k = (k, k) if isinstance(k, int) else tuple(k)
+    s = kw.get("strides", 1)
+    s = (s, s) if isinstance(s, int) else tuple(s)
+    if k == (3, 3) and set(s) <= {1, 2} and kw.get("dilation_rate", 1) == 1:
+        return "dsp_3x3"
+    return "dsp"
+
+
+@pytest.mark.parametrize("name", sorted(DW_ALL))
+def test_depthwise_dsp(name):
+    kw, shape, per_channel = DW_ALL[name]
+    path = _model("dw", name.removeprefix("conv_"), DW_ALL[name],
+                  lambda x, kw=kw: _keras().DepthwiseConv2D(**kw)(x), shape, seed=2,
+                  per_channel=per_channel)
+    variant = dw_variant(kw, shape)
+    if variant is None:
+        g = load_model(path)
+        assert {LOWERINGS[op.opcode].select(g, op, DSP).variant for op in g.ops
+                if op.opcode == "DEPTHWISE_CONV_2D"} == {"portable"}
+        assert mismatches(path, samples=4, plan=NoReusePlan(g, NativeRules(DSP))) == 0
+        return
+    assert dsp_mismatches(path, "DEPTHWISE_CONV_2D", variant) == 0
+
+
 # ---- requantization: the fast form against the reference form, on many values ----------------
 
 REQUANT_C = r"""

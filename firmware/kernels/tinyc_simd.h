@@ -68,6 +68,18 @@ static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
     return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
 }
 
+/* acc + lo16(a)*lo16(b) (SMLABB) */
+static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)__smlabb(a, b, acc);
+}
+
+/* acc + hi16(a)*hi16(b) (SMLATT) */
+static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)__smlatt(a, b, acc);
+}
+
 #else
 
 static inline int32_t tinyc_lo16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
@@ -107,6 +119,17 @@ static inline int32_t tinyc_sxtab16(int32_t a, int32_t b)
 static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
 {
     return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(b), tinyc_hi16(a) + tinyc_hi16(b));
+}
+
+static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
+{
+    /* SMLABB wraps modulo 2^32 (it only sets Q on overflow) */
+    return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_lo16(a) * tinyc_lo16(b));
+}
+
+static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_hi16(a) * tinyc_hi16(b));
 }
 
 #endif

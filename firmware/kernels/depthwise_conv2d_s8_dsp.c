@@ -1,0 +1,129 @@
+#include "depthwise_conv2d_s8_dsp.h"
+
+#include "tinyc_simd.h"
+
+int32_t tinyc_depthwise_conv2d_s8_dsp_scratch_size(const tinyc_depthwise_conv2d_params *p)
+{
+    return (p->input.c + 3) / 4 * 4;
+}
+
+/* Where each tap of output pixel (oy, ox) reads its channels: the input pixel, or the
+ * zero-point row for a tap in the padding. Interior pixels take precomputed offsets. */
+static inline void tap_pointers(const tinyc_depthwise_conv2d_params *p, const int8_t *in_b,
+                                const int8_t *pad, const int32_t *offsets, int32_t oy,
+                                int32_t ox, const int8_t **taps)
+{
+    const int32_t f_h = p->filter.h, f_w = p->filter.w, in_c = p->input.c;
+    const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
+    const int32_t y_last = y0 + (f_h - 1) * p->dilation_h;
+    const int32_t x_last = x0 + (f_w - 1) * p->dilation_w;
+    const int8_t *base = in_b + (y0 * p->input.w + x0) * in_c;
+    if (y0 >= 0 && x0 >= 0 && y_last < p->input.h && x_last < p->input.w) {
+        for (int32_t t = 0; t < f_h * f_w; t++) {
+            taps[t] = base + offsets[t];
+        }
+        return;
+    }
+    int32_t t = 0;
+    for (int32_t ky = 0; ky < f_h; ky++) {
+        const int32_t y = y0 + ky * p->dilation_h;
+        const int row_in = y >= 0 && y < p->input.h;
+        for (int32_t kx = 0; kx < f_w; kx++, t++) {
+            const int32_t x = x0 + kx * p->dilation_w;
+            taps[t] = row_in && x >= 0 && x < p->input.w ? in_b + (y * p->input.w + x) * in_c
+                                                         : pad;
+        }
+    }
+}
+
+static inline int8_t requantize_channel(const tinyc_depthwise_conv2d_params *p, int32_t acc,
+                                        int32_t c)
+{
+    acc = tinyc_requantize_fast(acc, p->quant.multiplier[c], p->quant.shift[c]) + p->output_offset;
+    return (int8_t)tinyc_clamp_i32(acc, p->act_min, p->act_max);
+}
+
+/* One output pixel: channel groups of four with SMLABB/SMLATT, then the last c % 4 channels. */
+static inline void pixel(const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps,
+                         int32_t n_taps, const int32_t *w, const int32_t *bias, int8_t *out)
+{
+    const int32_t in_c = p->input.c, c4 = in_c & ~3;
+    int32_t c = 0;
+    for (; c < c4; c += 4) {
+        int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+#pragma GCC unroll 9
+        for (int32_t t = 0; t < n_taps; t++) {
+            const int32_t v = tinyc_read_s32(taps[t] + c);
+            const int32_t v02 = tinyc_sxtb16(v), v13 = tinyc_sxtb16_ror8(v);
+            const int32_t w02 = w[0], w13 = w[1];
+            w += 2;
+            a0 = tinyc_smlabb(v02, w02, a0);
+            a2 = tinyc_smlatt(v02, w02, a2);
+            a1 = tinyc_smlabb(v13, w13, a1);
+            a3 = tinyc_smlatt(v13, w13, a3);
+        }
+        out[c] = requantize_channel(p, a0, c);
+        out[c + 1] = requantize_channel(p, a1, c + 1);
+        out[c + 2] = requantize_channel(p, a2, c + 2);
+        out[c + 3] = requantize_channel(p, a3, c + 3);
+    }
+    const int16_t *w16 = (const int16_t *)(const void *)w;   /* the last, zero-padded group */
+    static const int8_t lane[4] = {0, 2, 1, 3};              /* c0,c2,c1,c3 order */
+    for (; c < in_c; c++) {
+        int32_t acc = bias[c];
+        for (int32_t t = 0; t < n_taps; t++) {
+            acc += (int32_t)taps[t][c] * w16[t * 4 + lane[c & 3]];
+        }
+        out[c] = requantize_channel(p, acc, c);
+    }
+}
+
+static inline int depthwise(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+                            const int8_t *input, const int16_t *filter_grouped,
+                            const int32_t *bias, int8_t *output, int32_t n_taps)
+{
+    const int32_t in_c = p->input.c;
+    if (scratch.size < tinyc_depthwise_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
+        return TINYC_KERNEL_BAD_SCRATCH;
+    }
+    if (p->depth_multiplier != 1 || p->output.c != in_c || p->filter.h * p->filter.w != n_taps
+        || n_taps > TINYC_DW_DSP_MAX_TAPS) {
+        return TINYC_KERNEL_BAD_PARAMS;
+    }
+    int8_t *pad = (int8_t *)scratch.buf;
+    memset(pad, (int8_t)(-p->input_offset), (size_t)tinyc_depthwise_conv2d_s8_dsp_scratch_size(p));
+    int32_t offsets[TINYC_DW_DSP_MAX_TAPS];
+    for (int32_t ky = 0, t = 0; ky < p->filter.h; ky++) {
+        for (int32_t kx = 0; kx < p->filter.w; kx++, t++) {
+            offsets[t] = (ky * p->dilation_h * p->input.w + kx * p->dilation_w) * in_c;
+        }
+    }
+    const int8_t *taps[TINYC_DW_DSP_MAX_TAPS];
+    const int32_t *w = (const int32_t *)(const void *)filter_grouped;
+    for (int32_t b = 0; b < p->output.n; b++) {
+        const int8_t *in_b = input + b * p->input.h * p->input.w * in_c;
+        for (int32_t oy = 0; oy < p->output.h; oy++) {
+            for (int32_t ox = 0; ox < p->output.w; ox++) {
+                tap_pointers(p, in_b, pad, offsets, oy, ox, taps);
+                pixel(p, taps, n_taps, w, bias, output);
+                output += in_c;
+            }
+        }
+    }
+    return TINYC_KERNEL_OK;
+}
+
+int tinyc_depthwise_conv2d_s8_dsp_3x3(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+                                      const int8_t *input, const int16_t *filter_grouped,
+                                      const int32_t *bias_folded, int8_t *output)
+{
+    return depthwise(p, scratch, input, filter_grouped, bias_folded, output, 9);
+}
+
+int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+                                  const int8_t *input, const int16_t *filter_grouped,
+                                  const int32_t *bias_folded, int8_t *output)
+{
+    return depthwise(p, scratch, input, filter_grouped, bias_folded, output,
+                     p->filter.h * p->filter.w);
+}

@@ -1,0 +1,38 @@
+/* DEPTHWISE_CONV_2D, int8, depth multiplier 1, for cores with the DSP extension.
+ *
+ * Four channels per pass: one 32-bit load brings the input bytes of four channels, SXTB16
+ * splits them into (c0,c2) and (c1,c3) halfword pairs, and SMLABB/SMLATT multiply them by
+ * weights the compiler has already widened and laid out as [channel group][tap][c0,c2,c1,c3]
+ * int16 (tinyc/backends/native/ops/depthwise_conv2d_dsp.py). Taps in the padding read a row of
+ * input zero points from scratch (TFLM skips them; the folded bias counts every tap).
+ *
+ * tinyc_depthwise_conv2d_s8_dsp_3x3: 3x3, stride 1 or 2, padding <= 1, no dilation (the taps
+ *   fully unrolled); tinyc_depthwise_conv2d_s8_dsp: any filter up to
+ *   TINYC_DW_DSP_MAX_TAPS taps, stride, dilation and padding. */
+#ifndef TINYC_DEPTHWISE_CONV2D_S8_DSP_H
+#define TINYC_DEPTHWISE_CONV2D_S8_DSP_H
+
+#include "depthwise_conv2d_s8.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TINYC_DW_DSP_MAX_TAPS 64
+
+int tinyc_depthwise_conv2d_s8_dsp_3x3(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+                                      const int8_t *input, const int16_t *filter_grouped,
+                                      const int32_t *bias_folded, int8_t *output);
+
+int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+                                  const int8_t *input, const int16_t *filter_grouped,
+                                  const int32_t *bias_folded, int8_t *output);
+
+/* ceil4(channels) bytes: the zero-point row padding taps read. */
+int32_t tinyc_depthwise_conv2d_s8_dsp_scratch_size(const tinyc_depthwise_conv2d_params *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,78 @@
+"""DEPTHWISE_CONV_2D (depth multiplier 1) on cores with the DSP extension: four channels per
+32-bit load, SMLABB/SMLATT on weights widened and re-laid here at compile time.
+
+Two variants of one kernel file: `dsp_3x3` (3x3, stride 1 or 2, padding <= 1, no dilation:
+the layers of the MobileNet/DS-CNN models, taps unrolled) and `dsp` (any filter up to 64 taps,
+stride, dilation, padding). Depth multipliers > 1 stay on the portable kernel."""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.backends.native.lower import KernelCall, kernel_variant
+from tinyc.backends.native.ops.depthwise_conv2d import DepthwiseNumbers, depthwise_params
+from tinyc.backends.native.ops.geometry import spatial
+from tinyc.backends.native.target import KernelChoice
+
+MAX_TAPS = 64                # TINYC_DW_DSP_MAX_TAPS
+LANES = (0, 2, 1, 3)         # channel c of a group of four lands in int16 lane LANES[c]
+
+
+def scratch_bytes(channels: int) -> int:
+    """tinyc_depthwise_conv2d_s8_dsp_scratch_size: a zero-point row of ceil4(channels) bytes."""
+    return -(-channels // 4) * 4
+
+
+def grouped_weights(weights: np.ndarray) -> np.ndarray:
+    """int8 [fh, fw, c] -> int16 [ceil4(c)/4, fh*fw, 4] in lane order c0,c2,c1,c3 (what SXTB16
+    and SXTB16 ROR 8 make of four input bytes), zero-padded channels."""
+    fh, fw, c = weights.shape
+    padded = np.zeros((fh * fw, scratch_bytes(c)), np.int16)
+    padded[:, :c] = weights.reshape(fh * fw, c)
+    groups = padded.reshape(fh * fw, -1, 4)[:, :, LANES]
+    return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1)
+
+
+def _shape(g, op):
+    """(filter h, w, channels, geometry) when depth multiplier is 1 and the taps fit, else None."""
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    if len(w.shape) != 4 or len(inp.shape) != 4 or len(out.shape) != 4:
+        return None
+    _, fh, fw, oc = w.shape
+    if oc != inp.shape[3] or out.shape[3] != oc or fh * fw > MAX_TAPS:
+        return None
+    return fh, fw, oc, spatial(op, inp, out, fh, fw)
+
+
+def _choice(func: str, channels: int, variant: str) -> KernelChoice:
+    return KernelChoice(func, ("depthwise_conv2d_s8_dsp.h",), ("depthwise_conv2d_s8_dsp.c",),
+                        scratch_bytes(channels), variant)
+
+
+def choose_3x3(g, op, target):
+    shape = _shape(g, op) if target.has("dsp") else None
+    if shape is None:
+        return None
+    fh, fw, oc, geo = shape
+    if ((fh, fw) != (3, 3) or geo["stride_h"] not in (1, 2) or geo["stride_w"] not in (1, 2)
+            or geo["dilation_h"] != 1 or geo["dilation_w"] != 1
+            or geo["pad_h"] > 1 or geo["pad_w"] > 1):
+        return None
+    return _choice("tinyc_depthwise_conv2d_s8_dsp_3x3", oc, "dsp_3x3")
+
+
+def choose_generic(g, op, target):
+    shape = _shape(g, op) if target.has("dsp") else None
+    return None if shape is None else _choice("tinyc_depthwise_conv2d_s8_dsp", shape[2], "dsp")
+
+
+def emit(ctx, op, choice, nums: DepthwiseNumbers):
+    params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
+    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+                                  ctx.const(f"op{op.index}_filter_dsp",
+                                            grouped_weights(nums.weights)),
+                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.ptr(op.outputs[0])])
+
+
+kernel_variant("DEPTHWISE_CONV_2D", "dsp_3x3", choose_3x3, priority=20)(emit)
+kernel_variant("DEPTHWISE_CONV_2D", "dsp", choose_generic, priority=10)(emit)
