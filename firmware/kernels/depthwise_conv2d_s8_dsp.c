@@ -9,7 +9,7 @@ int32_t tinyc_depthwise_conv2d_s8_dsp_scratch_size(const tinyc_depthwise_conv2d_
 
 /* Where each tap of output pixel (oy, ox) reads its channels: the input pixel, or the
  * zero-point row for a tap in the padding. Interior pixels take precomputed offsets. */
-static inline void tap_pointers(const tinyc_depthwise_conv2d_params *p, const int8_t *in_b,
+static inline __attribute__((always_inline)) void tap_pointers(const tinyc_depthwise_conv2d_params *p, const int8_t *in_b,
                                 const int8_t *pad, const int32_t *offsets, int32_t oy,
                                 int32_t ox, const int8_t **taps)
 {
@@ -44,7 +44,7 @@ static inline int8_t requantize_channel(const tinyc_depthwise_conv2d_params *p, 
 }
 
 /* One output pixel: channel groups of four with SMLABB/SMLATT, then the last c % 4 channels. */
-static inline void pixel(const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps,
+static inline __attribute__((always_inline)) void pixel(const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps,
                          int32_t n_taps, const int32_t *w, const int32_t *bias, int8_t *out)
 {
     const int32_t in_c = p->input.c, c4 = in_c & ~3;
@@ -78,7 +78,7 @@ static inline void pixel(const tinyc_depthwise_conv2d_params *p, const int8_t *c
     }
 }
 
-static inline int depthwise(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
                             const int8_t *input, const int16_t *filter_grouped,
                             const int32_t *bias, int8_t *output, int32_t n_taps)
 {
