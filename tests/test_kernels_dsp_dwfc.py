@@ -154,3 +154,52 @@ def test_requantize_fast_matches_reference():
     f = lib.count_requantize_differences
     f.restype = ctypes.c_int32
     assert f(*[a.ctypes.data_as(ctypes.c_void_p) for a in args], n) == 0
+
+
+# ---- on the board: QEMU, the DSP instructions themselves ------------------------------------
+
+def _chain(x):
+    """Every DSP variant of this module in one small model: 3x3 depthwise (dsp_3x3), 5x5
+    depthwise (generic dsp), then a dense layer (dsp)."""
+    k = _keras()
+    y = k.DepthwiseConv2D(3, strides=2, padding="same", activation="relu")(x)
+    y = k.DepthwiseConv2D(5, padding="same")(y)
+    return k.Dense(11, activation="relu6")(k.Flatten()(y))
+
+
+def _verify_json(path, board, *extra):
+    import json
+
+    from conftest import run_tinyc
+    r = run_tinyc("verify", path, "--board", board, "--samples", 3, "--profile", "--json", *extra,
+                  timeout=900)
+    assert r.returncode in (0, 1), r.stderr
+    return json.loads(r.stdout)
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500", "mps2-an505"])
+def test_dsp_variants_bit_exact_on_board(board):
+    path = _model("dsp_chain", "all", "dw3-dw5-fc", _chain, (1, 12, 10, 7), seed=4)
+    rep = _verify_json(path, board)
+    assert rep["bit_exact"] and rep["mismatched_bytes"] == 0, rep
+    kinds = {(p["op"], p["variant"]) for p in rep["profile"]}
+    assert {("DEPTHWISE_CONV_2D", "dsp_3x3"), ("DEPTHWISE_CONV_2D", "dsp"),
+            ("FULLY_CONNECTED", "dsp")} <= kinds, kinds
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("kernels", ["auto", "portable"])
+def test_ad01_on_cortex_m33(kernels):
+    from conftest import model
+    rep = _verify_json(model("ad01_int8"), "mps2-an505", "--kernels", kernels)
+    assert rep["bit_exact"] and rep["board"] == "mps2-an505", rep
+    want = "dsp" if kernels == "auto" else "portable"
+    assert {p["variant"] for p in rep["profile"]} == {want}
+    # the profile's added fields: shares of the total, instructions per MAC
+    assert rep["profile_total"] == sum(p["instructions"] for p in rep["profile"])
+    assert abs(sum(p["share"] for p in rep["profile"]) - 1) < 1e-9
+    for p in rep["profile"]:
+        assert p["macs"] > 0 and p["instructions_per_mac"] == p["instructions"] / p["macs"]
