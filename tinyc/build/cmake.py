@@ -163,6 +163,21 @@ def _first_error(text: str) -> str:
     return lines[-1].strip() if lines else "no output"
 
 
+def compiler_flags(board: Board, opt: str = "-O2") -> list[str]:
+    """The C flags a CMake build for `board` compiles the model and kernels with."""
+    return list(board.cflags) + _COMMON_FLAGS + [opt]
+
+
+def compiler_version(board: Board) -> str:
+    """First line of the cross compiler's --version ('' when it is not installed)."""
+    cc = "cc" if board.is_host else "arm-none-eabi-gcc"
+    try:
+        r = subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (r.stdout.splitlines() or [""])[0].strip()
+
+
 def _toolchain(board: Board) -> str:
     flags = " ".join(list(board.cflags) + _COMMON_FLAGS)
     return f"""\
