@@ -78,14 +78,23 @@ DW_DSP = {
     "k3_s3_same_c4": (dict(kernel_size=3, strides=3, padding="same"), (1, 10, 11, 4), True),
     "k1x3_s1_valid_c10": (dict(kernel_size=(1, 3)), (1, 4, 9, 10), False),
     "k3_d2_same_c8": (dict(kernel_size=3, dilation_rate=2, padding="same"), (1, 9, 10, 8), True),
+    "dm4_k3_s2_same_c3_relu": (dict(kernel_size=3, strides=2, depth_multiplier=4,
+                                    padding="same", activation="relu"), (1, 9, 8, 3), True),
+    "dm8_k3_s2_valid_c1_per_tensor": (dict(kernel_size=3, strides=2, depth_multiplier=8),
+                                      (1, 11, 10, 1), False),
+    "dm4_k5_s1_same_c2_batch2": (dict(kernel_size=5, depth_multiplier=4, padding="same"),
+                                 (2, 6, 7, 2), True),
 }
 
 DW_ALL = {**{f"conv_{k}": v for k, v in DEPTHWISE.items()}, **DW_DSP}
 
 
 def dw_variant(kw: dict, shape) -> str | None:
-    """The DSP variant the case must take (None: depth multiplier > 1 stays portable)."""
-    if kw.get("depth_multiplier", 1) != 1:
+    """The DSP variant the case must take (None: depth multipliers 2, 3, ... stay portable)."""
+    dm = kw.get("depth_multiplier", 1)
+    if dm % 4 == 0:
+        return "dsp_mult"
+    if dm != 1:
         return None
     k = kw["kernel_size"]
     k = (k, k) if isinstance(k, int) else tuple(k)

@@ -43,9 +43,11 @@ static inline int8_t requantize_channel(const tinyc_depthwise_conv2d_params *p, 
     return (int8_t)tinyc_clamp_i32(acc, p->act_min, p->act_max);
 }
 
-/* One output pixel: channel groups of four with SMLABB/SMLATT, then the last c % 4 channels. */
-static inline __attribute__((always_inline)) void pixel(const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps,
-                         int32_t n_taps, const int32_t *w, const int32_t *bias, int8_t *out)
+/* One output pixel, depth multiplier 1: channel groups of four with SMLABB/SMLATT, then the
+ * last c % 4 channels. */
+static inline __attribute__((always_inline)) void pixel(
+    const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps, int32_t n_taps,
+    const int32_t *w, const int32_t *bias, int8_t *out)
 {
     const int32_t in_c = p->input.c, c4 = in_c & ~3;
     int32_t c = 0;
@@ -78,16 +80,42 @@ static inline __attribute__((always_inline)) void pixel(const tinyc_depthwise_co
     }
 }
 
+/* One output pixel, depth multiplier a multiple of 4: each group of four output channels reads
+ * one input channel, whose sign-extended byte multiplies both halves of the weight words. */
+static inline __attribute__((always_inline)) void pixel_multiplied(
+    const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps, int32_t n_taps,
+    const int32_t *w, const int32_t *bias, int8_t *out)
+{
+    const int32_t out_c = p->output.c, dm = p->depth_multiplier;
+    for (int32_t c = 0; c < out_c; c += 4) {
+        const int32_t ic = c / dm;
+        int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
+        for (int32_t t = 0; t < n_taps; t++) {
+            const int32_t v = taps[t][ic];
+            const int32_t w02 = w[0], w13 = w[1];
+            w += 2;
+            a0 = tinyc_smlabb(v, w02, a0);
+            a2 = tinyc_smlabt(v, w02, a2);
+            a1 = tinyc_smlabb(v, w13, a1);
+            a3 = tinyc_smlabt(v, w13, a3);
+        }
+        out[c] = requantize_channel(p, a0, c);
+        out[c + 1] = requantize_channel(p, a1, c + 1);
+        out[c + 2] = requantize_channel(p, a2, c + 2);
+        out[c + 3] = requantize_channel(p, a3, c + 3);
+    }
+}
+
 static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
                             const int8_t *input, const int16_t *filter_grouped,
-                            const int32_t *bias, int8_t *output, int32_t n_taps)
+                            const int32_t *bias, int8_t *output, int32_t n_taps, int32_t dm)
 {
     const int32_t in_c = p->input.c;
     if (scratch.size < tinyc_depthwise_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
         return TINYC_KERNEL_BAD_SCRATCH;
     }
-    if (p->depth_multiplier != 1 || p->output.c != in_c || p->filter.h * p->filter.w != n_taps
-        || n_taps > TINYC_DW_DSP_MAX_TAPS) {
+    if (p->depth_multiplier != dm || p->output.c != in_c * dm || (dm != 1 && dm % 4 != 0)
+        || p->filter.h * p->filter.w != n_taps || n_taps > TINYC_DW_DSP_MAX_TAPS) {
         return TINYC_KERNEL_BAD_PARAMS;
     }
     int8_t *pad = (int8_t *)scratch.buf;
@@ -105,8 +133,12 @@ static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise
         for (int32_t oy = 0; oy < p->output.h; oy++) {
             for (int32_t ox = 0; ox < p->output.w; ox++) {
                 tap_pointers(p, in_b, pad, offsets, oy, ox, taps);
-                pixel(p, taps, n_taps, w, bias, output);
-                output += in_c;
+                if (dm == 1) {
+                    pixel(p, taps, n_taps, w, bias, output);
+                } else {
+                    pixel_multiplied(p, taps, n_taps, w, bias, output);
+                }
+                output += in_c * dm;
             }
         }
     }
@@ -117,7 +149,7 @@ int tinyc_depthwise_conv2d_s8_dsp_3x3(const tinyc_depthwise_conv2d_params *p, ti
                                       const int8_t *input, const int16_t *filter_grouped,
                                       const int32_t *bias_folded, int8_t *output)
 {
-    return depthwise(p, scratch, input, filter_grouped, bias_folded, output, 9);
+    return depthwise(p, scratch, input, filter_grouped, bias_folded, output, 9, 1);
 }
 
 int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
@@ -125,5 +157,13 @@ int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_
                                   const int32_t *bias_folded, int8_t *output)
 {
     return depthwise(p, scratch, input, filter_grouped, bias_folded, output,
-                     p->filter.h * p->filter.w);
+                     p->filter.h * p->filter.w, 1);
+}
+
+int tinyc_depthwise_conv2d_s8_dsp_mult(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+                                       const int8_t *input, const int16_t *filter_grouped,
+                                       const int32_t *bias_folded, int8_t *output)
+{
+    return depthwise(p, scratch, input, filter_grouped, bias_folded, output,
+                     p->filter.h * p->filter.w, p->depth_multiplier);
 }

@@ -1,4 +1,4 @@
-/* DEPTHWISE_CONV_2D, int8, depth multiplier 1, for cores with the DSP extension.
+/* DEPTHWISE_CONV_2D, int8, for cores with the DSP extension.
  *
  * Four channels per pass: one 32-bit load brings the input bytes of four channels, SXTB16
  * splits them into (c0,c2) and (c1,c3) halfword pairs, and SMLABB/SMLATT multiply them by
@@ -8,7 +8,9 @@
  *
  * tinyc_depthwise_conv2d_s8_dsp_3x3: 3x3, stride 1 or 2, padding <= 1, no dilation (the taps
  *   fully unrolled); tinyc_depthwise_conv2d_s8_dsp: any filter up to
- *   TINYC_DW_DSP_MAX_TAPS taps, stride, dilation and padding. */
+ *   TINYC_DW_DSP_MAX_TAPS taps, stride, dilation and padding (both depth multiplier 1);
+ * tinyc_depthwise_conv2d_s8_dsp_mult: depth multiplier a multiple of 4 (a first layer made
+ *   from a one-channel input): four output channels share one input byte (SMLABB/SMLABT). */
 #ifndef TINYC_DEPTHWISE_CONV2D_S8_DSP_H
 #define TINYC_DEPTHWISE_CONV2D_S8_DSP_H
 
@@ -28,7 +30,11 @@ int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_
                                   const int8_t *input, const int16_t *filter_grouped,
                                   const int32_t *bias_folded, int8_t *output);
 
-/* ceil4(channels) bytes: the zero-point row padding taps read. */
+int tinyc_depthwise_conv2d_s8_dsp_mult(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
+                                       const int8_t *input, const int16_t *filter_grouped,
+                                       const int32_t *bias_folded, int8_t *output);
+
+/* ceil4(input channels) bytes: the zero-point row padding taps read. */
 int32_t tinyc_depthwise_conv2d_s8_dsp_scratch_size(const tinyc_depthwise_conv2d_params *p);
 
 #ifdef __cplusplus

@@ -74,6 +74,12 @@ static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
     return (int32_t)__smlabb(a, b, acc);
 }
 
+/* acc + lo16(a)*hi16(b) (SMLABT) */
+static inline int32_t tinyc_smlabt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)__smlabt(a, b, acc);
+}
+
 /* acc + hi16(a)*hi16(b) (SMLATT) */
 static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
 {
@@ -125,6 +131,11 @@ static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
 {
     /* SMLABB wraps modulo 2^32 (it only sets Q on overflow) */
     return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_lo16(a) * tinyc_lo16(b));
+}
+
+static inline int32_t tinyc_smlabt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_lo16(a) * tinyc_hi16(b));
 }
 
 static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)

@@ -1,9 +1,11 @@
-"""DEPTHWISE_CONV_2D (depth multiplier 1) on cores with the DSP extension: four channels per
-32-bit load, SMLABB/SMLATT on weights widened and re-laid here at compile time.
+"""DEPTHWISE_CONV_2D on cores with the DSP extension: four channels per 32-bit load,
+SMLABB/SMLATT on weights widened and re-laid here at compile time.
 
-Two variants of one kernel file: `dsp_3x3` (3x3, stride 1 or 2, padding <= 1, no dilation:
-the layers of the MobileNet/DS-CNN models, taps unrolled) and `dsp` (any filter up to 64 taps,
-stride, dilation, padding). Depth multipliers > 1 stay on the portable kernel."""
+Three variants of one kernel file: `dsp_3x3` (depth multiplier 1, 3x3, stride 1 or 2,
+padding <= 1, no dilation: the layers of the MobileNet/DS-CNN models, taps unrolled), `dsp`
+(depth multiplier 1, any filter up to 64 taps, stride, dilation, padding) and `dsp_mult`
+(depth multiplier a multiple of 4, e.g. a first layer on a one-channel image). Depth
+multipliers 2, 3, 5, ... stay on the portable kernel."""
 from __future__ import annotations
 
 import numpy as np
@@ -33,36 +35,46 @@ def grouped_weights(weights: np.ndarray) -> np.ndarray:
 
 
 def _shape(g, op):
-    """(filter h, w, channels, geometry) when depth multiplier is 1 and the taps fit, else None."""
+    """(filter h, w, input channels, depth multiplier, geometry) when the taps fit, else None."""
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     if len(w.shape) != 4 or len(inp.shape) != 4 or len(out.shape) != 4:
         return None
     _, fh, fw, oc = w.shape
-    if oc != inp.shape[3] or out.shape[3] != oc or fh * fw > MAX_TAPS:
+    ic = inp.shape[3]
+    if ic <= 0 or oc % ic or out.shape[3] != oc or fh * fw > MAX_TAPS:
         return None
-    return fh, fw, oc, spatial(op, inp, out, fh, fw)
+    return fh, fw, ic, oc // ic, spatial(op, inp, out, fh, fw)
 
 
-def _choice(func: str, channels: int, variant: str) -> KernelChoice:
+def _choice(func: str, in_channels: int, variant: str) -> KernelChoice:
     return KernelChoice(func, ("depthwise_conv2d_s8_dsp.h",), ("depthwise_conv2d_s8_dsp.c",),
-                        scratch_bytes(channels), variant)
+                        scratch_bytes(in_channels), variant)
 
 
 def choose_3x3(g, op, target):
     shape = _shape(g, op) if target.has("dsp") else None
     if shape is None:
         return None
-    fh, fw, oc, geo = shape
-    if ((fh, fw) != (3, 3) or geo["stride_h"] not in (1, 2) or geo["stride_w"] not in (1, 2)
-            or geo["dilation_h"] != 1 or geo["dilation_w"] != 1
+    fh, fw, ic, dm, geo = shape
+    if (dm != 1 or (fh, fw) != (3, 3) or geo["stride_h"] not in (1, 2)
+            or geo["stride_w"] not in (1, 2) or geo["dilation_h"] != 1 or geo["dilation_w"] != 1
             or geo["pad_h"] > 1 or geo["pad_w"] > 1):
         return None
-    return _choice("tinyc_depthwise_conv2d_s8_dsp_3x3", oc, "dsp_3x3")
+    return _choice("tinyc_depthwise_conv2d_s8_dsp_3x3", ic, "dsp_3x3")
 
 
 def choose_generic(g, op, target):
     shape = _shape(g, op) if target.has("dsp") else None
-    return None if shape is None else _choice("tinyc_depthwise_conv2d_s8_dsp", shape[2], "dsp")
+    if shape is None or shape[3] != 1:
+        return None
+    return _choice("tinyc_depthwise_conv2d_s8_dsp", shape[2], "dsp")
+
+
+def choose_multiplied(g, op, target):
+    shape = _shape(g, op) if target.has("dsp") else None
+    if shape is None or shape[3] % 4:
+        return None
+    return _choice("tinyc_depthwise_conv2d_s8_dsp_mult", shape[2], "dsp_mult")
 
 
 def emit(ctx, op, choice, nums: DepthwiseNumbers):
@@ -76,3 +88,4 @@ def emit(ctx, op, choice, nums: DepthwiseNumbers):
 
 kernel_variant("DEPTHWISE_CONV_2D", "dsp_3x3", choose_3x3, priority=20)(emit)
 kernel_variant("DEPTHWISE_CONV_2D", "dsp", choose_generic, priority=10)(emit)
+kernel_variant("DEPTHWISE_CONV_2D", "dsp_mult", choose_multiplied, priority=10)(emit)
