@@ -73,20 +73,23 @@ static inline int32_t tinyc_requantize(int32_t x, int32_t multiplier, int32_t sh
 }
 
 /* tinyc_requantize, bit for bit, in about half the instructions (for kernels with few MACs per
- * output). The doubling high multiply is one 64-bit multiply-accumulate (SMLAL on Cortex-M):
- * adding 2^30 and flooring the shift by 31 equals gemmlowp's sign-dependent nudge followed by
- * truncating division, since ceil(n / d) = floor((n + d - 1) / d). Multipliers are
- * non-negative (never INT32_MIN), so the saturating case cannot occur. */
+ * output). Multipliers are non-negative (never INT32_MIN), so TFLM's saturating case cannot
+ * occur, and with T = x * multiplier + nudge (nudge = +-2^30 by the sign of x, gemmlowp's):
+ * - no right shift: gemmlowp's truncating T / 2^31 equals floor((x * m + 2^30) / 2^31), as
+ *   ceil(n / d) = floor((n + d - 1) / d) for negative n: one SMLAL and a 64-bit shift;
+ * - right shift r >= 1: both roundings fold into U = floor(T / 2^31) (it differs from the
+ *   truncated quotient H only where the rounding of H / 2^r comes out the same), and
+ *   round-half-away of H / 2^r is (U >> r) + bit r-1 of U, which cannot overflow. */
 static inline int32_t tinyc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift)
 {
-    const int left = shift > 0 ? shift : 0;
-    const int right = shift > 0 ? 0 : -shift;
-    const int32_t shifted = (int32_t)((uint32_t)x << left);
-    const int64_t prod = (int64_t)shifted * multiplier + ((int64_t)1 << 30);
-    const int32_t high = (int32_t)(prod >> 31);
-    const int32_t mask = (int32_t)((1u << right) - 1u);
-    const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)high >> 31);
-    return (high >> right) + ((high & mask) > threshold ? 1 : 0);
+    if (shift >= 0) {
+        const int32_t shifted = (int32_t)((uint32_t)x << shift);
+        return (int32_t)(((int64_t)shifted * multiplier + ((int64_t)1 << 30)) >> 31);
+    }
+    const int32_t r = -shift;
+    const int64_t nudge = x < 0 ? -((int64_t)1 << 30) : ((int64_t)1 << 30);
+    const int32_t u = (int32_t)(((int64_t)x * multiplier + nudge) >> 31);
+    return (u >> r) + ((u >> (r - 1)) & 1);
 }
 
 #ifdef __cplusplus
