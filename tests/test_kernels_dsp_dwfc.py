@@ -121,6 +121,27 @@ def test_depthwise_dsp(name):
     assert dsp_mismatches(path, "DEPTHWISE_CONV_2D", variant) == 0
 
 
+# ---- ADD (same shapes): the term tables ------------------------------------------------------
+
+def test_add_dsp_sweeps():
+    """Every int8 value of both inputs, fused activations, unequal scales and extreme zero
+    points (test_kernels_elementwise's cases), with the variant asserted."""
+    from test_kernels_elementwise import BINARY_QUANT, SHAPES, binary_model, edited, \
+        sweep_mismatches
+    same = SHAPES[0]
+    cases = [binary_model("ADD", None, same), binary_model("ADD", "RELU", same, (-4.0, 4.0)),
+             binary_model("ADD", "RELU6", same, (-4.0, 4.0))]
+    cases += [edited(binary_model("ADD", None, same), "ADD-q",
+                     quant={"in0": q[0], "in1": q[1], "out": q[2]}) for q in BINARY_QUANT]
+    broadcast = binary_model("ADD", None, SHAPES[1])
+    for path in cases + [broadcast]:
+        g = load_model(path)
+        (op,) = [o for o in g.ops if o.opcode == "ADD"]
+        want = "portable" if path == broadcast else "dsp"
+        assert LOWERINGS["ADD"].select(g, op, DSP).variant == want
+        assert sweep_mismatches(path, samples=3, rules=NativeRules(DSP)) == 0, path.name
+
+
 # ---- requantization: the fast form against the reference form, on many values ----------------
 
 REQUANT_C = r"""

@@ -80,16 +80,25 @@ static inline int32_t tinyc_requantize(int32_t x, int32_t multiplier, int32_t sh
  * - right shift r >= 1: both roundings fold into U = floor(T / 2^31) (it differs from the
  *   truncated quotient H only where the rounding of H / 2^r comes out the same), and
  *   round-half-away of H / 2^r is (U >> r) + bit r-1 of U, which cannot overflow. */
-static inline int32_t tinyc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift)
+static inline int32_t tinyc_requantize_left(int32_t x, int32_t multiplier, int32_t left)
 {
-    if (shift >= 0) {
-        const int32_t shifted = (int32_t)((uint32_t)x << shift);
-        return (int32_t)(((int64_t)shifted * multiplier + ((int64_t)1 << 30)) >> 31);
-    }
-    const int32_t r = -shift;
+    const int32_t shifted = (int32_t)((uint32_t)x << left);
+    return (int32_t)(((int64_t)shifted * multiplier + ((int64_t)1 << 30)) >> 31);
+}
+
+static inline int32_t tinyc_requantize_right(int32_t x, int32_t multiplier, int32_t right)
+{
     const int64_t nudge = x < 0 ? -((int64_t)1 << 30) : ((int64_t)1 << 30);
     const int32_t u = (int32_t)(((int64_t)x * multiplier + nudge) >> 31);
-    return (u >> r) + ((u >> (r - 1)) & 1);
+    return (u >> right) + ((u >> (right - 1)) & 1);
+}
+
+/* shift >= 0: tinyc_requantize_left(x, m, shift); shift < 0: tinyc_requantize_right(x, m,
+ * -shift). A kernel whose shifts have one sign calls that half directly. */
+static inline int32_t tinyc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift)
+{
+    return shift >= 0 ? tinyc_requantize_left(x, multiplier, shift)
+                      : tinyc_requantize_right(x, multiplier, -shift);
 }
 
 #ifdef __cplusplus
