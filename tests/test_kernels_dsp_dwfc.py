@@ -150,7 +150,12 @@ int32_t count_requantize_differences(const int32_t *x, const int32_t *m, const i
 {
     int32_t bad = 0;
     for (int32_t i = 0; i < n; i++) {
-        bad += tinyc_requantize_fast(x[i], m[i], s[i]) != tinyc_requantize(x[i], m[i], s[i]);
+        const int32_t want = tinyc_requantize(x[i], m[i], s[i]);
+        bad += tinyc_requantize_fast(x[i], m[i], s[i]) != want;
+        if (s[i] <= -2) {
+            const tinyc_requant_r2 q = {m[i], 1 << (-s[i] - 2), -s[i] - 1};
+            bad += tinyc_requantize_r2(x[i], &q) != want;
+        }
     }
     return bad;
 }
@@ -180,6 +185,11 @@ def test_requantize_fast_matches_reference():
     s = rng.integers(-31, 31, n)
     s[: n // 4] = rng.integers(-12, 2, n // 4)    # the shifts real models have
     s[n // 2: n // 2 + len(edges)] = [-31, 30, 0, -1, 1, -31, 30, 0, -1, 1, -15, 15, -30, 5, -5]
+    # exact ties of both roundings: multipliers 0.5 and 0.75 times small accumulators
+    ties = slice(n - n // 8, n)
+    m[ties] = rng.choice([1 << 30, 3 << 29], n // 8)
+    x[ties] = rng.integers(-5000, 5000, n // 8)
+    s[ties] = rng.integers(-12, 2, n // 8)
     args = [np.ascontiguousarray(a, np.int32) for a in (x, m, s)]
     f = lib.count_requantize_differences
     f.restype = ctypes.c_int32

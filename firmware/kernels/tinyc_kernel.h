@@ -93,6 +93,27 @@ static inline int32_t tinyc_requantize_right(int32_t x, int32_t multiplier, int3
     return (u >> right) + ((u >> (right - 1)) & 1);
 }
 
+/* A requantization whose right shift r is at least 2, in the form the compiler precomputes
+ * for the fast path (tinyc/backends/native/ops/requant_table.py): the multiplier, 2^(r-2) and
+ * r - 1. */
+typedef struct {
+    int32_t multiplier;
+    int32_t round_hi;        /* 2^(r-2) */
+    int32_t shift_minus1;    /* r - 1 */
+} tinyc_requant_r2;
+
+/* tinyc_requantize(x, multiplier, -r) for r >= 2 as one SMLAL into a 64-bit constant and one
+ * shift: the result is floor((x * m + nudge + 2^(30+r)) / 2^(31+r)) (see tinyc_requantize_right),
+ * whose constant is 2^(r-2) : 2^30 as high : low words for x >= 0 and 2^(r-2) - 1 : 3 * 2^30
+ * for x < 0 (the negative nudge borrows from the high word). */
+static inline int32_t tinyc_requantize_r2(int32_t x, const tinyc_requant_r2 *q)
+{
+    const uint32_t lo = 0x40000000u | ((uint32_t)x & 0x80000000u);
+    const uint32_t hi = (uint32_t)(q->round_hi + (x >> 31));
+    const int64_t acc = (int64_t)(((uint64_t)hi << 32) | lo) + (int64_t)x * q->multiplier;
+    return (int32_t)(acc >> 32) >> q->shift_minus1;
+}
+
 /* shift >= 0: tinyc_requantize_left(x, m, shift); shift < 0: tinyc_requantize_right(x, m,
  * -shift). A kernel whose shifts have one sign calls that half directly. */
 static inline int32_t tinyc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift)
