@@ -121,6 +121,26 @@ def test_depthwise_dsp(name):
     assert dsp_mismatches(path, "DEPTHWISE_CONV_2D", variant) == 0
 
 
+
+@pytest.mark.parametrize("out_scale", [6e-5, 3e-5, 1e-5])
+def test_depthwise_dsp_generic_requantization(out_scale):
+    """A small output scale makes right shifts < 2 (or left shifts): the kernel then takes the
+    generic requantization instead of the precomputed tinyc_requant_r2 table."""
+    from test_kernels_elementwise import edited
+
+    from tinyc.backends.native.ops.depthwise_conv2d import prepare
+    from tinyc.backends.native.ops.requant_table import r2_table
+    kw, shape, per_channel = DW_DSP["k3_s1_same_c8_relu6"]
+    kw = {**kw, "activation": None}
+    base = _model("dw", "k3_s1_same_c8", repr(kw), lambda x, kw=kw: _keras().DepthwiseConv2D(**kw)(x),
+                  shape, seed=2, per_channel=per_channel)
+    path = edited(base, f"dw-out-{out_scale}", quant={"out": (out_scale, 3)})
+    g = load_model(path)
+    (op,) = [o for o in g.ops if o.opcode == "DEPTHWISE_CONV_2D"]
+    nums = prepare(g, op)
+    assert r2_table(nums.mult, nums.shift) is None
+    assert dsp_mismatches(path, "DEPTHWISE_CONV_2D", "dsp_3x3") == 0
+
 # ---- ADD (same shapes): the term tables ------------------------------------------------------
 
 def test_add_dsp_sweeps():

@@ -13,6 +13,7 @@ import numpy as np
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.depthwise_conv2d import DepthwiseNumbers, depthwise_params
 from tinyc.backends.native.ops.geometry import spatial
+from tinyc.backends.native.ops.requant_table import r2_table
 from tinyc.backends.native.target import KernelChoice
 
 MAX_TAPS = 64                # TINYC_DW_DSP_MAX_TAPS
@@ -79,10 +80,13 @@ def choose_multiplied(g, op, target):
 
 def emit(ctx, op, choice, nums: DepthwiseNumbers):
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
+    rq = r2_table(nums.mult, nums.shift)
+    rq_arg = ("NULL" if rq is None else
+              f"(const tinyc_requant_r2 *)(const void *){ctx.const(f'op{op.index}_rq', rq)}")
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_filter_dsp",
                                             grouped_weights(nums.weights)),
-                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.const(f"op{op.index}_bias", nums.bias), rq_arg,
                                   ctx.ptr(op.outputs[0])])
 
 
