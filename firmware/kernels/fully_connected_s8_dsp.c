@@ -2,6 +2,10 @@
 
 #include "tinyc_simd.h"
 
+/* as in depthwise_conv2d_s8_dsp.c: without the first scheduling pass the four accumulators,
+ * the two input words and the pointers stay in registers */
+#pragma GCC optimize("no-schedule-insns")
+
 int32_t tinyc_fully_connected_s8_dsp_scratch_size(const tinyc_fully_connected_params *p)
 {
     return ((p->in_features + 3) / 4) * 4 * (int32_t)sizeof(int16_t);
