@@ -263,3 +263,25 @@ def test_ad01_on_cortex_m33(kernels):
     assert abs(sum(p["share"] for p in rep["profile"]) - 1) < 1e-9
     for p in rep["profile"]:
         assert p["macs"] > 0 and p["instructions_per_mac"] == p["instructions"] / p["macs"]
+
+
+# ---- benchmarks/RESULTS.md ------------------------------------------------------------------
+
+def test_bench_markdown_table():
+    from tinyc.bench_report import load_reference, markdown, top_ops
+    ref = load_reference(Path(__file__).parent.parent / "benchmarks" / "tflm_cmsis_nn.toml")
+    assert ref["ad01_int8"]["instructions"] == 583_000
+    prof = [{"index": 0, "op": "FULLY_CONNECTED", "instructions": 300, "share": 0.75,
+             "macs": 100, "instructions_per_mac": 3.0, "variant": "dsp"},
+            {"index": 1, "op": "SOFTMAX", "instructions": 100, "share": 0.25, "macs": 0,
+             "instructions_per_mac": None, "variant": None}]
+    row = {"model": "../shared/models/mlperf_tiny/ad01_int8.tflite", "macs": 100,
+           "instructions_per_inference": 291_500, "ram_bytes": 1, "flash_bytes": 2,
+           "code_bytes": 3, "bit_exact": True, "top_ops": top_ops(prof, "instructions")}
+    text = markdown([row], get_board("mps2-an386"), "tinyc bench x", "gcc 1", ["-O2"], ref)
+    line = next(ln for ln in text.splitlines() if ln.startswith("| ad01_int8"))
+    cells = [c.strip() for c in line.strip("|").split("|")]
+    assert cells[:9] == ["ad01_int8", "100", "0.291 M", "2915.00", "1", "2", "3", "0.583 M",
+                         "0.50"]
+    assert cells[10].startswith("0 FULLY_CONNECTED dsp (75%, 3.00)")
+    assert "`tinyc bench x`" in text and "`-O2`" in text
