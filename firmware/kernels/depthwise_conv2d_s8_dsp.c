@@ -40,21 +40,24 @@ static inline __attribute__((always_inline)) void tap_pointers(const tinyc_depth
     }
 }
 
-/* rq (compile time, every right shift >= 2) or the params' per-channel multiplier and shift */
+/* rq (compile time, every right shift >= 2) or the params' per-channel multiplier and shift;
+ * full_range (constant): the activation range is all of int8, so SSAT replaces the clamp. */
 static inline __attribute__((always_inline)) int8_t requantize_channel(
-    const tinyc_depthwise_conv2d_params *p, const tinyc_requant_r2 *rq, int32_t acc, int32_t c)
+    const tinyc_depthwise_conv2d_params *p, const tinyc_requant_r2 *rq, int full_range,
+    int32_t acc, int32_t c)
 {
     acc = (rq ? tinyc_requantize_r2(acc, &rq[c])
               : tinyc_requantize_fast(acc, p->quant.multiplier[c], p->quant.shift[c]))
           + p->output_offset;
-    return (int8_t)tinyc_clamp_i32(acc, p->act_min, p->act_max);
+    return (int8_t)(full_range ? tinyc_ssat8(acc) : tinyc_clamp_i32(acc, p->act_min, p->act_max));
 }
 
 /* One output pixel, depth multiplier 1: channel groups of four with SMLABB/SMLATT, then the
  * last c % 4 channels. */
 static inline __attribute__((always_inline)) void pixel(
     const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps, int32_t n_taps,
-    const int32_t *w, const int32_t *bias, const tinyc_requant_r2 *rq, int8_t *out)
+    const int32_t *w, const int32_t *bias, const tinyc_requant_r2 *rq, int full_range,
+    int8_t *out)
 {
     const int32_t in_c = p->input.c, c4 = in_c & ~3;
     int32_t c = 0;
@@ -71,10 +74,10 @@ static inline __attribute__((always_inline)) void pixel(
             a1 = tinyc_smlabb(v13, w13, a1);
             a3 = tinyc_smlatt(v13, w13, a3);
         }
-        out[c] = requantize_channel(p, rq, a0, c);
-        out[c + 1] = requantize_channel(p, rq, a1, c + 1);
-        out[c + 2] = requantize_channel(p, rq, a2, c + 2);
-        out[c + 3] = requantize_channel(p, rq, a3, c + 3);
+        out[c] = requantize_channel(p, rq, full_range, a0, c);
+        out[c + 1] = requantize_channel(p, rq, full_range, a1, c + 1);
+        out[c + 2] = requantize_channel(p, rq, full_range, a2, c + 2);
+        out[c + 3] = requantize_channel(p, rq, full_range, a3, c + 3);
     }
     const int16_t *w16 = (const int16_t *)(const void *)w;   /* the last, zero-padded group */
     static const int8_t lane[4] = {0, 2, 1, 3};              /* c0,c2,c1,c3 order */
@@ -83,7 +86,7 @@ static inline __attribute__((always_inline)) void pixel(
         for (int32_t t = 0; t < n_taps; t++) {
             acc += (int32_t)taps[t][c] * w16[t * 4 + lane[c & 3]];
         }
-        out[c] = requantize_channel(p, rq, acc, c);
+        out[c] = requantize_channel(p, rq, full_range, acc, c);
     }
 }
 
@@ -91,7 +94,8 @@ static inline __attribute__((always_inline)) void pixel(
  * one input channel, whose sign-extended byte multiplies both halves of the weight words. */
 static inline __attribute__((always_inline)) void pixel_multiplied(
     const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps, int32_t n_taps,
-    const int32_t *w, const int32_t *bias, const tinyc_requant_r2 *rq, int8_t *out)
+    const int32_t *w, const int32_t *bias, const tinyc_requant_r2 *rq, int full_range,
+    int8_t *out)
 {
     const int32_t out_c = p->output.c, dm = p->depth_multiplier;
     for (int32_t c = 0; c < out_c; c += 4) {
@@ -106,17 +110,17 @@ static inline __attribute__((always_inline)) void pixel_multiplied(
             a1 = tinyc_smlabb(v, w13, a1);
             a3 = tinyc_smlabt(v, w13, a3);
         }
-        out[c] = requantize_channel(p, rq, a0, c);
-        out[c + 1] = requantize_channel(p, rq, a1, c + 1);
-        out[c + 2] = requantize_channel(p, rq, a2, c + 2);
-        out[c + 3] = requantize_channel(p, rq, a3, c + 3);
+        out[c] = requantize_channel(p, rq, full_range, a0, c);
+        out[c + 1] = requantize_channel(p, rq, full_range, a1, c + 1);
+        out[c + 2] = requantize_channel(p, rq, full_range, a2, c + 2);
+        out[c + 3] = requantize_channel(p, rq, full_range, a3, c + 3);
     }
 }
 
 static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
                             const int8_t *input, const int16_t *filter_grouped,
-                            const int32_t *bias, const tinyc_requant_r2 *rq, int8_t *output,
-                            int32_t n_taps, int32_t dm)
+                            const int32_t *bias, const tinyc_requant_r2 *rq, int full_range,
+                            int8_t *output, int32_t n_taps, int32_t dm)
 {
     const int32_t in_c = p->input.c;
     if (scratch.size < tinyc_depthwise_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
@@ -142,9 +146,9 @@ static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise
             for (int32_t ox = 0; ox < p->output.w; ox++) {
                 tap_pointers(p, in_b, pad, offsets, oy, ox, taps);
                 if (dm == 1) {
-                    pixel(p, taps, n_taps, w, bias, rq, output);
+                    pixel(p, taps, n_taps, w, bias, rq, full_range, output);
                 } else {
-                    pixel_multiplied(p, taps, n_taps, w, bias, rq, output);
+                    pixel_multiplied(p, taps, n_taps, w, bias, rq, full_range, output);
                 }
                 output += in_c * dm;
             }
@@ -153,14 +157,20 @@ static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise
     return TINYC_KERNEL_OK;
 }
 
-/* Each entry inlines the kernel twice: with the precomputed requantization and without. */
+/* Each entry inlines the kernel three times: precomputed requantization with an activation
+ * range that is all of int8 (SSAT), precomputed with a clamp, and generic. */
+#define TINYC_DW_DISPATCH(TAPS, DM)                                                           \
+    (rq && p->act_min == -128 && p->act_max == 127                                         \
+         ? depthwise(p, scratch, input, filter_grouped, bias_folded, rq, 1, output, TAPS, DM) \
+     : rq ? depthwise(p, scratch, input, filter_grouped, bias_folded, rq, 0, output, TAPS, DM) \
+          : depthwise(p, scratch, input, filter_grouped, bias_folded, NULL, 0, output, TAPS, DM))
+
 int tinyc_depthwise_conv2d_s8_dsp_3x3(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
                                       const int8_t *input, const int16_t *filter_grouped,
                                       const int32_t *bias_folded, const tinyc_requant_r2 *rq,
                                       int8_t *output)
 {
-    return rq ? depthwise(p, scratch, input, filter_grouped, bias_folded, rq, output, 9, 1)
-              : depthwise(p, scratch, input, filter_grouped, bias_folded, NULL, output, 9, 1);
+    return TINYC_DW_DISPATCH(9, 1);
 }
 
 int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
@@ -168,9 +178,7 @@ int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_
                                   const int32_t *bias_folded, const tinyc_requant_r2 *rq,
                                   int8_t *output)
 {
-    const int32_t taps = p->filter.h * p->filter.w;
-    return rq ? depthwise(p, scratch, input, filter_grouped, bias_folded, rq, output, taps, 1)
-              : depthwise(p, scratch, input, filter_grouped, bias_folded, NULL, output, taps, 1);
+    return TINYC_DW_DISPATCH(p->filter.h * p->filter.w, 1);
 }
 
 int tinyc_depthwise_conv2d_s8_dsp_mult(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
@@ -178,7 +186,5 @@ int tinyc_depthwise_conv2d_s8_dsp_mult(const tinyc_depthwise_conv2d_params *p, t
                                        const int32_t *bias_folded, const tinyc_requant_r2 *rq,
                                        int8_t *output)
 {
-    const int32_t taps = p->filter.h * p->filter.w, dm = p->depth_multiplier;
-    return rq ? depthwise(p, scratch, input, filter_grouped, bias_folded, rq, output, taps, dm)
-              : depthwise(p, scratch, input, filter_grouped, bias_folded, NULL, output, taps, dm);
+    return TINYC_DW_DISPATCH(p->filter.h * p->filter.w, p->depth_multiplier);
 }

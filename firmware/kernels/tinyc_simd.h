@@ -68,6 +68,12 @@ static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
     return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
 }
 
+/* x saturated to [-128, 127] (SSAT #8) */
+static inline int32_t tinyc_ssat8(int32_t x)
+{
+    return (int32_t)__ssat(x, 8);
+}
+
 /* acc + lo16(a)*lo16(b) (SMLABB) */
 static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
 {
@@ -125,6 +131,11 @@ static inline int32_t tinyc_sxtab16(int32_t a, int32_t b)
 static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
 {
     return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(b), tinyc_hi16(a) + tinyc_hi16(b));
+}
+
+static inline int32_t tinyc_ssat8(int32_t x)
+{
+    return x < -128 ? -128 : (x > 127 ? 127 : x);
 }
 
 static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
