@@ -58,6 +58,22 @@ def test_fully_connected_dsp(name):
     assert dsp_mismatches(fc_model(name), "FULLY_CONNECTED", "dsp") == 0
 
 
+
+@pytest.mark.parametrize("out_scale", [5e-5, 2.5e-5, 8e-6])
+def test_fully_connected_dsp_generic_requantization(out_scale):
+    """Right shifts < 2 (or left shifts): the generic requantization instead of the table."""
+    from test_kernels_elementwise import edited
+
+    from tinyc.backends.native.ops.fully_connected import prepare
+    from tinyc.backends.native.ops.requant_table import r2_table
+    path = edited(fc_model("in33_out11_b2_relu6"), f"fc-out-{out_scale}",
+                  quant={"out": (out_scale, -5)})
+    g = load_model(path)
+    (op,) = [o for o in g.ops if o.opcode == "FULLY_CONNECTED"]
+    nums = prepare(g, op)
+    assert r2_table(nums.mult, nums.shift) is None, nums.shift
+    assert dsp_mismatches(path, "FULLY_CONNECTED", "dsp") == 0
+
 # ---- DEPTHWISE_CONV_2D -----------------------------------------------------------------------
 
 # Beyond test_kernels_conv.DEPTHWISE: every stride/padding the 3x3 path takes, channel counts

@@ -31,19 +31,25 @@ static void widen_interleaved(const int8_t *in, int32_t n, int32_t *dst)
 
 typedef struct {
     const int32_t *mult, *shift;
+    const tinyc_requant_r2 *rq;      /* precomputed at compile time, or NULL */
     int32_t step;                    /* 1 per channel, 0 per tensor */
     int32_t offset, lo, hi;
 } out_quant;
 
-static inline int8_t requantize_out(const out_quant *q, int32_t acc, int32_t o)
+/* full_range (constant): the activation range is all of int8, so SSAT replaces the clamp */
+static inline __attribute__((always_inline)) int8_t requantize_out(
+    const out_quant *q, int full_range, int32_t acc, int32_t o)
 {
-    acc = tinyc_requantize_fast(acc, q->mult[o * q->step], q->shift[o * q->step]) + q->offset;
-    return (int8_t)tinyc_clamp_i32(acc, q->lo, q->hi);
+    const int32_t k = o * q->step;
+    acc = (q->rq ? tinyc_requantize_r2(acc, &q->rq[k])
+                 : tinyc_requantize_fast(acc, q->mult[k], q->shift[k])) + q->offset;
+    return (int8_t)(full_range ? tinyc_ssat8(acc) : tinyc_clamp_i32(acc, q->lo, q->hi));
 }
 
-int tinyc_fully_connected_s8_dsp(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
-                                 const int8_t *input, const int8_t *weights_blocked,
-                                 const int32_t *bias_folded, int8_t *output)
+static inline __attribute__((always_inline)) int fully_connected(
+    const tinyc_fully_connected_params *p, tinyc_ctx scratch, const int8_t *input,
+    const int8_t *weights_blocked, const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+    int full_range, int8_t *output)
 {
     const int32_t n_in = p->in_features, n_out = p->out_features;
     const int32_t groups = (n_in + 3) / 4;
@@ -52,7 +58,7 @@ int tinyc_fully_connected_s8_dsp(const tinyc_fully_connected_params *p, tinyc_ct
     }
     int32_t *x16 = (int32_t *)scratch.buf;
     const int32_t *x_pairs_end = x16 + (groups / 2) * 4;
-    const out_quant q = {p->quant.multiplier, p->quant.shift, p->per_channel ? 1 : 0,
+    const out_quant q = {p->quant.multiplier, p->quant.shift, rq, p->per_channel ? 1 : 0,
                          p->output_offset, p->act_min, p->act_max};
     for (int32_t b = 0; b < p->batches; b++) {
         widen_interleaved(input + b * n_in, n_in, x16);
@@ -101,11 +107,27 @@ int tinyc_fully_connected_s8_dsp(const tinyc_fully_connected_params *p, tinyc_ct
                 acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
                 acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
             }
-            out[o] = requantize_out(&q, acc0, o);
-            if (rows > 1) out[o + 1] = requantize_out(&q, acc1, o + 1);
-            if (rows > 2) out[o + 2] = requantize_out(&q, acc2, o + 2);
-            if (rows > 3) out[o + 3] = requantize_out(&q, acc3, o + 3);
+            out[o] = requantize_out(&q, full_range, acc0, o);
+            if (rows > 1) out[o + 1] = requantize_out(&q, full_range, acc1, o + 1);
+            if (rows > 2) out[o + 2] = requantize_out(&q, full_range, acc2, o + 2);
+            if (rows > 3) out[o + 3] = requantize_out(&q, full_range, acc3, o + 3);
         }
     }
     return TINYC_KERNEL_OK;
+}
+
+/* The kernel inlined three times: precomputed requantization with an activation range that
+ * is all of int8, precomputed with a clamp, and generic. */
+int tinyc_fully_connected_s8_dsp(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                 const int8_t *input, const int8_t *weights_blocked,
+                                 const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                 int8_t *output)
+{
+    if (rq && p->act_min == -128 && p->act_max == 127) {
+        return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 1, output);
+    }
+    if (rq) {
+        return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 0, output);
+    }
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, NULL, 0, output);
 }

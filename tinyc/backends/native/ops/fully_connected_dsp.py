@@ -8,6 +8,7 @@ import numpy as np
 
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.fully_connected import FullyConnectedNumbers, fully_connected_params
+from tinyc.backends.native.ops.requant_table import r2_table
 from tinyc.backends.native.target import KernelChoice
 
 ROWS = 4      # output rows per pass
@@ -44,8 +45,11 @@ def choose(g, op, target):
 @kernel_variant("FULLY_CONNECTED", "dsp", choose, priority=10)
 def emit_dsp(ctx, op, choice, nums: FullyConnectedNumbers):
     params = ctx.params(op, "tinyc_fully_connected_params", fully_connected_params(ctx, op, nums))
+    rq = r2_table(nums.mult, nums.shift)
+    rq_arg = ("NULL" if rq is None else
+              f"(const tinyc_requant_r2 *)(const void *){ctx.const(f'op{op.index}_rq', rq)}")
     return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_weights_dsp",
                                             blocked_weights(nums.weights)),
-                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  ctx.const(f"op{op.index}_bias", nums.bias), rq_arg,
                                   ctx.ptr(op.outputs[0])])
