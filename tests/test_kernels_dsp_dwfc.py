@@ -12,7 +12,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 from bitexact import mismatches  # noqa: E402
-from test_kernels_conv import DEPTHWISE, FC, _keras, _model  # noqa: E402
+from test_kernels_conv import DEPTHWISE, FC, POOL, _keras, _model  # noqa: E402
 
 import tinyc.backends.native.ops  # noqa: E402,F401  (registers every lowering)
 from tinyc.backends.native.debug_plan import NoReusePlan  # noqa: E402
@@ -301,3 +301,29 @@ def test_bench_markdown_table():
                          "0.50"]
     assert cells[10].startswith("0 FULLY_CONNECTED dsp (75%, 3.00)")
     assert "`tinyc bench x`" in text and "`-O2`" in text
+
+
+# ---- AVERAGE_POOL_2D -------------------------------------------------------------------------
+
+# Beyond test_kernels_conv.POOL: channel counts past a multiple of four, kws's global average
+# (a 25x5 window over 64 channels), padding that clips windows, batch 2.
+AVG_DSP = {
+    "avg_global_25x5_c12": ("AveragePooling2D", dict(pool_size=(25, 5)), (1, 25, 5, 12)),
+    "avg_3_s2_same_c9": ("AveragePooling2D", dict(pool_size=3, strides=2, padding="same"),
+                         (1, 9, 10, 9)),
+    "avg_2_s1_valid_c8_batch2": ("AveragePooling2D", dict(pool_size=2, strides=1),
+                                 (2, 5, 6, 8)),
+    "avg_16x16_c4": ("AveragePooling2D", dict(pool_size=16), (1, 16, 16, 4)),
+}
+POOL_ALL = {**{f"conv_{k}": v for k, v in POOL.items()}, **AVG_DSP}
+
+
+@pytest.mark.parametrize("name", sorted(POOL_ALL))
+def test_pool_dsp(name):
+    cls, kw, shape = POOL_ALL[name]
+    path = _model("pool", name.removeprefix("conv_"), POOL_ALL[name],
+                  lambda x, cls=cls, kw=kw: getattr(_keras(), cls)(**kw)(x), shape, seed=3)
+    if cls == "AveragePooling2D":
+        assert dsp_mismatches(path, "AVERAGE_POOL_2D", "dsp") == 0
+    else:
+        assert dsp_mismatches(path, "MAX_POOL_2D", "portable") == 0

@@ -34,6 +34,10 @@ static inline void tinyc_write_s32(void *p, int32_t v)
     memcpy(p, &v, 4);
 }
 
+/* the low and high halfwords of x, sign-extended */
+static inline int32_t tinyc_lo16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
+static inline int32_t tinyc_hi16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x >> 16); }
+
 #if TINYC_SIMD_NATIVE
 
 /* acc + lo16(a)*lo16(b) + hi16(a)*hi16(b) */
@@ -60,6 +64,14 @@ static inline int32_t tinyc_sxtb16_ror8(int32_t x)
 static inline int32_t tinyc_sxtab16(int32_t a, int32_t b)
 {
     return (int32_t)__sxtab16((int16x2_t)a, (int8x4_t)b);
+}
+
+/* a + bytes 1 and 3 of b sign-extended, per halfword (SXTAB16 with ROR 8) */
+static inline int32_t tinyc_sxtab16_ror8(int32_t a, int32_t b)
+{
+    int32_t r;   /* one instruction, as tinyc_sxtb16_ror8 */
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(b));
+    return r;
 }
 
 /* two 16-bit halves added (SADD16) */
@@ -94,8 +106,6 @@ static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
 
 #else
 
-static inline int32_t tinyc_lo16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
-static inline int32_t tinyc_hi16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x >> 16); }
 
 static inline int32_t tinyc_pack16(int32_t lo, int32_t hi)
 {
@@ -125,6 +135,12 @@ static inline int32_t tinyc_sxtb16_ror8(int32_t x)
 static inline int32_t tinyc_sxtab16(int32_t a, int32_t b)
 {
     const int32_t e = tinyc_sxtb16(b);
+    return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(e), tinyc_hi16(a) + tinyc_hi16(e));
+}
+
+static inline int32_t tinyc_sxtab16_ror8(int32_t a, int32_t b)
+{
+    const int32_t e = tinyc_sxtb16_ror8(b);
     return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(e), tinyc_hi16(a) + tinyc_hi16(e));
 }
 
