@@ -59,6 +59,33 @@ def test_fully_connected_dsp(name):
 
 
 
+# (model, output (scale, zero point) or None, the kernel flavour emitted)
+FC_FLAVOURS = [
+    ("in13_out8_relu", None, "_rq_sat"),
+    ("in13_out8_relu", (0.05, 10), "_rq"),                 # relu clamps at zero point 10
+    ("no_bias_per_tensor_relu6", None, "_rq1_sat"),
+    ("no_bias_per_tensor_relu6", (0.03, -20), "_rq1"),     # relu6 clamps at -20
+    ("in3_out1_per_tensor", (2.5e-5, 0), ""),              # shift >= -1: generic
+]
+
+
+@pytest.mark.parametrize("name,out_q,suffix", FC_FLAVOURS)
+def test_fully_connected_dsp_flavours(name, out_q, suffix):
+    """Every compile-time flavour of the kernel (requantization table per channel or per
+    tensor, SSAT or clamp, generic), bit-exact, the flavour asserted in the generated call."""
+    from test_kernels_elementwise import edited
+
+    from tinyc.backends.native.lower import LowerCtx, lower_op
+    path = fc_model(name)
+    if out_q:
+        path = edited(path, f"fc-flavour-{out_q}", quant={"out": out_q})
+    g = load_model(path)
+    (op,) = [o for o in g.ops if o.opcode == "FULLY_CONNECTED"]
+    ctx = LowerCtx(g, NoReusePlan(g, NativeRules(DSP)), get_board("host"))
+    assert lower_op(ctx, op).func == "tinyc_fully_connected_s8_dsp" + suffix
+    assert dsp_mismatches(path, "FULLY_CONNECTED", "dsp") == 0
+
+
 @pytest.mark.parametrize("out_scale", [5e-5, 2.5e-5, 8e-6])
 def test_fully_connected_dsp_generic_requantization(out_scale):
     """Right shifts < 2 (or left shifts): the generic requantization instead of the table."""

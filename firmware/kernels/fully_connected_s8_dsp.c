@@ -36,26 +36,30 @@ typedef struct {
     int32_t offset, lo, hi;
 } out_quant;
 
-/* full_range (constant): the activation range is all of int8, so SSAT replaces the clamp */
+/* full_range (constant): the activation range is all of int8, so SSAT replaces the clamp;
+ * one_rq (constant): per-tensor table, its one entry kept in registers. */
 static inline __attribute__((always_inline)) int8_t requantize_out(
-    const out_quant *q, int full_range, int32_t acc, int32_t o)
+    const out_quant *q, const tinyc_requant_r2 *one, int full_range, int32_t acc, int32_t o)
 {
     const int32_t k = o * q->step;
-    acc = (q->rq ? tinyc_requantize_r2(acc, &q->rq[k])
-                 : tinyc_requantize_fast(acc, q->mult[k], q->shift[k])) + q->offset;
+    acc = (one ? tinyc_requantize_r2(acc, one)
+               : q->rq ? tinyc_requantize_r2(acc, &q->rq[k])
+                       : tinyc_requantize_fast(acc, q->mult[k], q->shift[k])) + q->offset;
     return (int8_t)(full_range ? tinyc_ssat8(acc) : tinyc_clamp_i32(acc, q->lo, q->hi));
 }
 
 static inline __attribute__((always_inline)) int fully_connected(
     const tinyc_fully_connected_params *p, tinyc_ctx scratch, const int8_t *input,
     const int8_t *weights_blocked, const int32_t *bias_folded, const tinyc_requant_r2 *rq,
-    int full_range, int8_t *output)
+    int full_range, int per_tensor_rq, int8_t *output)
 {
     const int32_t n_in = p->in_features, n_out = p->out_features;
     const int32_t groups = (n_in + 3) / 4;
     if (scratch.size < tinyc_fully_connected_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
         return TINYC_KERNEL_BAD_SCRATCH;
     }
+    const tinyc_requant_r2 one_copy = per_tensor_rq ? rq[0] : (tinyc_requant_r2){0, 0, 0};
+    const tinyc_requant_r2 *one = per_tensor_rq ? &one_copy : NULL;
     int32_t *x16 = (int32_t *)scratch.buf;
     const int32_t *x_pairs_end = x16 + (groups / 2) * 4;
     const out_quant q = {p->quant.multiplier, p->quant.shift, rq, p->per_channel ? 1 : 0,
@@ -107,27 +111,56 @@ static inline __attribute__((always_inline)) int fully_connected(
                 acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
                 acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
             }
-            out[o] = requantize_out(&q, full_range, acc0, o);
-            if (rows > 1) out[o + 1] = requantize_out(&q, full_range, acc1, o + 1);
-            if (rows > 2) out[o + 2] = requantize_out(&q, full_range, acc2, o + 2);
-            if (rows > 3) out[o + 3] = requantize_out(&q, full_range, acc3, o + 3);
+            out[o] = requantize_out(&q, one, full_range, acc0, o);
+            if (rows > 1) out[o + 1] = requantize_out(&q, one, full_range, acc1, o + 1);
+            if (rows > 2) out[o + 2] = requantize_out(&q, one, full_range, acc2, o + 2);
+            if (rows > 3) out[o + 3] = requantize_out(&q, one, full_range, acc3, o + 3);
         }
     }
     return TINYC_KERNEL_OK;
 }
 
-/* The kernel inlined three times: precomputed requantization with an activation range that
- * is all of int8, precomputed with a clamp, and generic. */
+/* The flavours the compiler picks from at compile time (only the one a model calls is linked):
+ * generic (p->quant, clamp), or the tinyc_requant_r2 table per output feature (_rq) or one
+ * for all (_rq1), with SSAT when the activation range is all of int8 (_sat). */
 int tinyc_fully_connected_s8_dsp(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
                                  const int8_t *input, const int8_t *weights_blocked,
                                  const int32_t *bias_folded, const tinyc_requant_r2 *rq,
                                  int8_t *output)
 {
-    if (rq && p->act_min == -128 && p->act_max == 127) {
-        return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 1, output);
-    }
-    if (rq) {
-        return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 0, output);
-    }
-    return fully_connected(p, scratch, input, weights_blocked, bias_folded, NULL, 0, output);
+    (void)rq;
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, NULL, 0, 0, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                    const int8_t *input, const int8_t *weights_blocked,
+                                    const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                    int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 0, 0, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq_sat(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                        const int8_t *input, const int8_t *weights_blocked,
+                                        const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                        int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 1, 0, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq1(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                     const int8_t *input, const int8_t *weights_blocked,
+                                     const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                     int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 0, 1, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq1_sat(const tinyc_fully_connected_params *p,
+                                         tinyc_ctx scratch, const int8_t *input,
+                                         const int8_t *weights_blocked,
+                                         const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                         int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 1, 1, output);
 }

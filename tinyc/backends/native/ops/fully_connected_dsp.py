@@ -46,10 +46,24 @@ def choose(g, op, target):
 def emit_dsp(ctx, op, choice, nums: FullyConnectedNumbers):
     params = ctx.params(op, "tinyc_fully_connected_params", fully_connected_params(ctx, op, nums))
     rq = r2_table(nums.mult, nums.shift)
-    rq_arg = ("NULL" if rq is None else
-              f"(const tinyc_requant_r2 *)(const void *){ctx.const(f'op{op.index}_rq', rq)}")
-    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+    call = KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_weights_dsp",
                                             blocked_weights(nums.weights)),
-                                  ctx.const(f"op{op.index}_bias", nums.bias), rq_arg,
+                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  "NULL" if rq is None else rq_pointer(ctx, op, rq),
                                   ctx.ptr(op.outputs[0])])
+    call.func = flavour(choice.func, rq, nums.act_min, nums.act_max)
+    return call
+
+
+def flavour(func: str, rq, act_min: int, act_max: int) -> str:
+    """The kernel entry for what is known at compile time: the requantization table (one row
+    per channel or one for all) and whether the activation range is all of int8."""
+    if rq is None:
+        return func
+    return func + ("_rq1" if len(rq) == 1 else "_rq") + \
+        ("_sat" if (act_min, act_max) == (-128, 127) else "")
+
+
+def rq_pointer(ctx, op, rq) -> str:
+    return f"(const tinyc_requant_r2 *)(const void *){ctx.const(f'op{op.index}_rq', rq)}"
