@@ -165,6 +165,43 @@ def test_depthwise_dsp(name):
 
 
 
+def dw_model(name):
+    kw, shape, per_channel = DW_ALL[name]
+    return _model("dw", name.removeprefix("conv_"), DW_ALL[name],
+                  lambda x, kw=kw: _keras().DepthwiseConv2D(**kw)(x), shape, seed=2,
+                  per_channel=per_channel)
+
+
+# (case, output (scale, zero point) or None, the kernel entry emitted)
+DW_FLAVOURS = [
+    ("k3_s1_valid_c3", None, "tinyc_depthwise_conv2d_s8_dsp_3x3_rq_sat"),
+    ("k3_s2_same_odd_c7_relu", (0.05, 10), "tinyc_depthwise_conv2d_s8_dsp_3x3_rq"),
+    ("k5_s1_same_c6", None, "tinyc_depthwise_conv2d_s8_dsp_rq_sat"),
+    ("k5_s1_same_c6", (0.04, 9), "tinyc_depthwise_conv2d_s8_dsp_rq"),
+    ("dm4_k3_s2_same_c3_relu", None, "tinyc_depthwise_conv2d_s8_dsp_mult_rq_sat"),
+    ("dm4_k3_s2_same_c3_relu", (0.05, 10), "tinyc_depthwise_conv2d_s8_dsp_mult_rq"),
+    ("dm4_k3_s2_same_c3_relu", (4e-5, 10), "tinyc_depthwise_conv2d_s8_dsp_mult"),
+]
+
+
+@pytest.mark.parametrize("name,out_q,func", DW_FLAVOURS)
+def test_depthwise_dsp_flavours(name, out_q, func):
+    """Every compile-time flavour (requantization table or generic, SSAT or clamp) of each
+    entry, bit-exact, the entry asserted in the generated call."""
+    from test_kernels_elementwise import edited
+
+    from tinyc.backends.native.lower import LowerCtx, lower_op
+    path = dw_model(name)
+    if out_q:
+        path = edited(path, f"dw-flavour-{out_q}", quant={"out": out_q})
+    g = load_model(path)
+    (op,) = [o for o in g.ops if o.opcode == "DEPTHWISE_CONV_2D"]
+    ctx = LowerCtx(g, NoReusePlan(g, NativeRules(DSP)), get_board("host"))
+    assert lower_op(ctx, op).func == func
+    variant = LOWERINGS[op.opcode].select(g, op, DSP).variant
+    assert dsp_mismatches(path, "DEPTHWISE_CONV_2D", variant) == 0
+
+
 @pytest.mark.parametrize("out_scale", [6e-5, 3e-5, 1e-5])
 def test_depthwise_dsp_generic_requantization(out_scale):
     """A small output scale makes right shifts < 2 (or left shifts): the kernel then takes the

@@ -120,13 +120,14 @@ static inline __attribute__((always_inline)) void pixel_multiplied(
 static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
                             const int8_t *input, const int16_t *filter_grouped,
                             const int32_t *bias, const tinyc_requant_r2 *rq, int full_range,
-                            int8_t *output, int32_t n_taps, int32_t dm)
+                            int8_t *output, int32_t n_taps, int multiplied)
 {
+    const int32_t dm = multiplied ? p->depth_multiplier : 1;
     const int32_t in_c = p->input.c;
     if (scratch.size < tinyc_depthwise_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
         return TINYC_KERNEL_BAD_SCRATCH;
     }
-    if (p->depth_multiplier != dm || p->output.c != in_c * dm || (dm != 1 && dm % 4 != 0)
+    if (p->depth_multiplier != dm || p->output.c != in_c * dm || (multiplied && dm % 4 != 0)
         || p->filter.h * p->filter.w != n_taps || n_taps > TINYC_DW_DSP_MAX_TAPS) {
         return TINYC_KERNEL_BAD_PARAMS;
     }
@@ -145,7 +146,7 @@ static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise
         for (int32_t oy = 0; oy < p->output.h; oy++) {
             for (int32_t ox = 0; ox < p->output.w; ox++) {
                 tap_pointers(p, in_b, pad, offsets, oy, ox, taps);
-                if (dm == 1) {
+                if (!multiplied) {
                     pixel(p, taps, n_taps, w, bias, rq, full_range, output);
                 } else {
                     pixel_multiplied(p, taps, n_taps, w, bias, rq, full_range, output);
@@ -157,34 +158,25 @@ static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise
     return TINYC_KERNEL_OK;
 }
 
-/* Each entry inlines the kernel three times: precomputed requantization with an activation
- * range that is all of int8 (SSAT), precomputed with a clamp, and generic. */
-#define TINYC_DW_DISPATCH(TAPS, DM)                                                           \
-    (rq && p->act_min == -128 && p->act_max == 127                                         \
-         ? depthwise(p, scratch, input, filter_grouped, bias_folded, rq, 1, output, TAPS, DM) \
-     : rq ? depthwise(p, scratch, input, filter_grouped, bias_folded, rq, 0, output, TAPS, DM) \
-          : depthwise(p, scratch, input, filter_grouped, bias_folded, NULL, 0, output, TAPS, DM))
+/* The flavours the compiler picks from at compile time (only the ones a model calls are
+ * linked): generic (p->quant, clamp; rq unused), the tinyc_requant_r2 table (_rq), and with
+ * SSAT when the activation range is all of int8 (_rq_sat). */
+#define TINYC_DW_ENTRY(name, TAPS, MULTIPLIED, RQ, FULL)                                              \
+    int name(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,  \
+             const int16_t *filter_grouped, const int32_t *bias_folded,                       \
+             const tinyc_requant_r2 *rq, int8_t *output)                                      \
+    {                                                                                         \
+        (void)rq;                                                                             \
+        return depthwise(p, scratch, input, filter_grouped, bias_folded, RQ, FULL, output,    \
+                         TAPS, MULTIPLIED);                                                           \
+    }
 
-int tinyc_depthwise_conv2d_s8_dsp_3x3(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
-                                      const int8_t *input, const int16_t *filter_grouped,
-                                      const int32_t *bias_folded, const tinyc_requant_r2 *rq,
-                                      int8_t *output)
-{
-    return TINYC_DW_DISPATCH(9, 1);
-}
-
-int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
-                                  const int8_t *input, const int16_t *filter_grouped,
-                                  const int32_t *bias_folded, const tinyc_requant_r2 *rq,
-                                  int8_t *output)
-{
-    return TINYC_DW_DISPATCH(p->filter.h * p->filter.w, 1);
-}
-
-int tinyc_depthwise_conv2d_s8_dsp_mult(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
-                                       const int8_t *input, const int16_t *filter_grouped,
-                                       const int32_t *bias_folded, const tinyc_requant_r2 *rq,
-                                       int8_t *output)
-{
-    return TINYC_DW_DISPATCH(p->filter.h * p->filter.w, p->depth_multiplier);
-}
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_3x3, 9, 0, NULL, 0)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_3x3_rq, 9, 0, rq, 0)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_3x3_rq_sat, 9, 0, rq, 1)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp, p->filter.h * p->filter.w, 0, NULL, 0)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_rq, p->filter.h * p->filter.w, 0, rq, 0)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_rq_sat, p->filter.h * p->filter.w, 0, rq, 1)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_mult, p->filter.h * p->filter.w, 1, NULL, 0)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_mult_rq, p->filter.h * p->filter.w, 1, rq, 0)
+TINYC_DW_ENTRY(tinyc_depthwise_conv2d_s8_dsp_mult_rq_sat, p->filter.h * p->filter.w, 1, rq, 1)

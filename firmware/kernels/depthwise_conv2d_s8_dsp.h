@@ -11,8 +11,7 @@
  *   TINYC_DW_DSP_MAX_TAPS taps, stride, dilation and padding (both depth multiplier 1);
  * tinyc_depthwise_conv2d_s8_dsp_mult: depth multiplier a multiple of 4 (a first layer made
  *   from a one-channel input): four output channels share one input byte (SMLABB/SMLABT).
- * rq: per output channel, the requantization precomputed for right shifts >= 2
- *   (tinyc_requantize_r2), or NULL to use p->quant. */
+ */
 #ifndef TINYC_DEPTHWISE_CONV2D_S8_DSP_H
 #define TINYC_DEPTHWISE_CONV2D_S8_DSP_H
 
@@ -24,20 +23,23 @@ extern "C" {
 
 #define TINYC_DW_DSP_MAX_TAPS 64
 
-int tinyc_depthwise_conv2d_s8_dsp_3x3(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
-                                      const int8_t *input, const int16_t *filter_grouped,
-                                      const int32_t *bias_folded, const tinyc_requant_r2 *rq,
-                                      int8_t *output);
-
-int tinyc_depthwise_conv2d_s8_dsp(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
-                                  const int8_t *input, const int16_t *filter_grouped,
-                                  const int32_t *bias_folded, const tinyc_requant_r2 *rq,
-                                  int8_t *output);
-
-int tinyc_depthwise_conv2d_s8_dsp_mult(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch,
-                                       const int8_t *input, const int16_t *filter_grouped,
-                                       const int32_t *bias_folded, const tinyc_requant_r2 *rq,
-                                       int8_t *output);
+/* Every entry has this signature; the compiler calls one flavour of each: the bare name
+ * requantizes with p->quant (rq unused), _rq with rq (per output channel, precomputed for
+ * right shifts >= 2: tinyc_requantize_r2), _rq_sat also saturates instead of clamping (the
+ * activation range is all of int8). */
+#define TINYC_DW_DSP_ENTRY(name)                                                             \
+    int name(const tinyc_depthwise_conv2d_params *p, tinyc_ctx scratch, const int8_t *input, \
+             const int16_t *filter_grouped, const int32_t *bias_folded,                      \
+             const tinyc_requant_r2 *rq, int8_t *output)
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_3x3);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_3x3_rq);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_3x3_rq_sat);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_rq);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_rq_sat);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_mult);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_mult_rq);
+TINYC_DW_DSP_ENTRY(tinyc_depthwise_conv2d_s8_dsp_mult_rq_sat);
 
 /* ceil4(input channels) bytes: the zero-point row padding taps read. */
 int32_t tinyc_depthwise_conv2d_s8_dsp_scratch_size(const tinyc_depthwise_conv2d_params *p);

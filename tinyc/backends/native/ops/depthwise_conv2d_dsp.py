@@ -12,6 +12,7 @@ import numpy as np
 
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.depthwise_conv2d import DepthwiseNumbers, depthwise_params
+from tinyc.backends.native.ops.fully_connected_dsp import rq_pointer
 from tinyc.backends.native.ops.geometry import spatial
 from tinyc.backends.native.ops.requant_table import r2_table
 from tinyc.backends.native.target import KernelChoice
@@ -81,13 +82,15 @@ def choose_multiplied(g, op, target):
 def emit(ctx, op, choice, nums: DepthwiseNumbers):
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
     rq = r2_table(nums.mult, nums.shift)
-    rq_arg = ("NULL" if rq is None else
-              f"(const tinyc_requant_r2 *)(const void *){ctx.const(f'op{op.index}_rq', rq)}")
-    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+    call = KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_filter_dsp",
                                             grouped_weights(nums.weights)),
-                                  ctx.const(f"op{op.index}_bias", nums.bias), rq_arg,
+                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  "NULL" if rq is None else rq_pointer(ctx, op, rq),
                                   ctx.ptr(op.outputs[0])])
+    if rq is not None:   # the flavour: the requantization table, SSAT when the range is int8's
+        call.func += "_rq_sat" if (nums.act_min, nums.act_max) == (-128, 127) else "_rq"
+    return call
 
 
 kernel_variant("DEPTHWISE_CONV_2D", "dsp_3x3", choose_3x3, priority=20)(emit)
