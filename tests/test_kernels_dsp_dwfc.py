@@ -391,3 +391,47 @@ def test_pool_dsp(name):
         assert dsp_mismatches(path, "AVERAGE_POOL_2D", "dsp") == 0
     else:
         assert dsp_mismatches(path, "MAX_POOL_2D", "portable") == 0
+
+
+# ---- scratch twins: choose's scratch_bytes equals the C *_scratch_size -----------------------
+
+def test_dsp_scratch_twins():
+    import ctypes
+    import tempfile
+
+    from test_kernels_conv import ChannelQuant, DepthwiseParams, _fill, _i32
+
+    from tinyc.backends.native.codegen import KERNELS_DIR
+    from tinyc.backends.native.lower import LowerCtx, lower_op
+    from tinyc.hostlib import compile_shared
+
+    class FullyConnectedParams(ctypes.Structure):
+        _fields_ = (_i32("batches", "in_features", "out_features", "input_offset",
+                         "output_offset", "act_min", "act_max", "per_channel")
+                    + [("quant", ChannelQuant)])
+
+    out = Path(tempfile.mkdtemp(prefix="tinyc-kt-")) / "libdsp.so"
+    lib = ctypes.CDLL(str(compile_shared(
+        [KERNELS_DIR / "fully_connected_s8_dsp.c", KERNELS_DIR / "depthwise_conv2d_s8_dsp.c"],
+        [KERNELS_DIR], out)))
+    twins = {"FULLY_CONNECTED": (FullyConnectedParams, "tinyc_fully_connected_s8_dsp"),
+             "DEPTHWISE_CONV_2D": (DepthwiseParams, "tinyc_depthwise_conv2d_s8_dsp")}
+    paths = [fc_model(n) for n in ("in13_out8_relu", "in33_out11_b2_relu6", "in3_out1_per_tensor")]
+    paths += [dw_model(n) for n in ("k3_s1_valid_c3", "k5_s1_same_c6", "dm4_k3_s2_same_c3_relu")]
+    checked = 0
+    for path in paths:
+        g = load_model(path)
+        ctx = LowerCtx(g, NoReusePlan(g, NativeRules(DSP)), get_board("host"))
+        for op in g.ops:
+            if op.opcode not in twins:
+                continue
+            cls, fn = twins[op.opcode]
+            lower_op(ctx, op)
+            params = cls()
+            _fill(params, ctx.params_decls[-1].fields)
+            cfun = getattr(lib, fn + "_scratch_size")
+            cfun.restype, cfun.argtypes = ctypes.c_int32, [ctypes.POINTER(cls)]
+            want = LOWERINGS[op.opcode].select(g, op, DSP).scratch_bytes
+            assert want > 0 and cfun(ctypes.byref(params)) == want, (path.name, op.opcode)
+            checked += 1
+    assert checked == len(paths)
