@@ -11,34 +11,28 @@ int32_t tinyc_depthwise_conv2d_s8_dsp_scratch_size(const tinyc_depthwise_conv2d_
     return (p->input.c + 3) / 4 * 4;
 }
 
-/* Where each tap of output pixel (oy, ox) reads its channels: the input pixel, or the
- * zero-point row for a tap in the padding. Interior pixels take precomputed offsets. */
-static inline __attribute__((always_inline)) void tap_pointers(const tinyc_depthwise_conv2d_params *p, const int8_t *in_b,
-                                const int8_t *pad, const int32_t *offsets, int32_t oy,
-                                int32_t ox, const int8_t **taps)
+/* Where each tap of a border pixel (window corner y0, x0) reads its channels: the input
+ * pixel, or the zero-point row for a tap in the padding. */
+static inline __attribute__((always_inline)) void border_taps(
+    const tinyc_depthwise_conv2d_params *p, const int8_t *in_b, const int8_t *pad, int32_t y0,
+    int32_t x0, const int8_t **taps)
 {
-    const int32_t f_h = p->filter.h, f_w = p->filter.w, in_c = p->input.c;
-    const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
-    const int32_t y_last = y0 + (f_h - 1) * p->dilation_h;
-    const int32_t x_last = x0 + (f_w - 1) * p->dilation_w;
-    const int8_t *base = in_b + (y0 * p->input.w + x0) * in_c;
-    if (y0 >= 0 && x0 >= 0 && y_last < p->input.h && x_last < p->input.w) {
-        for (int32_t t = 0; t < f_h * f_w; t++) {
-            taps[t] = base + offsets[t];
-        }
-        return;
-    }
+    const int32_t in_c = p->input.c;
     int32_t t = 0;
-    for (int32_t ky = 0; ky < f_h; ky++) {
+    for (int32_t ky = 0; ky < p->filter.h; ky++) {
         const int32_t y = y0 + ky * p->dilation_h;
         const int row_in = y >= 0 && y < p->input.h;
-        for (int32_t kx = 0; kx < f_w; kx++, t++) {
+        for (int32_t kx = 0; kx < p->filter.w; kx++, t++) {
             const int32_t x = x0 + kx * p->dilation_w;
             taps[t] = row_in && x >= 0 && x < p->input.w ? in_b + (y * p->input.w + x) * in_c
                                                          : pad;
         }
     }
 }
+
+/* Tap t of a pixel: interior pixels (constant) read base + offsets[t], with no per-pixel
+ * pointer table; border pixels read taps[t]. */
+#define TAP(t) (interior ? base + offsets[t] : taps[t])
 
 /* rq (compile time, every right shift >= 2) or the params' per-channel multiplier and shift;
  * full_range (constant): the activation range is all of int8, so SSAT replaces the clamp. */
@@ -55,9 +49,9 @@ static inline __attribute__((always_inline)) int8_t requantize_channel(
 /* One output pixel, depth multiplier 1: channel groups of four with SMLABB/SMLATT, then the
  * last c % 4 channels. */
 static inline __attribute__((always_inline)) void pixel(
-    const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps, int32_t n_taps,
-    const int32_t *w, const int32_t *bias, const tinyc_requant_r2 *rq, int full_range,
-    int8_t *out)
+    const tinyc_depthwise_conv2d_params *p, int interior, const int8_t *const *taps,
+    const int8_t *base, const int32_t *offsets, int32_t n_taps, const int32_t *w,
+    const int32_t *bias, const tinyc_requant_r2 *rq, int full_range, int8_t *out)
 {
     const int32_t in_c = p->input.c, c4 = in_c & ~3;
     int32_t c = 0;
@@ -65,7 +59,7 @@ static inline __attribute__((always_inline)) void pixel(
         int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
 #pragma GCC unroll 9
         for (int32_t t = 0; t < n_taps; t++) {
-            const int32_t v = tinyc_read_s32(taps[t] + c);
+            const int32_t v = tinyc_read_s32(TAP(t) + c);
             const int32_t v02 = tinyc_sxtb16(v), v13 = tinyc_sxtb16_ror8(v);
             const int32_t w02 = w[0], w13 = w[1];
             w += 2;
@@ -84,7 +78,7 @@ static inline __attribute__((always_inline)) void pixel(
     for (; c < in_c; c++) {
         int32_t acc = bias[c];
         for (int32_t t = 0; t < n_taps; t++) {
-            acc += (int32_t)taps[t][c] * w16[t * 4 + lane[c & 3]];
+            acc += (int32_t)TAP(t)[c] * w16[t * 4 + lane[c & 3]];
         }
         out[c] = requantize_channel(p, rq, full_range, acc, c);
     }
@@ -93,16 +87,16 @@ static inline __attribute__((always_inline)) void pixel(
 /* One output pixel, depth multiplier a multiple of 4: each group of four output channels reads
  * one input channel, whose sign-extended byte multiplies both halves of the weight words. */
 static inline __attribute__((always_inline)) void pixel_multiplied(
-    const tinyc_depthwise_conv2d_params *p, const int8_t *const *taps, int32_t n_taps,
-    const int32_t *w, const int32_t *bias, const tinyc_requant_r2 *rq, int full_range,
-    int8_t *out)
+    const tinyc_depthwise_conv2d_params *p, int interior, const int8_t *const *taps,
+    const int8_t *base, const int32_t *offsets, int32_t n_taps, const int32_t *w,
+    const int32_t *bias, const tinyc_requant_r2 *rq, int full_range, int8_t *out)
 {
     const int32_t out_c = p->output.c, dm = p->depth_multiplier;
     for (int32_t c = 0; c < out_c; c += 4) {
         const int32_t ic = c / dm;
         int32_t a0 = bias[c], a1 = bias[c + 1], a2 = bias[c + 2], a3 = bias[c + 3];
         for (int32_t t = 0; t < n_taps; t++) {
-            const int32_t v = taps[t][ic];
+            const int32_t v = TAP(t)[ic];
             const int32_t w02 = w[0], w13 = w[1];
             w += 2;
             a0 = tinyc_smlabb(v, w02, a0);
@@ -144,12 +138,26 @@ static inline __attribute__((always_inline)) int depthwise(const tinyc_depthwise
     for (int32_t b = 0; b < p->output.n; b++) {
         const int8_t *in_b = input + b * p->input.h * p->input.w * in_c;
         for (int32_t oy = 0; oy < p->output.h; oy++) {
+            const int32_t y0 = oy * p->stride_h - p->pad_h;
+            const int rows_in = y0 >= 0 && y0 + (p->filter.h - 1) * p->dilation_h < p->input.h;
             for (int32_t ox = 0; ox < p->output.w; ox++) {
-                tap_pointers(p, in_b, pad, offsets, oy, ox, taps);
-                if (!multiplied) {
-                    pixel(p, taps, n_taps, w, bias, rq, full_range, output);
+                const int32_t x0 = ox * p->stride_w - p->pad_w;
+                if (rows_in && x0 >= 0 && x0 + (p->filter.w - 1) * p->dilation_w < p->input.w) {
+                    const int8_t *base = in_b + (y0 * p->input.w + x0) * in_c;
+                    if (!multiplied) {
+                        pixel(p, 1, NULL, base, offsets, n_taps, w, bias, rq, full_range, output);
+                    } else {
+                        pixel_multiplied(p, 1, NULL, base, offsets, n_taps, w, bias, rq,
+                                         full_range, output);
+                    }
                 } else {
-                    pixel_multiplied(p, taps, n_taps, w, bias, rq, full_range, output);
+                    border_taps(p, in_b, pad, y0, x0, taps);
+                    if (!multiplied) {
+                        pixel(p, 0, taps, NULL, NULL, n_taps, w, bias, rq, full_range, output);
+                    } else {
+                        pixel_multiplied(p, 0, taps, NULL, NULL, n_taps, w, bias, rq,
+                                         full_range, output);
+                    }
                 }
                 output += in_c * dm;
             }
