@@ -24,6 +24,8 @@ from tinyc.backends.native.codegen import KERNELS_DIR  # noqa: E402
 from tinyc.backends.native.debug_plan import NoReusePlan  # noqa: E402
 import tinyc.backends.native.ops  # noqa: E402,F401  (registers every lowering)
 from tinyc.backends.native.lower import LOWERINGS, LowerCtx, lower_op  # noqa: E402
+from tinyc.backends.native.ops import conv2d_dsp  # noqa: E402
+from tinyc.backends.native.ops.conv2d import prepare  # noqa: E402
 from tinyc.backends.native.rules import NativeRules  # noqa: E402
 from tinyc.backends.native.target import Target  # noqa: E402
 from tinyc.boards import get_board  # noqa: E402
@@ -77,11 +79,89 @@ def _dsp_mismatches(path):
     return mismatches(path, plan=NoReusePlan(g, NativeRules(DSP)))
 
 
+@pytest.fixture(params=["exact", "fast"])
+def requant(request, monkeypatch):
+    """Each GEMM sweep twice: with RQ_EXACT forced (no layer fits RQ_FAST), and as chosen."""
+    if request.param == "exact":
+        monkeypatch.setattr(conv2d_dsp, "fast_channels", lambda nums, offset: None)
+    return request.param
+
+
+def _fits_fast(path) -> bool:
+    g = load_model(path)
+    op = next(op for op in g.ops if op.opcode == "CONV_2D")
+    return conv2d_dsp.fast_channels(prepare(g, op), conv2d_dsp.output_offset(g, op)) is not None
+
+
+def _expected(path, family, requant):
+    return family + "-rqfast" if requant == "fast" and _fits_fast(path) else family
+
+
+def test_fast_requant_covers_the_sweeps():
+    """Every GEMM sweep case fits RQ_FAST, so the "fast" runs of the sweeps test it (and the
+    "exact" runs RQ_EXACT); the edits below make layers that do not fit."""
+    assert all(_fits_fast(_conv_model(POINTWISE, n)) for n in POINTWISE)
+    assert all(_fits_fast(_conv_model(GENERAL, n)) for n in GENERAL)
+
+
+def _edited(name, edit):
+    """POINTWISE/GENERAL case `name` (relu fused) with `edit(model, op, tensors, buffers)`
+    applied to its CONV_2D through the flatbuffer object API."""
+    import tflite_edit
+    table = POINTWISE if name in POINTWISE else GENERAL
+    m = tflite_edit.load(_conv_model(table, name))
+    sg = m.subgraphs[0]
+    op = next(o for o in sg.operators
+              if m.operatorCodes[o.opcodeIndex].builtinCode == 3)      # CONV_2D
+    edit(m, op, sg.tensors, m.buffers)
+    out = Path(tempfile.mkdtemp(prefix="tinyc-rq-")) / f"{name}_{edit.__name__}.tflite"
+    tflite_edit.save(m, out)
+    return out
+
+
+def narrow_activation(m, op, tensors, buffers):
+    """output zero point -20 with relu fused: act_min = -20, narrower than int8"""
+    tensors[op.outputs[0]].quantization.zeroPoint = [-20]
+
+
+def left_shift(m, op, tensors, buffers):
+    """output scale / 256: every multiplier above 1, a left shift"""
+    q = tensors[op.outputs[0]].quantization
+    q.scale = [q.scale[0] / 256]
+
+
+def constant_channels(m, op, tensors, buffers):
+    """channel 1 all-zero taps and bias 2^30 - 1, channel 2 all-zero taps and bias -2^30: their
+    accumulators would overflow RQ_FAST's 2 acc, but their outputs are constants"""
+    w = tensors[op.inputs[1]]
+    data = np.frombuffer(bytes(buffers[w.buffer].data), np.int8).reshape(w.shape).copy()
+    data[1:3] = 0
+    buffers[w.buffer].data = data.tobytes()
+    b = tensors[op.inputs[2]]
+    bias = np.frombuffer(bytes(buffers[b.buffer].data), np.int32).copy()
+    bias[1], bias[2] = (1 << 30) - 1, -(1 << 30)
+    buffers[b.buffer].data = bias.tobytes()
+
+
+@pytest.mark.parametrize("name,edit,family,fast", [
+    ("c5_oc9_relu", narrow_activation, "dsp-1x1", False),
+    ("c5_oc9_relu", left_shift, "dsp-1x1", False),
+    ("c5_oc9_relu", constant_channels, "dsp-1x1", True),
+    ("k3_s1_valid_c16_oc6", narrow_activation, "dsp-im2col", False),
+    ("k3_s1_valid_c16_oc6", constant_channels, "dsp-im2col", True),
+])
+def test_requant_flavour_of_edited_layers(name, edit, family, fast):
+    path = _edited(name, edit)
+    _, variants = _variants(path)
+    assert variants == [family + ("-rqfast" if fast else "")]
+    assert _dsp_mismatches(path) == 0
+
+
 @pytest.mark.parametrize("name", sorted(POINTWISE))
-def test_conv2d_1x1_dsp(name):
+def test_conv2d_1x1_dsp(name, requant):
     path = _conv_model(POINTWISE, name)
     _, variants = _variants(path)
-    assert variants == ["dsp-1x1"]
+    assert variants == [_expected(path, "dsp-1x1", requant)]
     assert _dsp_mismatches(path) == 0
 
 
@@ -113,20 +193,21 @@ GENERAL = {
 
 
 @pytest.mark.parametrize("name", sorted(GENERAL))
-def test_conv2d_im2col_dsp(name):
+def test_conv2d_im2col_dsp(name, requant):
     path = _conv_model(GENERAL, name)
     _, variants = _variants(path)
-    assert variants == ["dsp-im2col"]
+    assert variants == [_expected(path, "dsp-im2col", requant)]
     assert _dsp_mismatches(path) == 0
 
 
 @pytest.mark.parametrize("name", sorted(CONV))
-def test_conv2d_dsp_on_the_portable_sweep(name):
+def test_conv2d_dsp_on_the_portable_sweep(name, requant):
     """The portable kernel's sweep on a DSP target: bit-exact with the variant each case gets
     (grouped convolutions stay portable)."""
     path = _conv_model(CONV, name)
     _, variants = _variants(path)
-    expected = {"k1x1": "dsp-1x1", "groups2": "portable"}.get(name, "dsp-im2col")
+    family = {"k1x1": "dsp-1x1", "groups2": "portable"}.get(name, "dsp-im2col")
+    expected = family if family == "portable" else _expected(path, family, requant)
     assert variants == [expected]
     assert _dsp_mismatches(path) == 0
 

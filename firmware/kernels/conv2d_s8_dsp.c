@@ -71,8 +71,13 @@ static void im2col_pixel(const tinyc_conv2d_params *p, const int8_t *in, int32_t
     }
 }
 
-int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
-                        const int8_t *filter_relaid, const int32_t *channels, int8_t *output)
+/* always inlined: each flavour's kernel is compiled with its own requantization */
+static inline __attribute__((always_inline)) int conv2d_im2col(const tinyc_conv2d_params *p,
+                                                               tinyc_ctx scratch,
+                                                               const int8_t *input,
+                                                               const int8_t *filter_relaid,
+                                                               const int32_t *channels,
+                                                               int8_t *output, int rq)
 {
     if (scratch.size < tinyc_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
         return TINYC_KERNEL_BAD_SCRATCH;
@@ -95,7 +100,7 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
                 if (++pending < 2) {
                     continue;
                 }
-                gemm_pixels_s8(&q, taps, c_out, col[0], col[1], 1, filter_relaid, channels, out,
+                gemm_pixels_s8(&q, taps, c_out, col[0], col[1], 1, rq, filter_relaid, channels, out,
                                out + c_out);
                 out += 2 * c_out;
                 pending = 0;
@@ -103,7 +108,20 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
         }
     }
     if (pending) {
-        gemm_pixels_s8(&q, taps, c_out, col[0], NULL, 1, filter_relaid, channels, out, NULL);
+        gemm_pixels_s8(&q, taps, c_out, col[0], NULL, 1, rq, filter_relaid, channels, out, NULL);
     }
     return TINYC_KERNEL_OK;
+}
+
+int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
+                        const int8_t *filter_relaid, const int32_t *channels, int8_t *output)
+{
+    return conv2d_im2col(p, scratch, input, filter_relaid, channels, output, RQ_EXACT);
+}
+
+int tinyc_conv2d_s8_rqfast_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch,
+                               const int8_t *input, const int8_t *filter_relaid,
+                               const int32_t *channels, int8_t *output)
+{
+    return conv2d_im2col(p, scratch, input, filter_relaid, channels, output, RQ_FAST);
 }
