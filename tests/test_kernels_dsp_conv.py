@@ -104,17 +104,16 @@ def test_fast_requant_covers_the_sweeps():
     assert all(_fits_fast(_conv_model(GENERAL, n)) for n in GENERAL)
 
 
-def _edited(name, edit):
-    """POINTWISE/GENERAL case `name` (relu fused) with `edit(model, op, tensors, buffers)`
-    applied to its CONV_2D through the flatbuffer object API."""
+def _edited(path, edit):
+    """The model at `path` with `edit(model, op, tensors, buffers)` applied to every CONV_2D,
+    through the flatbuffer object API."""
     import tflite_edit
-    table = POINTWISE if name in POINTWISE else GENERAL
-    m = tflite_edit.load(_conv_model(table, name))
+    m = tflite_edit.load(path)
     sg = m.subgraphs[0]
-    op = next(o for o in sg.operators
-              if m.operatorCodes[o.opcodeIndex].builtinCode == 3)      # CONV_2D
-    edit(m, op, sg.tensors, m.buffers)
-    out = Path(tempfile.mkdtemp(prefix="tinyc-rq-")) / f"{name}_{edit.__name__}.tflite"
+    for op in sg.operators:
+        if m.operatorCodes[op.opcodeIndex].builtinCode == 3:          # CONV_2D
+            edit(m, op, sg.tensors, m.buffers)
+    out = Path(tempfile.mkdtemp(prefix="tinyc-rq-")) / f"{Path(path).stem}_{edit.__name__}.tflite"
     tflite_edit.save(m, out)
     return out
 
@@ -151,7 +150,7 @@ def constant_channels(m, op, tensors, buffers):
     ("k3_s1_valid_c16_oc6", constant_channels, "dsp-im2col", True),
 ])
 def test_requant_flavour_of_edited_layers(name, edit, family, fast):
-    path = _edited(name, edit)
+    path = _edited(_conv_model(POINTWISE if name in POINTWISE else GENERAL, name), edit)
     _, variants = _variants(path)
     assert variants == [family + ("-rqfast" if fast else "")]
     assert _dsp_mismatches(path) == 0
@@ -329,18 +328,29 @@ def three_convs(x):
     return sparse_conv(y, filters=7, density=0.1)
 
 
+def _three_convs_model():
+    return int8_model("conv_three_dsp_variants", three_convs, [(1, 12, 11, 5)], seed=5,
+                      rep_range=(-0.5, 1.5))
+
+
 @pytest.mark.qemu
 @pytest.mark.slow
-@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500"])
-def test_dsp_conv_variants_on_the_board(board):
-    """The same kernels compiled for the core's DSP instructions, against TFLM over the UART."""
+@pytest.mark.parametrize("board,case", [("mps2-an386", "fast"), ("mps2-an500", "fast"),
+                                        ("mps2-an386", "exact")])
+def test_dsp_conv_variants_on_the_board(board, case):
+    """The same kernels compiled for the core's DSP instructions, against TFLM over the UART:
+    both requantization flavours (the "exact" case: a narrower activation range)."""
     import json
 
     from conftest import run_tinyc
-    path = int8_model("conv_three_dsp_variants", three_convs, [(1, 12, 11, 5)], seed=5,
-                      rep_range=(-0.5, 1.5))
+    if case == "fast":
+        path = _three_convs_model()
+        expected = ["dsp-im2col-rqfast", "dsp-1x1-rqfast", "dsp-1x1-sparse"]
+    else:
+        path = _edited(_three_convs_model(), narrow_activation)
+        expected = ["dsp-im2col", "dsp-1x1", "dsp-1x1-sparse"]
     _, variants = _variants(path, Target(get_board(board)))
-    assert variants == ["dsp-im2col", "dsp-1x1", "dsp-1x1-sparse"]
+    assert variants == expected
     r = run_tinyc("verify", path, "--board", board, "--samples", 5, "--json", timeout=900)
     assert r.returncode in (0, 1), r.stderr
     rep = json.loads(r.stdout)

@@ -128,7 +128,7 @@ def rqfast(choose):
         choice = choose(g, op, target)
         if choice is None or fast_channels(prepare(g, op), output_offset(g, op)) is None:
             return None
-        return replace(choice, func=choice.func.replace("_s8_dsp", "_s8_rqfast_dsp"),
+        return replace(choice, func=choice.func.replace("_dsp", "_rqfast_dsp"),
                        variant=choice.variant + "-rqfast")
     return choose_fast
 
@@ -142,6 +142,32 @@ def emit_1x1(ctx, op, choice, nums: ConvNumbers):
 def emit_1x1_rqfast(ctx, op, choice, nums: ConvNumbers):
     return emit_gemm(ctx, op, choice, nums, nums.weights.reshape(nums.weights.shape[0], -1),
                      fast_channels(nums, output_offset(ctx.graph, op)))
+
+
+# Input channel counts with a kernel of their own (conv2d_1x1_s8_cn_dsp.h): stride-1 1x1 layers
+# with these many inputs run the GEMM with c_in a compile-time constant.
+FIXED_IN_CHANNELS = (8, 16, 32)
+
+
+def _choose_1x1_cn(g, op, target):
+    if not target.has("dsp") or not _is_pointwise(g, op):
+        return None
+    c_in = g.tensors[op.inputs[0]].shape[3]
+    if c_in not in FIXED_IN_CHANNELS or (op.options.get("stride_h", 1),
+                                         op.options.get("stride_w", 1)) != (1, 1):
+        return None
+    return KernelChoice(f"tinyc_conv2d_1x1_s8_c{c_in}_dsp", ("conv2d_1x1_s8_cn_dsp.h",),
+                        ("conv2d_1x1_s8_cn_dsp.c",), 0, "dsp-1x1-cn")
+
+
+@kernel_variant("CONV_2D", "dsp-1x1-cn", _choose_1x1_cn, priority=12)
+def emit_1x1_cn(ctx, op, choice, nums: ConvNumbers):
+    return emit_1x1(ctx, op, choice, nums)
+
+
+@kernel_variant("CONV_2D", "dsp-1x1-cn-rqfast", rqfast(_choose_1x1_cn), priority=13)
+def emit_1x1_cn_rqfast(ctx, op, choice, nums: ConvNumbers):
+    return emit_1x1_rqfast(ctx, op, choice, nums)
 
 
 def _no_groups(g, op) -> bool:
