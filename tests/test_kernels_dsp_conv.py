@@ -49,7 +49,12 @@ POINTWISE = {
     "c4_oc3_s2x3": (dict(filters=3, kernel_size=1, strides=(2, 3)), (1, 7, 11, 4), True),
     "batch2_c9_oc5": (dict(filters=5, kernel_size=1, activation="relu6"), (2, 3, 5, 9), True),
     "batch2_c5_oc4_s2": (dict(filters=4, kernel_size=1, strides=2), (2, 5, 5, 5), True),
+    "c32_oc6_relu": (dict(filters=6, kernel_size=1, activation="relu"), (1, 3, 5, 32), True),
+    "batch2_c16_oc5": (dict(filters=5, kernel_size=1), (2, 3, 3, 16), False),
+    "c8_oc4_s2": (dict(filters=4, kernel_size=1, strides=2), (1, 7, 6, 8), True),
 }
+# the cases with c_in 8/16/32 at stride 1: the kernels compiled for their c_in
+POINTWISE_CN = {"c8_oc7_odd_pixels", "c16_oc16", "c32_oc6_relu", "batch2_c16_oc5"}
 
 
 # cases whose input range is far from symmetric: input zero point near -100, so a padding tap
@@ -146,6 +151,9 @@ def constant_channels(m, op, tensors, buffers):
     ("c5_oc9_relu", narrow_activation, "dsp-1x1", False),
     ("c5_oc9_relu", left_shift, "dsp-1x1", False),
     ("c5_oc9_relu", constant_channels, "dsp-1x1", True),
+    ("c16_oc16", narrow_activation, "dsp-1x1-cn", False),
+    ("c16_oc16", constant_channels, "dsp-1x1-cn", True),
+    ("vww_first_3x3_s2_same_c3", narrow_activation, "dsp-im2col-k28", False),
     ("k3_s1_valid_c16_oc6", narrow_activation, "dsp-im2col", False),
     ("k3_s1_valid_c16_oc6", constant_channels, "dsp-im2col", True),
 ])
@@ -160,7 +168,8 @@ def test_requant_flavour_of_edited_layers(name, edit, family, fast):
 def test_conv2d_1x1_dsp(name, requant):
     path = _conv_model(POINTWISE, name)
     _, variants = _variants(path)
-    assert variants == [_expected(path, "dsp-1x1", requant)]
+    family = "dsp-1x1-cn" if name in POINTWISE_CN else "dsp-1x1"
+    assert variants == [_expected(path, family, requant)]
     assert _dsp_mismatches(path) == 0
 
 
@@ -191,11 +200,17 @@ GENERAL = {
 }
 
 
+# the cases whose columns are 28 taps (3x3x3, 2x2x7): the kernels compiled for that length
+GENERAL_K28 = {"vww_first_3x3_s2_same_c3", "k2_s2_valid_per_tensor_c7"}
+CONV_K28 = {"k3_s1_same_relu", "k3_d2_same", "k3_s2_same_per_tensor", "batch2_k3"}
+
+
 @pytest.mark.parametrize("name", sorted(GENERAL))
 def test_conv2d_im2col_dsp(name, requant):
     path = _conv_model(GENERAL, name)
     _, variants = _variants(path)
-    assert variants == [_expected(path, "dsp-im2col", requant)]
+    family = "dsp-im2col-k28" if name in GENERAL_K28 else "dsp-im2col"
+    assert variants == [_expected(path, family, requant)]
     assert _dsp_mismatches(path) == 0
 
 
@@ -205,7 +220,8 @@ def test_conv2d_dsp_on_the_portable_sweep(name, requant):
     (grouped convolutions stay portable)."""
     path = _conv_model(CONV, name)
     _, variants = _variants(path)
-    family = {"k1x1": "dsp-1x1", "groups2": "portable"}.get(name, "dsp-im2col")
+    family = {"k1x1": "dsp-1x1-cn", "groups2": "portable"}.get(
+        name, "dsp-im2col-k28" if name in CONV_K28 else "dsp-im2col")
     expected = family if family == "portable" else _expected(path, family, requant)
     assert variants == [expected]
     assert _dsp_mismatches(path) == 0
@@ -271,7 +287,7 @@ def test_portable_kernels_option_keeps_the_portable_variant():
     _, variants = _variants(path, Target(get_board("mps2-an386"), "portable"))
     assert variants == ["portable"]
     _, variants = _variants(path, Target(get_board("mps2-an386")))
-    assert variants == ["dsp-1x1"]
+    assert variants == ["dsp-1x1-cn-rqfast"]
 
 
 REQUANT_SHIM = r"""
@@ -355,3 +371,21 @@ def test_dsp_conv_variants_on_the_board(board, case):
     assert r.returncode in (0, 1), r.stderr
     rep = json.loads(r.stdout)
     assert rep["samples"] == 5 and rep["mismatched_bytes"] == 0 and rep["bit_exact"], rep
+
+
+@pytest.mark.slow
+def test_weights_bytes_counts_the_arrays_written():
+    """vww's pointwise layers go sparse on a DSP board: the build's weights are the arrays in
+    the generated model.c (sparse taps, re-laid filters, channel tables), so the code is what
+    the ELF's flash holds beside them, never 0."""
+    import json
+
+    from conftest import model, run_tinyc
+    from tinyc.budget import weight_bytes
+    path = model("vww_96_int8")
+    g = load_model(path)
+    r = run_tinyc("build", path, "--board", "mps2-an386", "--json", timeout=900)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert 0 < rep["weights_bytes"] < weight_bytes(g) // 2        # 82.8 % of vww's weights are 0
+    assert rep["code_bytes"] > 0 and rep["flash_bytes"] > rep["weights_bytes"]

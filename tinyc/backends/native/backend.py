@@ -42,7 +42,8 @@ class NativeBackend(BackendBase):
         from tinyc.backends.native.codegen import generate
         src = generate(graph, board, plan, out, provenance=provenance)
         return Sources(generated=src.generated, firmware=with_kernel_headers(src.kernel_sources),
-                       facts={"native_kernel_variants": src.variants})
+                       facts={"native_kernel_variants": src.variants,
+                              "native_weights_bytes": src.weights_bytes})
 
     def debug_layers_plan(self, graph, board):
         from tinyc.backends.native.debug_plan import NoReusePlan

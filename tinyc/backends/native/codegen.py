@@ -32,6 +32,7 @@ class NativeSources:
     kernel_sources: list[Path]   # firmware/kernels/*.c the model calls
     include_dirs: list[Path]     # where tinyc_model.h and the kernel headers are
     variants: list[dict]         # per op: the kernel variant chosen for the target
+    weights_bytes: int = 0       # the constant arrays written (re-laid, sparse), as in flash
 
 
 def tensor_view(t: Tensor, offset: int) -> dict:
@@ -99,4 +100,6 @@ def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | 
                          kernel_sources=[KERNELS_DIR / s for s in sources],
                          include_dirs=[RUNTIME_DIR, KERNELS_DIR, out_dir],
                          variants=[{"op": c["index"], "opcode": c["opcode"], "variant": c["variant"]}
-                                   for c in calls if c["variant"]])
+                                   for c in calls if c["variant"]],
+                         weights_bytes=sum(max(c.data.nbytes, c.data.itemsize)
+                                           for c in ctx.consts))

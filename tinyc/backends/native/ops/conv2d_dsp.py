@@ -201,6 +201,16 @@ def column_rows(nums: ConvNumbers) -> np.ndarray:
     return np.pad(rows, ((0, 0), (0, column_taps(fh, fw, fc) - rows.shape[1])))
 
 
+def _choose_im2col_k28(g, op, target):
+    """3x3 filters over 3 channels (the first layer of vww, person_detect, resnet): 28-tap
+    columns, the GEMM's loop unrolled for that length at compile time."""
+    choice = _choose_im2col(g, op, target)
+    _, fh, fw, fc = g.tensors[op.inputs[1]].shape
+    if choice is None or column_taps(fh, fw, fc) != 28:
+        return None
+    return replace(choice, func="tinyc_conv2d_s8_k28_dsp", variant="dsp-im2col-k28")
+
+
 @kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)
 def emit_im2col(ctx, op, choice, nums: ConvNumbers):
     return emit_gemm(ctx, op, choice, nums, column_rows(nums))
@@ -259,3 +269,13 @@ def emit_sparse(ctx, op, choice, nums: ConvNumbers):
                                   ctx.const(f"op{op.index}_nz_taps", taps),
                                   ctx.const(f"op{op.index}_channels", channel_table(nums)),
                                   ctx.ptr(op.outputs[0])])
+
+
+@kernel_variant("CONV_2D", "dsp-im2col-k28", _choose_im2col_k28, priority=7)
+def emit_im2col_k28(ctx, op, choice, nums: ConvNumbers):
+    return emit_im2col(ctx, op, choice, nums)
+
+
+@kernel_variant("CONV_2D", "dsp-im2col-k28-rqfast", rqfast(_choose_im2col_k28), priority=8)
+def emit_im2col_k28_rqfast(ctx, op, choice, nums: ConvNumbers):
+    return emit_im2col_rqfast(ctx, op, choice, nums)
