@@ -52,9 +52,12 @@ POINTWISE = {
     "c32_oc6_relu": (dict(filters=6, kernel_size=1, activation="relu"), (1, 3, 5, 32), True),
     "batch2_c16_oc5": (dict(filters=5, kernel_size=1), (2, 3, 3, 16), False),
     "c8_oc4_s2": (dict(filters=4, kernel_size=1, strides=2), (1, 7, 6, 8), True),
+    "c64_oc3_odd_pixels": (dict(filters=3, kernel_size=1, activation="relu"), (1, 3, 3, 64),
+                           True),
 }
 # the cases with c_in 8/16/32 at stride 1: the kernels compiled for their c_in
-POINTWISE_CN = {"c8_oc7_odd_pixels", "c16_oc16", "c32_oc6_relu", "batch2_c16_oc5"}
+POINTWISE_CN = {"c8_oc7_odd_pixels", "c16_oc16", "c32_oc6_relu", "batch2_c16_oc5",
+                "c64_oc3_odd_pixels"}
 
 
 # cases whose input range is far from symmetric: input zero point near -100, so a padding tap

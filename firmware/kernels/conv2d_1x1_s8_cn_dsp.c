@@ -39,6 +39,8 @@ conv2d_1x1_cn(const tinyc_conv2d_params *p, const int8_t *input, const int8_t *f
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c8_dsp, 8, RQ_EXACT)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c16_dsp, 16, RQ_EXACT)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c32_dsp, 32, RQ_EXACT)
+TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c64_dsp, 64, RQ_EXACT)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c8_rqfast_dsp, 8, RQ_FAST)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c16_rqfast_dsp, 16, RQ_FAST)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c32_rqfast_dsp, 32, RQ_FAST)
+TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c64_rqfast_dsp, 64, RQ_FAST)

@@ -1,8 +1,8 @@
 /* CONV_2D with a 1x1 filter, stride 1 and no padding, for cores with the DSP extension, one
- * kernel per input channel count the models use (8, 16, 32): the GEMM of conv2d_1x1_s8_dsp.h
+ * kernel per input channel count the models use (8, 16, 32, 64): the GEMM of conv2d_1x1_s8_dsp.h
  * compiled with c_in a constant, so its inner loop is unrolled with no tail and no per-block
  * set-up, and the pixels are read in order (stride 1: output pixel i reads input pixel i).
- * Measured on mps2-an386 (vww_96_int8, c_in 8/16/32): see ops/conv2d_dsp.py FIXED_IN_CHANNELS.
+ * Measured on mps2-an386: see ops/conv2d_dsp.py FIXED_IN_CHANNELS.
  * Same arguments as tinyc_conv2d_1x1_s8_dsp; the _rqfast ones take RQ_FAST's channel table. */
 #ifndef TINYC_CONV2D_1X1_S8_CN_DSP_H
 #define TINYC_CONV2D_1X1_S8_CN_DSP_H
@@ -20,9 +20,11 @@ extern "C" {
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c8_dsp)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c16_dsp)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c32_dsp)
+TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c64_dsp)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c8_rqfast_dsp)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c16_rqfast_dsp)
 TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c32_rqfast_dsp)
+TINYC_CONV2D_1X1_CN(tinyc_conv2d_1x1_s8_c64_rqfast_dsp)
 
 #undef TINYC_CONV2D_1X1_CN
 
