@@ -68,18 +68,18 @@ static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
     return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
 }
 
+/* x saturated to [-128, 127] (SSAT #8) */
+static inline int32_t tinyc_ssat8(int32_t x)
+{
+    return (int32_t)__ssat(x, 8);
+}
+
 /* the high word of a*b rounded: (a*b + 2^31) >> 32 (SMMULR) */
 static inline int32_t tinyc_smmulr(int32_t a, int32_t b)
 {
     int32_t r;   /* ACLE has no intrinsic for it */
     __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
     return r;
-}
-
-/* x saturated to int8's range (SSAT #8) */
-static inline int32_t tinyc_ssat8(int32_t x)
-{
-    return __ssat(x, 8);
 }
 
 #else
@@ -123,14 +123,14 @@ static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
     return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(b), tinyc_hi16(a) + tinyc_hi16(b));
 }
 
-static inline int32_t tinyc_smmulr(int32_t a, int32_t b)
-{
-    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
-}
-
 static inline int32_t tinyc_ssat8(int32_t x)
 {
     return x < -128 ? -128 : (x > 127 ? 127 : x);
+}
+
+static inline int32_t tinyc_smmulr(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
 }
 
 #endif
