@@ -224,7 +224,8 @@ def test_kernels_are_the_same_files_in_every_export(tmp_path):
     a = {p.name: p.read_bytes() for p in (tmp_path / "a").glob("*.[ch]")}
     b = {p.name: p.read_bytes() for p in (tmp_path / "b").glob("*.[ch]")}
     common = set(a) & set(b)
-    assert {"tinyc_kernel.h", "fully_connected_s8.c", "quantize.c"} <= common
+    assert {"tinyc_kernel.h", "quantize.c"} <= common
+    assert any(f.startswith("fully_connected_s8") and f.endswith(".c") for f in common)
     assert all(a[f] == b[f] for f in common)
     merged = tmp_path / "merged"
     merged.mkdir()

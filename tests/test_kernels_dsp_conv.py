@@ -24,6 +24,8 @@ from tinyc.backends.native.codegen import KERNELS_DIR  # noqa: E402
 from tinyc.backends.native.debug_plan import NoReusePlan  # noqa: E402
 import tinyc.backends.native.ops  # noqa: E402,F401  (registers every lowering)
 from tinyc.backends.native.lower import LOWERINGS, LowerCtx, lower_op  # noqa: E402
+from tinyc.backends.native.ops import conv2d_dsp  # noqa: E402
+from tinyc.backends.native.ops.conv2d import prepare  # noqa: E402
 from tinyc.backends.native.rules import NativeRules  # noqa: E402
 from tinyc.backends.native.target import Target  # noqa: E402
 from tinyc.boards import get_board  # noqa: E402
@@ -47,7 +49,15 @@ POINTWISE = {
     "c4_oc3_s2x3": (dict(filters=3, kernel_size=1, strides=(2, 3)), (1, 7, 11, 4), True),
     "batch2_c9_oc5": (dict(filters=5, kernel_size=1, activation="relu6"), (2, 3, 5, 9), True),
     "batch2_c5_oc4_s2": (dict(filters=4, kernel_size=1, strides=2), (2, 5, 5, 5), True),
+    "c32_oc6_relu": (dict(filters=6, kernel_size=1, activation="relu"), (1, 3, 5, 32), True),
+    "batch2_c16_oc5": (dict(filters=5, kernel_size=1), (2, 3, 3, 16), False),
+    "c8_oc4_s2": (dict(filters=4, kernel_size=1, strides=2), (1, 7, 6, 8), True),
+    "c64_oc3_odd_pixels": (dict(filters=3, kernel_size=1, activation="relu"), (1, 3, 3, 64),
+                           True),
 }
+# the cases with c_in 8/16/32 at stride 1: the kernels compiled for their c_in
+POINTWISE_CN = {"c8_oc7_odd_pixels", "c16_oc16", "c32_oc6_relu", "batch2_c16_oc5",
+                "c64_oc3_odd_pixels"}
 
 
 # cases whose input range is far from symmetric: input zero point near -100, so a padding tap
@@ -77,11 +87,92 @@ def _dsp_mismatches(path):
     return mismatches(path, plan=NoReusePlan(g, NativeRules(DSP)))
 
 
+@pytest.fixture(params=["exact", "fast"])
+def requant(request, monkeypatch):
+    """Each GEMM sweep twice: with RQ_EXACT forced (no layer fits RQ_FAST), and as chosen."""
+    if request.param == "exact":
+        monkeypatch.setattr(conv2d_dsp, "fast_channels", lambda nums, offset: None)
+    return request.param
+
+
+def _fits_fast(path) -> bool:
+    g = load_model(path)
+    op = next(op for op in g.ops if op.opcode == "CONV_2D")
+    return conv2d_dsp.fast_channels(prepare(g, op), conv2d_dsp.output_offset(g, op)) is not None
+
+
+def _expected(path, family, requant):
+    return family + "-rqfast" if requant == "fast" and _fits_fast(path) else family
+
+
+def test_fast_requant_covers_the_sweeps():
+    """Every GEMM sweep case fits RQ_FAST, so the "fast" runs of the sweeps test it (and the
+    "exact" runs RQ_EXACT); the edits below make layers that do not fit."""
+    assert all(_fits_fast(_conv_model(POINTWISE, n)) for n in POINTWISE)
+    assert all(_fits_fast(_conv_model(GENERAL, n)) for n in GENERAL)
+
+
+def _edited(path, edit):
+    """The model at `path` with `edit(model, op, tensors, buffers)` applied to every CONV_2D,
+    through the flatbuffer object API."""
+    import tflite_edit
+    m = tflite_edit.load(path)
+    sg = m.subgraphs[0]
+    for op in sg.operators:
+        if m.operatorCodes[op.opcodeIndex].builtinCode == 3:          # CONV_2D
+            edit(m, op, sg.tensors, m.buffers)
+    out = Path(tempfile.mkdtemp(prefix="tinyc-rq-")) / f"{Path(path).stem}_{edit.__name__}.tflite"
+    tflite_edit.save(m, out)
+    return out
+
+
+def narrow_activation(m, op, tensors, buffers):
+    """output zero point -20 with relu fused: act_min = -20, narrower than int8"""
+    tensors[op.outputs[0]].quantization.zeroPoint = [-20]
+
+
+def left_shift(m, op, tensors, buffers):
+    """output scale / 256: every multiplier above 1, a left shift"""
+    q = tensors[op.outputs[0]].quantization
+    q.scale = [q.scale[0] / 256]
+
+
+def constant_channels(m, op, tensors, buffers):
+    """channel 1 all-zero taps and bias 2^30 - 1, channel 2 all-zero taps and bias -2^30: their
+    accumulators would overflow RQ_FAST's 2 acc, but their outputs are constants"""
+    w = tensors[op.inputs[1]]
+    data = np.frombuffer(bytes(buffers[w.buffer].data), np.int8).reshape(w.shape).copy()
+    data[1:3] = 0
+    buffers[w.buffer].data = data.tobytes()
+    b = tensors[op.inputs[2]]
+    bias = np.frombuffer(bytes(buffers[b.buffer].data), np.int32).copy()
+    bias[1], bias[2] = (1 << 30) - 1, -(1 << 30)
+    buffers[b.buffer].data = bias.tobytes()
+
+
+@pytest.mark.parametrize("name,edit,family,fast", [
+    ("c5_oc9_relu", narrow_activation, "dsp-1x1", False),
+    ("c5_oc9_relu", left_shift, "dsp-1x1", False),
+    ("c5_oc9_relu", constant_channels, "dsp-1x1", True),
+    ("c16_oc16", narrow_activation, "dsp-1x1-cn", False),
+    ("c16_oc16", constant_channels, "dsp-1x1-cn", True),
+    ("vww_first_3x3_s2_same_c3", narrow_activation, "dsp-im2col-k28", False),
+    ("k3_s1_valid_c16_oc6", narrow_activation, "dsp-im2col", False),
+    ("k3_s1_valid_c16_oc6", constant_channels, "dsp-im2col", True),
+])
+def test_requant_flavour_of_edited_layers(name, edit, family, fast):
+    path = _edited(_conv_model(POINTWISE if name in POINTWISE else GENERAL, name), edit)
+    _, variants = _variants(path)
+    assert variants == [family + ("-rqfast" if fast else "")]
+    assert _dsp_mismatches(path) == 0
+
+
 @pytest.mark.parametrize("name", sorted(POINTWISE))
-def test_conv2d_1x1_dsp(name):
+def test_conv2d_1x1_dsp(name, requant):
     path = _conv_model(POINTWISE, name)
     _, variants = _variants(path)
-    assert variants == ["dsp-1x1"]
+    family = "dsp-1x1-cn" if name in POINTWISE_CN else "dsp-1x1"
+    assert variants == [_expected(path, family, requant)]
     assert _dsp_mismatches(path) == 0
 
 
@@ -112,21 +203,29 @@ GENERAL = {
 }
 
 
+# the cases whose columns are 28 taps (3x3x3, 2x2x7): the kernels compiled for that length
+GENERAL_K28 = {"vww_first_3x3_s2_same_c3", "k2_s2_valid_per_tensor_c7"}
+CONV_K28 = {"k3_s1_same_relu", "k3_d2_same", "k3_s2_same_per_tensor", "batch2_k3"}
+
+
 @pytest.mark.parametrize("name", sorted(GENERAL))
-def test_conv2d_im2col_dsp(name):
+def test_conv2d_im2col_dsp(name, requant):
     path = _conv_model(GENERAL, name)
     _, variants = _variants(path)
-    assert variants == ["dsp-im2col"]
+    family = "dsp-im2col-k28" if name in GENERAL_K28 else "dsp-im2col"
+    assert variants == [_expected(path, family, requant)]
     assert _dsp_mismatches(path) == 0
 
 
 @pytest.mark.parametrize("name", sorted(CONV))
-def test_conv2d_dsp_on_the_portable_sweep(name):
+def test_conv2d_dsp_on_the_portable_sweep(name, requant):
     """The portable kernel's sweep on a DSP target: bit-exact with the variant each case gets
     (grouped convolutions stay portable)."""
     path = _conv_model(CONV, name)
     _, variants = _variants(path)
-    expected = {"k1x1": "dsp-1x1", "groups2": "portable"}.get(name, "dsp-im2col")
+    family = {"k1x1": "dsp-1x1-cn", "groups2": "portable"}.get(
+        name, "dsp-im2col-k28" if name in CONV_K28 else "dsp-im2col")
+    expected = family if family == "portable" else _expected(path, family, requant)
     assert variants == [expected]
     assert _dsp_mismatches(path) == 0
 
@@ -191,7 +290,7 @@ def test_portable_kernels_option_keeps_the_portable_variant():
     _, variants = _variants(path, Target(get_board("mps2-an386"), "portable"))
     assert variants == ["portable"]
     _, variants = _variants(path, Target(get_board("mps2-an386")))
-    assert variants == ["dsp-1x1"]
+    assert variants == ["dsp-1x1-cn-rqfast"]
 
 
 REQUANT_SHIM = r"""
@@ -248,19 +347,48 @@ def three_convs(x):
     return sparse_conv(y, filters=7, density=0.1)
 
 
+def _three_convs_model():
+    return int8_model("conv_three_dsp_variants", three_convs, [(1, 12, 11, 5)], seed=5,
+                      rep_range=(-0.5, 1.5))
+
+
 @pytest.mark.qemu
 @pytest.mark.slow
-@pytest.mark.parametrize("board", ["mps2-an386", "mps2-an500"])
-def test_dsp_conv_variants_on_the_board(board):
-    """The same kernels compiled for the core's DSP instructions, against TFLM over the UART."""
+@pytest.mark.parametrize("board,case", [("mps2-an386", "fast"), ("mps2-an500", "fast"),
+                                        ("mps2-an386", "exact")])
+def test_dsp_conv_variants_on_the_board(board, case):
+    """The same kernels compiled for the core's DSP instructions, against TFLM over the UART:
+    both requantization flavours (the "exact" case: a narrower activation range)."""
     import json
 
     from conftest import run_tinyc
-    path = int8_model("conv_three_dsp_variants", three_convs, [(1, 12, 11, 5)], seed=5,
-                      rep_range=(-0.5, 1.5))
+    if case == "fast":
+        path = _three_convs_model()
+        expected = ["dsp-im2col-rqfast", "dsp-1x1-rqfast", "dsp-1x1-sparse"]
+    else:
+        path = _edited(_three_convs_model(), narrow_activation)
+        expected = ["dsp-im2col", "dsp-1x1", "dsp-1x1-sparse"]
     _, variants = _variants(path, Target(get_board(board)))
-    assert variants == ["dsp-im2col", "dsp-1x1", "dsp-1x1-sparse"]
+    assert variants == expected
     r = run_tinyc("verify", path, "--board", board, "--samples", 5, "--json", timeout=900)
     assert r.returncode in (0, 1), r.stderr
     rep = json.loads(r.stdout)
     assert rep["samples"] == 5 and rep["mismatched_bytes"] == 0 and rep["bit_exact"], rep
+
+
+@pytest.mark.slow
+def test_weights_bytes_counts_the_arrays_written():
+    """vww's pointwise layers go sparse on a DSP board: the build's weights are the arrays in
+    the generated model.c (sparse taps, re-laid filters, channel tables), so the code is what
+    the ELF's flash holds beside them, never 0."""
+    import json
+
+    from conftest import model, run_tinyc
+    from tinyc.budget import weight_bytes
+    path = model("vww_96_int8")
+    g = load_model(path)
+    r = run_tinyc("build", path, "--board", "mps2-an386", "--json", timeout=900)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert 0 < rep["weights_bytes"] < weight_bytes(g) // 2        # 82.8 % of vww's weights are 0
+    assert rep["code_bytes"] > 0 and rep["flash_bytes"] > rep["weights_bytes"]

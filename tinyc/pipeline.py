@@ -167,7 +167,10 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
     from tinyc.build.cmake import compile_project, write_project
     from tinyc.build.pio_build import build_platformio, wants_platformio
     build = Build(project_dir=out, board=board, backend=p.backend.name, graph=p.graph,
-                  plan=p.plan, weights_bytes=weight_bytes(p.graph), extra=dict(sources.facts))
+                  plan=p.plan, extra=dict(sources.facts),
+                  # what the backend wrote to flash when it says (re-laid, sparse), else the model's
+                  weights_bytes=sources.facts.get(f"{p.backend.name}_weights_bytes",
+                                                  weight_bytes(p.graph)))
     if wants_platformio(board, options):   # real boards, or --via platformio
         return _split_ram(build_platformio(build, sources.files, compile, say), sources)
     write_project(out, board, sources.files)

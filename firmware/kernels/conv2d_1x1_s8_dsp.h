@@ -22,6 +22,12 @@ int tinyc_conv2d_1x1_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, con
                             const int8_t *filter_relaid, const int32_t *channels,
                             int8_t *output);
 
+/* The same for layers the compiler proved fit RQ_FAST (conv2d_gemm_s8_dsp.h): channels then
+ * hold {folded bias, multiplier, 2^(r-1) + output offset * 2^r, r}. */
+int tinyc_conv2d_1x1_s8_rqfast_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch,
+                                   const int8_t *input, const int8_t *filter_relaid,
+                                   const int32_t *channels, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,7 +17,8 @@ static void sparse_pixels(const requant_consts *qp, int32_t c_out, const int8_t 
             a0 += x0[i] * w;
             a1 += x1[i] * w;
         }
-        const int8_t r0 = requant_out(a0, &q, ch), r1 = requant_out(a1, &q, ch);
+        const int8_t r0 = requant_out(a0, &q, ch, RQ_EXACT);
+        const int8_t r1 = requant_out(a1, &q, ch, RQ_EXACT);
         out0[o] = r0;
         if (out1) {
             out1[o] = r1;

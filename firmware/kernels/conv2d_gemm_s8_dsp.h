@@ -41,14 +41,28 @@ static inline const int8_t *walk_next(pixel_walk *w, const tinyc_conv2d_params *
  * channel_table). */
 enum { CH_BIAS, CH_MULT, CH_LEFT, CH_RIGHT, CH_WORDS };
 
+/* How a kernel requantizes, fixed per layer at compile time (ops/conv2d_dsp.py: fast_channels).
+ * RQ_EXACT: TFLM's two roundings step by step, any shift and activation range.
+ * RQ_FAST: for layers the compiler proved fit: every accumulator |acc| < 2^30, every shift
+ * negative (right >= 1), the activation range all of int8. Then SMMULR(2 acc, mult) is the
+ * first rounding, floor((y + 2^(r-1) - (y < 0)) / 2^r) the second, and the output offset rides
+ * in the same add as offset * 2^r: the table's CH_LEFT word holds 2^(r-1) + offset * 2^r. */
+enum { RQ_EXACT, RQ_FAST };
+enum { CH_ROUND = CH_LEFT };
+
 /* The per-layer requantization constants, read once into locals: int8 stores may alias *p, so
  * reading p->... per output would reload every field after each store. */
 typedef struct {
     int32_t out_offset, act_min, act_max;
 } requant_consts;
 
-static inline int8_t requant_out(int32_t acc, const requant_consts *q, const int32_t *ch)
+static inline int8_t requant_out(int32_t acc, const requant_consts *q, const int32_t *ch,
+                                 int rq)
 {
+    if (rq == RQ_FAST) {
+        const int32_t y = tinyc_smmulr(acc + acc, ch[CH_MULT]);
+        return (int8_t)tinyc_ssat8((y + ch[CH_ROUND] + (y >> 31)) >> ch[CH_RIGHT]);
+    }
     acc = tinyc_requantize_fast_lr(acc, ch[CH_MULT], ch[CH_LEFT], ch[CH_RIGHT]) + q->out_offset;
     /* two conditional moves (IT blocks), where a nested ?: compiles to branches */
     acc = acc < q->act_min ? q->act_min : acc;
@@ -107,8 +121,9 @@ static inline void mac4_2x2(const int8_t **x0, const int8_t **x1, int s16, const
  * four groups whose loads GCC issues back to back (the empty asm keeps each group's registers
  * apart, so the three pointers and four accumulators stay in registers); then 8 and 4
  * remainders. The one-at-a-time tail is for int8 inputs only (columns are padded). */
-static inline void dot_2x2(const int8_t *x0, const int8_t *x1, int s16, const int8_t *w,
-                           int32_t c_in, int32_t acc[4])
+static inline __attribute__((always_inline)) void
+dot_2x2(const int8_t *x0, const int8_t *x1, int s16, const int8_t *w, int32_t c_in,
+        int32_t acc[4])
 {
     int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
     for (int32_t k = c_in >> 4; k > 0; k--) {
@@ -204,10 +219,10 @@ static inline requant_consts requant_consts_of(const tinyc_conv2d_params *p)
 /* Every output channel of one or two pixels (x1 == NULL: one pixel) whose c_in inputs are
  * contiguous at x0 and x1: the int8 input pixel of a 1x1 convolution (s16 == 0) or a widened
  * im2col column (s16 == 1). */
-static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_t c_out,
-                                  const int8_t *x0, const int8_t *x1, int s16,
-                                  const int8_t *filter, const int32_t *channels, int8_t *out0,
-                                  int8_t *out1)
+static inline __attribute__((always_inline)) void
+gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_t c_out, const int8_t *x0,
+               const int8_t *x1, int s16, int rq, const int8_t *filter, const int32_t *channels,
+               int8_t *out0, int8_t *out1)
 {
     const requant_consts q = *qp;
     const int8_t *w = filter;
@@ -220,8 +235,10 @@ static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_
             dot_2x2(x0, x1, s16, w, c_in, acc);
             /* all four before any store: an int8 store may alias the table, and with none in
              * between GCC derives each channel's rounding mask once for two pixels */
-            const int8_t r00 = requant_out(acc[0], &q, ch), r10 = requant_out(acc[2], &q, ch);
-            const int8_t r01 = requant_out(acc[1], &q, ch1), r11 = requant_out(acc[3], &q, ch1);
+            const int8_t r00 = requant_out(acc[0], &q, ch, rq);
+            const int8_t r10 = requant_out(acc[2], &q, ch, rq);
+            const int8_t r01 = requant_out(acc[1], &q, ch1, rq);
+            const int8_t r11 = requant_out(acc[3], &q, ch1, rq);
             out0[o] = r00;
             out0[o + 1] = r01;
             out1[o] = r10;
@@ -229,7 +246,8 @@ static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_
         } else {
             int32_t acc[2] = {ch[CH_BIAS], ch1[CH_BIAS]};
             dot_1x2(x0, s16, w, c_in, acc);
-            const int8_t r0 = requant_out(acc[0], &q, ch), r1 = requant_out(acc[1], &q, ch1);
+            const int8_t r0 = requant_out(acc[0], &q, ch, rq);
+            const int8_t r1 = requant_out(acc[1], &q, ch1, rq);
             out0[o] = r0;
             out0[o + 1] = r1;
         }
@@ -237,7 +255,8 @@ static inline void gemm_pixels_s8(const requant_consts *qp, int32_t c_in, int32_
     if (o < c_out) {
         int32_t acc[2] = {ch[CH_BIAS], ch[CH_BIAS]};
         dot_2x1(x0, x1 ? x1 : x0, s16, w, c_in, acc);
-        const int8_t r0 = requant_out(acc[0], &q, ch), r1 = requant_out(acc[1], &q, ch);
+        const int8_t r0 = requant_out(acc[0], &q, ch, rq);
+        const int8_t r1 = requant_out(acc[1], &q, ch, rq);
         out0[o] = r0;
         if (x1) {
             out1[o] = r1;

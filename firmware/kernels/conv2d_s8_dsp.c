@@ -71,16 +71,21 @@ static void im2col_pixel(const tinyc_conv2d_params *p, const int8_t *in, int32_t
     }
 }
 
-int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
-                        const int8_t *filter_relaid, const int32_t *channels, int8_t *output)
+/* always inlined: each kernel is compiled with its own requantization and, for the _k28 ones
+ * (3x3 filters over RGB), its column length a constant (fixed_taps; 0: read from p) */
+static inline __attribute__((always_inline)) int
+conv2d_im2col(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
+              const int8_t *filter_relaid, const int32_t *channels, int8_t *output,
+              int32_t fixed_taps, int rq)
 {
     if (scratch.size < tinyc_conv2d_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
         return TINYC_KERNEL_BAD_SCRATCH;
     }
-    if (p->filter.c != p->input.c || p->input.c <= 0) {
+    if (p->filter.c != p->input.c || p->input.c <= 0
+        || (fixed_taps && column_taps(p) != fixed_taps)) {
         return TINYC_KERNEL_BAD_PARAMS;
     }
-    const int32_t taps = column_taps(p), c_out = p->output.c;
+    const int32_t taps = fixed_taps ? fixed_taps : column_taps(p), c_out = p->output.c;
     const requant_consts q = requant_consts_of(p);
     /* each int16 column is gathered as int8 into its second half, then widened in place */
     int8_t *col[2] = {(int8_t *)scratch.buf, (int8_t *)scratch.buf + 2 * taps};
@@ -95,15 +100,41 @@ int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const i
                 if (++pending < 2) {
                     continue;
                 }
-                gemm_pixels_s8(&q, taps, c_out, col[0], col[1], 1, filter_relaid, channels, out,
-                               out + c_out);
+                gemm_pixels_s8(&q, taps, c_out, col[0], col[1], 1, rq, filter_relaid, channels,
+                               out, out + c_out);
                 out += 2 * c_out;
                 pending = 0;
             }
         }
     }
     if (pending) {
-        gemm_pixels_s8(&q, taps, c_out, col[0], NULL, 1, filter_relaid, channels, out, NULL);
+        gemm_pixels_s8(&q, taps, c_out, col[0], NULL, 1, rq, filter_relaid, channels, out, NULL);
     }
     return TINYC_KERNEL_OK;
+}
+
+int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
+                        const int8_t *filter_relaid, const int32_t *channels, int8_t *output)
+{
+    return conv2d_im2col(p, scratch, input, filter_relaid, channels, output, 0, RQ_EXACT);
+}
+
+int tinyc_conv2d_s8_rqfast_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch,
+                               const int8_t *input, const int8_t *filter_relaid,
+                               const int32_t *channels, int8_t *output)
+{
+    return conv2d_im2col(p, scratch, input, filter_relaid, channels, output, 0, RQ_FAST);
+}
+
+int tinyc_conv2d_s8_k28_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
+                            const int8_t *filter_relaid, const int32_t *channels, int8_t *output)
+{
+    return conv2d_im2col(p, scratch, input, filter_relaid, channels, output, 28, RQ_EXACT);
+}
+
+int tinyc_conv2d_s8_k28_rqfast_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch,
+                                   const int8_t *input, const int8_t *filter_relaid,
+                                   const int32_t *channels, int8_t *output)
+{
+    return conv2d_im2col(p, scratch, input, filter_relaid, channels, output, 28, RQ_FAST);
 }

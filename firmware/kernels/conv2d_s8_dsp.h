@@ -20,6 +20,20 @@ extern "C" {
 int tinyc_conv2d_s8_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
                         const int8_t *filter_relaid, const int32_t *channels, int8_t *output);
 
+/* The same for layers the compiler proved fit RQ_FAST (conv2d_gemm_s8_dsp.h): channels then
+ * hold {folded bias, multiplier, 2^(r-1) + output offset * 2^r, r}. Same scratch. */
+int tinyc_conv2d_s8_rqfast_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch,
+                               const int8_t *input, const int8_t *filter_relaid,
+                               const int32_t *channels, int8_t *output);
+
+/* The same two for columns of exactly 28 taps (3x3 filters over 3 channels, padded), the
+ * column length a compile-time constant. */
+int tinyc_conv2d_s8_k28_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
+                            const int8_t *filter_relaid, const int32_t *channels, int8_t *output);
+int tinyc_conv2d_s8_k28_rqfast_dsp(const tinyc_conv2d_params *p, tinyc_ctx scratch,
+                                   const int8_t *input, const int8_t *filter_relaid,
+                                   const int32_t *channels, int8_t *output);
+
 /* two int16 im2col columns of fh*fw*c taps rounded up to a multiple of 4 */
 int32_t tinyc_conv2d_s8_dsp_scratch_size(const tinyc_conv2d_params *p);
 

@@ -4,7 +4,9 @@
 
 /* GCC's first scheduling pass spreads the nine tap loads and spills them (measured: more
  * instructions and stack traffic per channel group); the post-RA pass still runs. */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("no-schedule-insns")
+#endif
 
 int32_t tinyc_depthwise_conv2d_s8_dsp_scratch_size(const tinyc_depthwise_conv2d_params *p)
 {

@@ -4,7 +4,9 @@
 
 /* as in depthwise_conv2d_s8_dsp.c: without the first scheduling pass the four accumulators,
  * the two input words and the pointers stay in registers */
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("no-schedule-insns")
+#endif
 
 int32_t tinyc_fully_connected_s8_dsp_scratch_size(const tinyc_fully_connected_params *p)
 {

@@ -104,6 +104,14 @@ static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
     return (int32_t)__smlatt(a, b, acc);
 }
 
+/* the high word of a*b rounded: (a*b + 2^31) >> 32 (SMMULR) */
+static inline int32_t tinyc_smmulr(int32_t a, int32_t b)
+{
+    int32_t r;   /* ACLE has no intrinsic for it */
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
 #else
 
 
@@ -168,6 +176,11 @@ static inline int32_t tinyc_smlabt(int32_t a, int32_t b, int32_t acc)
 static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
 {
     return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_hi16(a) * tinyc_hi16(b));
+}
+
+static inline int32_t tinyc_smmulr(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
 }
 
 #endif

@@ -62,7 +62,8 @@ class NativeBackend(BackendBase):
         from tinyc.backends.native.codegen import generate_firmware
         src = generate_firmware(graph, board, plan, out, provenance=provenance)
         return Sources(generated=src.generated, firmware=with_kernel_headers(src.kernel_sources),
-                       facts={"native_kernel_variants": src.variants})
+                       facts={"native_kernel_variants": src.variants,
+                              "native_weights_bytes": src.weights_bytes})
 
     def debug_layers_plan(self, graph, board):
         from tinyc.backends.native.debug_plan import NoReusePlan

@@ -47,6 +47,7 @@ class NativeSources:
     variants: list[dict]         # per op: the kernel variant chosen for the target
     unsupported_io: list[str]    # inputs/outputs the float helpers cannot convert (export refuses)
     view: dict                   # what the templates were rendered with
+    weights_bytes: int = 0       # the constant arrays written (re-laid, sparse), as in flash
 
 
 def tensor_view(t: Tensor, offset: int) -> dict:
@@ -116,7 +117,9 @@ def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | 
                          include_dirs=[RUNTIME_DIR, KERNELS_DIR, out_dir],
                          variants=[{"op": c["index"], "opcode": c["opcode"], "variant": c["variant"]}
                                    for c in calls if c["variant"]],
-                         unsupported_io=io["io_unsupported"], view=view)
+                         unsupported_io=io["io_unsupported"], view=view,
+                         weights_bytes=sum(max(c.data.nbytes, c.data.itemsize)
+                                           for c in ctx.consts))
 
 
 def generate_firmware(graph: Graph, board, plan, out_dir: Path,

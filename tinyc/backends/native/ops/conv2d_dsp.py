@@ -4,11 +4,15 @@ They reuse conv2d.prepare's numbers; what they add is the weight layout their in
 read, computed here at compile time."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from tinyc.backends.native.cgen import CExpr
+from tinyc.backends.native.fixedpoint import mbqm
 from tinyc.backends.native.lower import KernelCall, kernel_variant
-from tinyc.backends.native.ops.conv2d import ConvNumbers, conv_params
+from tinyc.backends.native.ops.common import zp
+from tinyc.backends.native.ops.conv2d import ConvNumbers, conv_params, prepare
 from tinyc.backends.native.target import KernelChoice
 
 
@@ -47,6 +51,40 @@ def channel_table(nums: ConvNumbers) -> np.ndarray:
                     axis=1).astype(np.int32)
 
 
+def accumulator_bound(nums: ConvNumbers, rows: np.ndarray) -> np.ndarray:
+    """Per output channel, the largest |accumulator| any int8 input can give: folded bias plus
+    128 x the sum of |taps| (padding taps read the zero point, an int8 too)."""
+    return np.abs(nums.bias.astype(np.int64)) + 128 * np.abs(rows.astype(np.int64)).sum(axis=1)
+
+
+def fast_channels(nums: ConvNumbers, offset: int) -> np.ndarray | None:
+    """The channel table of RQ_FAST (conv2d_gemm_s8_dsp.h), {folded bias, multiplier,
+    2^(r-1) + output offset * 2^r, r} per channel, or None when the layer does not fit it: an
+    activation range narrower than int8, a channel with a left shift, or one whose accumulator
+    could overflow 2 acc or the rounding add. A channel whose output is one value v whatever the
+    input (all taps zero; multiplier 0; |first rounding| < 2^(r-1) for every input) becomes
+    {0, 0, 2 v + 1, 1}, which gives exactly v."""
+    if nums.act_min != -128 or nums.act_max != 127:
+        return None
+    rows = nums.weights.reshape(nums.weights.shape[0], -1)
+    taps = np.abs(rows.astype(np.int64)).sum(axis=1).tolist()
+    table = []
+    for bias, mult, shift, bound, tap_sum in zip(nums.bias.tolist(), nums.mult.tolist(),
+                                                 nums.shift.tolist(),
+                                                 accumulator_bound(nums, rows).tolist(), taps):
+        right = -shift
+        first = ((bound * mult) >> 31) + 1                 # bounds |the first rounding|
+        if tap_sum == 0 or mult == 0 or (right >= 1 and first < 1 << (right - 1)):
+            value = min(max(mbqm(bias, mult, shift) + offset, -128), 127)
+            table.append((0, 0, 2 * value + 1, 1))
+            continue
+        rnd = (1 << (right - 1)) + offset * (1 << right) if right >= 1 else 0
+        if right < 1 or 2 * bound >= 1 << 31 or first + abs(rnd) + 1 >= 1 << 31:
+            return None
+        table.append((bias, mult, rnd, right))
+    return np.array(table, np.int32).reshape(-1, 4)
+
+
 def dsp_params(ctx, op, nums: ConvNumbers) -> CExpr:
     """tinyc_conv2d_params without the per-channel arrays: the channel table carries them."""
     no_arrays = {"multiplier": CExpr("NULL"), "shift": CExpr("NULL")}
@@ -68,19 +106,70 @@ def _choose_1x1(g, op, target):
                         ("conv2d_1x1_s8_dsp.c",), 0, "dsp-1x1")
 
 
-def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray) -> KernelCall:
-    """Both GEMM variants take (params, scratch, input, re-laid filter, channel table, output);
-    `rows`: the filter as the GEMM's [oc, k] rows."""
+def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray,
+              channels: np.ndarray | None = None) -> KernelCall:
+    """Every GEMM variant takes (params, scratch, input, re-laid filter, channel table, output);
+    `rows`: the filter as the GEMM's [oc, k] rows; `channels`: the table when not RQ_EXACT's."""
+    table = channel_table(nums) if channels is None else channels
     return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
                                   ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(rows)),
-                                  ctx.const(f"op{op.index}_channels", channel_table(nums)),
+                                  ctx.const(f"op{op.index}_channels", table),
                                   ctx.ptr(op.outputs[0])])
+
+
+def output_offset(g, op) -> int:
+    return zp(g.tensors[op.outputs[0]])
+
+
+def rqfast(choose):
+    """`choose` for the layers fast_channels accepts, with the kernel's _rqfast twin."""
+    def choose_fast(g, op, target):
+        choice = choose(g, op, target)
+        if choice is None or fast_channels(prepare(g, op), output_offset(g, op)) is None:
+            return None
+        return replace(choice, func=choice.func.replace("_dsp", "_rqfast_dsp"),
+                       variant=choice.variant + "-rqfast")
+    return choose_fast
 
 
 @kernel_variant("CONV_2D", "dsp-1x1", _choose_1x1, priority=10)
 def emit_1x1(ctx, op, choice, nums: ConvNumbers):
     return emit_gemm(ctx, op, choice, nums, nums.weights.reshape(nums.weights.shape[0], -1))
+
+
+@kernel_variant("CONV_2D", "dsp-1x1-rqfast", rqfast(_choose_1x1), priority=11)
+def emit_1x1_rqfast(ctx, op, choice, nums: ConvNumbers):
+    return emit_gemm(ctx, op, choice, nums, nums.weights.reshape(nums.weights.shape[0], -1),
+                     fast_channels(nums, output_offset(ctx.graph, op)))
+
+
+# Input channel counts with a kernel of their own (conv2d_1x1_s8_cn_dsp.h): stride-1 1x1 layers
+# with these many inputs run the GEMM with c_in a compile-time constant, any number of outputs.
+# Measured on mps2-an386 against dsp-1x1 / dsp-im2col with RQ_FAST: vww/person c_in 8 -28 %,
+# 16 -23 %, 32 -11 %, 64 -3 % (kws, person op 10); 128 +3.4 % (person ops 14-22), so not 128.
+FIXED_IN_CHANNELS = (8, 16, 32, 64)
+
+
+def _choose_1x1_cn(g, op, target):
+    if not target.has("dsp") or not _is_pointwise(g, op):
+        return None
+    c_in = g.tensors[op.inputs[0]].shape[3]
+    if c_in not in FIXED_IN_CHANNELS or (op.options.get("stride_h", 1),
+                                         op.options.get("stride_w", 1)) != (1, 1):
+        return None
+    return KernelChoice(f"tinyc_conv2d_1x1_s8_c{c_in}_dsp", ("conv2d_1x1_s8_cn_dsp.h",),
+                        ("conv2d_1x1_s8_cn_dsp.c",), 0, "dsp-1x1-cn")
+
+
+@kernel_variant("CONV_2D", "dsp-1x1-cn", _choose_1x1_cn, priority=12)
+def emit_1x1_cn(ctx, op, choice, nums: ConvNumbers):
+    return emit_1x1(ctx, op, choice, nums)
+
+
+@kernel_variant("CONV_2D", "dsp-1x1-cn-rqfast", rqfast(_choose_1x1_cn), priority=13)
+def emit_1x1_cn_rqfast(ctx, op, choice, nums: ConvNumbers):
+    return emit_1x1_rqfast(ctx, op, choice, nums)
 
 
 def _no_groups(g, op) -> bool:
@@ -107,12 +196,32 @@ def _choose_im2col(g, op, target):
                         im2col_scratch_bytes(g, op), "dsp-im2col")
 
 
-@kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)
-def emit_im2col(ctx, op, choice, nums: ConvNumbers):
+def column_rows(nums: ConvNumbers) -> np.ndarray:
+    """The filter as [oc, column_taps] rows, zeros in the padding."""
     oc, fh, fw, fc = nums.weights.shape
     rows = nums.weights.reshape(oc, -1)
-    padded = np.pad(rows, ((0, 0), (0, column_taps(fh, fw, fc) - rows.shape[1])))
-    return emit_gemm(ctx, op, choice, nums, padded)
+    return np.pad(rows, ((0, 0), (0, column_taps(fh, fw, fc) - rows.shape[1])))
+
+
+def _choose_im2col_k28(g, op, target):
+    """3x3 filters over 3 channels (the first layer of vww, person_detect, resnet): 28-tap
+    columns, the GEMM's loop unrolled for that length at compile time."""
+    choice = _choose_im2col(g, op, target)
+    _, fh, fw, fc = g.tensors[op.inputs[1]].shape
+    if choice is None or column_taps(fh, fw, fc) != 28:
+        return None
+    return replace(choice, func="tinyc_conv2d_s8_k28_dsp", variant="dsp-im2col-k28")
+
+
+@kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)
+def emit_im2col(ctx, op, choice, nums: ConvNumbers):
+    return emit_gemm(ctx, op, choice, nums, column_rows(nums))
+
+
+@kernel_variant("CONV_2D", "dsp-im2col-rqfast", rqfast(_choose_im2col), priority=6)
+def emit_im2col_rqfast(ctx, op, choice, nums: ConvNumbers):
+    return emit_gemm(ctx, op, choice, nums, column_rows(nums),
+                     fast_channels(nums, output_offset(ctx.graph, op)))
 
 
 # Above this fraction of non-zero weights the dense 1x1 GEMM wins. Measured on mps2-an386
@@ -162,3 +271,13 @@ def emit_sparse(ctx, op, choice, nums: ConvNumbers):
                                   ctx.const(f"op{op.index}_nz_taps", taps),
                                   ctx.const(f"op{op.index}_channels", channel_table(nums)),
                                   ctx.ptr(op.outputs[0])])
+
+
+@kernel_variant("CONV_2D", "dsp-im2col-k28", _choose_im2col_k28, priority=7)
+def emit_im2col_k28(ctx, op, choice, nums: ConvNumbers):
+    return emit_im2col(ctx, op, choice, nums)
+
+
+@kernel_variant("CONV_2D", "dsp-im2col-k28-rqfast", rqfast(_choose_im2col_k28), priority=8)
+def emit_im2col_k28_rqfast(ctx, op, choice, nums: ConvNumbers):
+    return emit_im2col_rqfast(ctx, op, choice, nums)
