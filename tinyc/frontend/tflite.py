@@ -45,7 +45,7 @@ class _Reader:
         return n
 
 
-def read_model(path: str | Path) -> Graph:
+def parse_model(path: str | Path) -> Graph:
     path = str(path)
     p = Path(path)
     if not p.exists():
