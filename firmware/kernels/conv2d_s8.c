@@ -9,6 +9,11 @@ int32_t tinyc_conv2d_s8_scratch_size(const tinyc_conv2d_params *p)
 int tinyc_conv2d_s8(const tinyc_conv2d_params *p, tinyc_ctx scratch, const int8_t *input,
                     const int8_t *filter, const int32_t *bias_folded, int8_t *output)
 {
+    /* output channels from the filter; input channels in whole groups */
+    TINYC_ASSERT(p->output.n == p->input.n && p->output.c == p->filter.n);
+    TINYC_ASSERT(p->filter.c >= 1 && p->input.c % p->filter.c == 0);
+    TINYC_ASSERT(p->stride_h >= 1 && p->stride_w >= 1 && p->dilation_h >= 1 && p->dilation_w >= 1);
+    TINYC_ASSERT(p->pad_h >= 0 && p->pad_w >= 0 && p->output.h >= 1 && p->output.w >= 1);
     const int32_t in_h = p->input.h, in_w = p->input.w, in_c = p->input.c;
     const int32_t f_h = p->filter.h, f_w = p->filter.w, f_c = p->filter.c;
     const int32_t out_h = p->output.h, out_w = p->output.w, out_c = p->output.c;

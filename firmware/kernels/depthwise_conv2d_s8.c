@@ -10,6 +10,10 @@ int tinyc_depthwise_conv2d_s8(const tinyc_depthwise_conv2d_params *p, tinyc_ctx 
                               const int8_t *input, const int8_t *filter,
                               const int32_t *bias_folded, int8_t *output)
 {
+    TINYC_ASSERT(p->output.n == p->input.n && p->output.c == p->filter.c);
+    TINYC_ASSERT(p->output.c == p->input.c * p->depth_multiplier);
+    TINYC_ASSERT(p->stride_h >= 1 && p->stride_w >= 1 && p->dilation_h >= 1 && p->dilation_w >= 1);
+    TINYC_ASSERT(p->pad_h >= 0 && p->pad_w >= 0 && p->output.h >= 1 && p->output.w >= 1);
     const int32_t in_h = p->input.h, in_w = p->input.w, in_c = p->input.c;
     const int32_t f_h = p->filter.h, f_w = p->filter.w;
     const int32_t out_h = p->output.h, out_w = p->output.w, out_c = p->output.c;

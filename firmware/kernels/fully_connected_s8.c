@@ -9,6 +9,8 @@ int32_t tinyc_fully_connected_s8_scratch_size(const tinyc_fully_connected_params
 int tinyc_fully_connected_s8(const tinyc_fully_connected_params *p, const int8_t *input,
                              const int8_t *weights, const int32_t *bias_folded, int8_t *output)
 {
+    /* output = batches x out_features values, input = batches x in_features */
+    TINYC_ASSERT(p->batches >= 1 && p->in_features >= 1 && p->out_features >= 1);
     for (int32_t b = 0; b < p->batches; b++) {
         const int8_t *in = input + b * p->in_features;
         for (int32_t o = 0; o < p->out_features; o++) {

@@ -9,6 +9,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Each kernel's preconditions are proved at compile time, once, by tinyc's front end
+ * (tinyc/frontend/preconditions.py: shapes, channels, windows). A debug build
+ * (-DTINYC_DEBUG) checks what of them the parameters show again, in the kernel. */
+#ifdef TINYC_DEBUG
+#include <assert.h>
+#define TINYC_ASSERT(precondition) assert(precondition)
+#else
+#define TINYC_ASSERT(precondition) ((void)0)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

@@ -168,6 +168,10 @@ def _transpose_conv(g: Graph, op: Op, ins, out: Tensor) -> None:
 
 def _fully_connected(g: Graph, op: Op, ins, out: Tensor) -> None:
     inp, w, bias = ins[0], ins[1], ins[2] if len(ins) > 2 else None
+    fmt = int(op.options.get("weights_format", 0) or 0)
+    if fmt != 0:    # 1 = SHUFFLED4x16INT8, a layout only TFLite's x86 kernels read
+        raise _Bad(f"weights_format {fmt}: only the default weights layout (0) is defined "
+                   "for int8 kernels")
     _rank(w, 2, "weights")
     _positive(w, "weights")
     _positive(inp, "input")
@@ -367,6 +371,8 @@ def check_op(graph: Graph, op: Op, rule: Rule) -> None:
     for k, tid in enumerate(op.inputs):
         if tid < 0 and k not in a.optional:
             _fail(op, f"input {k} is -1 (no tensor), but this input is required")
+    if op.options.get("fused_activation") == "?" or op.options.get("padding") == "?":
+        _fail(op, "its options hold an unknown fused activation or padding code")
     ins = graph.op_inputs(op)
     try:
         rule.shapes(graph, op, ins, graph.tensors[op.outputs[0]])

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from tinyc.backends.native.lower import KernelCall, lowering
-from tinyc.backends.native.ops.common import channel_multipliers, fused_range, zp
+from tinyc.backends.native.ops.common import channel_multipliers, zp
+from tinyc.backends.native.ops.fused import act_range
 from tinyc.errors import TinycError
 
 
@@ -19,6 +20,11 @@ def lower(ctx, op):
                          f"supported (got {inp.dtype}/{w.dtype}/{out.dtype})")
     if not w.is_const:
         raise TinycError(f"op {op.index} FULLY_CONNECTED: weights must be constant")
+    if w.quant is not None and any(int(z) != 0 for z in w.quant.zero_point):
+        raise TinycError(f"op {op.index} FULLY_CONNECTED: weights '{w.name}' have zero point "
+                         f"{int(w.quant.zero_point[0])}; the native backend takes symmetric "
+                         "int8 weights (zero point 0), as TensorFlow exports them: re-export "
+                         "it, or use --backend tflm")
     out_features, in_features = w.shape[0], w.shape[-1]
     batches = inp.elements // in_features
     weights = np.asarray(w.data, np.int32).reshape(out_features, in_features)
@@ -28,7 +34,7 @@ def lower(ctx, op):
     per_channel = int(len(w.quant.scale) > 1)
     if not per_channel:
         mult, shift = mult[:1], shift[:1]
-    lo, hi = fused_range(op, out)
+    lo, hi = act_range(op, out)
     params = ctx.params(op, "tinyc_fully_connected_params", {
         "batches": batches, "in_features": in_features, "out_features": out_features,
         "input_offset": -zp(inp), "output_offset": zp(out), "act_min": lo, "act_max": hi,

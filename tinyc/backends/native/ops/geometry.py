@@ -3,6 +3,7 @@ TFLM's SAME/VALID padding, NHWC dims structs, and affine copies for tinyc_copy_n
 from __future__ import annotations
 
 from tinyc.errors import TinycError
+from tinyc.frontend.preconditions import out_size
 from tinyc.ir import DTYPE_SIZES, Op, Tensor
 
 COPY_MAX_DIMS = 6   # TINYC_COPY_MAX_DIMS in firmware/kernels/copy_nd.h
@@ -11,16 +12,6 @@ COPY_MAX_DIMS = 6   # TINYC_COPY_MAX_DIMS in firmware/kernels/copy_nd.h
 def dims4(t: Tensor) -> dict:
     n, h, w, c = t.shape
     return {"n": n, "h": h, "w": w, "c": c}
-
-
-def out_size(padding: str, size: int, filt: int, stride: int, dilation: int = 1) -> int:
-    """TFLM ComputeOutSize."""
-    eff = (filt - 1) * dilation + 1
-    if padding == "SAME":
-        return (size + stride - 1) // stride
-    if padding == "VALID":
-        return (size + stride - eff) // stride
-    return 0
 
 
 def pad_before(padding: str, size: int, filt: int, stride: int, dilation: int = 1) -> int:

@@ -1,0 +1,82 @@
+"""Fuzzing, deterministic part: a few hundred mutants of shared models, made at test time
+with fixed seeds (tests/fuzzing.py). Each must compile or be refused with a TinycError,
+never raise anything else, never hang; a sample of the accepted ones runs under ASan + UBSan
+and must match TFLM bit for bit; TFLM must accept it too (a model TFLM refuses, tinyc
+refuses)."""
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+import pytest
+
+from conftest import model
+from fuzzing import SEED_MODELS, compile_or_refuse, mutant, run_sanitized
+from tinyc.errors import TinycError
+from tinyc.reference import random_inputs, tflm_outputs
+
+PER_MODEL = 50
+SANITIZED = 20
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    work = tmp_path_factory.mktemp("fuzz")
+    results = {"accepted": [], "refused": 0, "bugs": []}
+    for name in SEED_MODELS:
+        src = model(name)
+        original = src.read_bytes()
+        for seed in range(PER_MODEL):
+            data = mutant(src, seed)
+            path = work / f"{name}-{seed}.tflite"
+            path.write_bytes(data)
+            try:
+                verdict, what = compile_or_refuse(path, work / f"{name}-{seed}")
+            except Exception as e:   # anything but TinycError is a tinyc bug
+                results["bugs"].append(f"{name} seed {seed}: {type(e).__name__}: {e} at "
+                                       f"{traceback.extract_tb(e.__traceback__)[-1]}")
+                continue
+            if verdict == "refused":
+                results["refused"] += 1
+            elif data != original:
+                results["accepted"].append((path, what))
+    return results
+
+
+def test_mutants_compile_or_are_refused(corpus):
+    n = len(SEED_MODELS) * PER_MODEL
+    print(f"\n{n} mutants: {len(corpus['accepted'])} accepted (changed), {corpus['refused']} "
+          f"refused, {len(corpus['bugs'])} other exceptions")
+    assert not corpus["bugs"], "\n".join(corpus["bugs"][:20])
+    assert corpus["refused"] > n // 3        # the mutations do reach the validator
+
+
+@pytest.mark.slow
+def test_accepted_mutants_run_clean_and_bit_exact(corpus, tmp_path):
+    tried = built = clean = tflm_refused = 0
+    failures = []
+    for path, graph in corpus["accepted"][:SANITIZED]:
+        tried += 1
+        samples = random_inputs(graph, 3, 1)
+        try:
+            ref = tflm_outputs(graph, samples)
+        except TinycError as e:     # a model TFLM refuses, tinyc must refuse too
+            tflm_refused += 1
+            failures.append(f"{path.name}: tinyc accepted it, but {e.message}")
+            continue
+        work = tmp_path / path.stem
+        work.mkdir()
+        status, got = run_sanitized(path, graph, samples, work)
+        built += 1
+        if status != "ok":
+            failures.append(f"{path.name}: {got}")
+            continue
+        clean += 1
+        for a_list, b_list in zip(got, ref):
+            for a, b in zip(a_list, b_list):
+                if not np.array_equal(np.asarray(a), np.asarray(b).reshape(np.shape(a))):
+                    failures.append(f"{path.name}: differs from TFLM")
+    print(f"\nsanitized: {tried} tried, {tflm_refused} refused by TFLM, {built} built, "
+          f"{clean} ASan/UBSan-clean")
+    assert tried > 0
+    assert not failures, "\n".join(failures)
