@@ -5,7 +5,12 @@ and must match TFLM bit for bit; TFLM must accept it too (a model TFLM refuses, 
 refuses)."""
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import traceback
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -80,3 +85,17 @@ def test_accepted_mutants_run_clean_and_bit_exact(corpus, tmp_path):
           f"{clean} ASan/UBSan-clean")
     assert tried > 0
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.slow
+def test_coverage_guided_fuzzing_bounded(tmp_path):
+    """atheris (libFuzzer) for 2000 runs from the shared seeds: no crash, no hang."""
+    stats = tmp_path / "stats.json"
+    r = subprocess.run([sys.executable, str(Path(__file__).parent / "fuzz_models.py"),
+                        "-runs=2000", "-seed=1", "-timeout=60", f"-artifact_prefix={tmp_path}/"],
+                       capture_output=True, text=True, timeout=1500,
+                       env={**os.environ, "FUZZ_STATS": str(stats)})
+    assert r.returncode == 0, r.stderr[-3000:]
+    counts = json.loads(stats.read_text())
+    print(f"\natheris: {counts}")
+    assert counts["tried"] >= 2000 and counts["refused"] > 0
