@@ -248,3 +248,14 @@ def test_verify_refuses_hostile_model_not_internal_error(mutants):
     r = run_tinyc("verify", mutants["nan_scale"], "--board", "host", "-n", "2", timeout=120)
     assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
     assert r.stderr.startswith("error: ") and "nan" in r.stderr
+
+
+def test_control_characters_in_names_stay_on_one_line(tmp_path):
+    """Found by the fuzzer: a corrupt name with a newline in it made a two-line error."""
+    m = tflite_edit.load(model(KWS))
+    _sg(m).tensors[22].name = b"conv\nout\x1b[2J"
+    _set_scale(22, np.nan)(m)
+    tflite_edit.save(m, tmp_path / "names.tflite")
+    r = run_tinyc("inspect", tmp_path / "names.tflite", timeout=120)
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert "conv\\x0aout\\x1b[2J" in r.stderr

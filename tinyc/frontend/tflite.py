@@ -90,7 +90,7 @@ def _parse(r: _Reader) -> Graph:
         name = names.get(code)
         if name == "CUSTOM":
             cname = oc.CustomCode()
-            name = f"CUSTOM:{cname.decode('utf-8', 'replace') if cname else '?'}"
+            name = f"CUSTOM:{_text(cname) if cname else '?'}"
         opcodes.append((name or f"UNKNOWN_{code}", oc.Version()))
 
     n_buffers = r.count(model.BuffersLength(), "buffer")
@@ -134,6 +134,14 @@ def _parse(r: _Reader) -> Graph:
                  ops=ops, inputs=inputs, outputs=outputs, metadata=metadata)
 
 
+def _text(raw: bytes) -> str:
+    """A name from the file, with control characters escaped: names end up in one-line
+    error messages and in generated comments."""
+    s = raw.decode("utf-8", "replace")
+    return s if s.isprintable() else "".join(c if c.isprintable() else f"\\x{ord(c):02x}"
+                                             for c in s)
+
+
 def _buffer_bytes(r: _Reader, b) -> np.ndarray:
     off, size = b.Offset(), b.Size()
     if off > 1:  # data stored after the flatbuffer (models over 2 GB)
@@ -155,7 +163,7 @@ def _tensor(r: _Reader, model, t, i: int, n_buffers: int) -> Tensor:
         raise TinycError(f"{r.path}: tensor {i} has type code {ttype}, which tinyc does not "
                          "support (int8/int16/int32/float32 only)")
     dtype = _TYPES[ttype]
-    name = (t.Name() or b"").decode("utf-8", "replace") or f"tensor_{i}"
+    name = _text(t.Name() or b"") or f"tensor_{i}"
     r.count(t.ShapeLength(), "shape dimension")
     shape = tuple(int(d) for d in t.ShapeAsNumpy()) if t.ShapeLength() else ()
     if t.ShapeSignatureLength():
