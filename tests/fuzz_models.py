@@ -1,5 +1,5 @@
-"""Coverage-guided fuzzing (atheris) of load -> validate -> plan -> generate, seeded with the
-small shared models. Every input must compile or end in TinycError; anything else (another
+"""Coverage-guided fuzzing (atheris) of load -> validate -> plan -> generate (native, tflm or
+cubeai, chosen by the input's length), seeded with the small shared models. Every input must compile or end in TinycError; anything else (another
 exception, a hang) is a crash that libFuzzer reports with the input that caused it.
 
     python3 tests/fuzz_models.py -runs=2000                   # as CI does (test_fuzz_atheris)
@@ -28,7 +28,7 @@ with atheris.instrument_imports(include=["tinyc"]):
     import tinyc.frontend  # noqa: E402,F401
     import tinyc.pipeline  # noqa: E402,F401
     import tinyc.planner  # noqa: E402,F401
-    from fuzzing import SEED_MODELS, compile_or_refuse  # noqa: E402
+    from fuzzing import BACKENDS, SEED_MODELS, compile_or_refuse  # noqa: E402
 
 from tinyc.models_dir import models_dir  # noqa: E402
 
@@ -49,9 +49,10 @@ def test_one_input(data: bytes) -> None:
     STATS["tried"] += 1
     path = WORK / "input.tflite"
     path.write_bytes(data)
-    verdict, _ = compile_or_refuse(path, WORK / "out")
+    backend = BACKENDS[len(data) % len(BACKENDS)]
+    verdict, _ = compile_or_refuse(path, WORK / "out", backend)
     STATS[verdict] += 1
-    if verdict == "accepted" and KEEP and data not in SEEDS and STATS["kept"] < KEEP_MAX:
+    if verdict == "accepted" and backend == "native" and KEEP and data not in SEEDS and STATS["kept"] < KEEP_MAX:
         KEEP.mkdir(parents=True, exist_ok=True)
         (KEEP / f"{hashlib.sha256(data).hexdigest()[:16]}.tflite").write_bytes(data)
         STATS["kept"] += 1

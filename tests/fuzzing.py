@@ -49,18 +49,21 @@ def time_limit(seconds: int):
         signal.signal(signal.SIGALRM, old)
 
 
-def compile_or_refuse(path: Path, work: Path) -> tuple[str, object]:
+BACKENDS = ("native", "tflm", "cubeai")
+
+
+def compile_or_refuse(path: Path, work: Path, backend: str = "native") -> tuple[str, object]:
     """('accepted', graph) or ('refused', message): load, validate, plan, check the budget and
-    generate the native C for the host board, as `tinyc build --no-compile` does."""
+    generate the C for the host board, as `tinyc build --no-compile` does."""
     from tinyc.frontend import load_model
     from tinyc.pipeline import _check_budget, generate_sources, plan_model
     board = get_board("host")
     try:
         with time_limit(PIPELINE_SECONDS):
-            g = load_model(path)
-            plan = plan_model(g, board, "native", "heuristic")
-            _check_budget(g, board, plan, "native")
-            generate_sources(g, board, plan, "native", work / "src")
+            g = load_model(path, backend)
+            plan = plan_model(g, board, backend, "heuristic")
+            _check_budget(g, board, plan, backend)
+            generate_sources(g, board, plan, backend, work / "src")
     except TinycError as e:
         assert e.exit_code in (1, 2), e.message
         assert "\n" not in e.message.strip(), e.message

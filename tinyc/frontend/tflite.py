@@ -60,7 +60,9 @@ def parse_model(path: str | Path) -> Graph:
                          "tinyc reads .tflite flatbuffers")
     r = _Reader(path, buf)
     try:
-        return _parse(r)
+        graph = _parse(r)
+        _unpack_all(r)
+        return graph
     except TinycError:
         raise
     except (IndexError, ValueError, TypeError, KeyError, OverflowError, AttributeError,
@@ -68,6 +70,20 @@ def parse_model(path: str | Path) -> Graph:
         raise r.bad(f"truncated or corrupt: {type(e).__name__} while reading it") from None
     except Exception:  # flatbuffers raises struct.error and friends on corrupt input
         raise r.bad("truncated or corrupt: the flatbuffer points outside the file") from None
+
+
+def _unpack_all(r: _Reader) -> None:
+    """Walk every table and vector once with the object API, as the tflm backend does when it
+    rewrites the model: a corruption in a part tinyc does not read is found here, not there."""
+    schema = _schema()
+    model = schema.Model.GetRootAsModel(r.buf, 0)
+    r.count(model.SignatureDefsLength(), "signature")
+    for i in range(model.SubgraphsLength()):
+        sg = model.Subgraphs(i)
+        for k in range(sg.TensorsLength()):
+            t = sg.Tensors(k)
+            r.count(t.VariantTensorsLength(), "variant tensor")
+    schema.ModelT.InitFromObj(model)
 
 
 def _parse(r: _Reader) -> Graph:
