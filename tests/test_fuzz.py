@@ -101,3 +101,24 @@ def test_coverage_guided_fuzzing_bounded(tmp_path):
     counts = json.loads(stats.read_text())
     print(f"\natheris: {counts}")
     assert counts["tried"] >= 2000 and counts["refused"] > 0
+
+
+@pytest.mark.slow
+def test_cli_on_mutants_is_one_line_never_internal(tmp_path):
+    """Through the CLI, a sample of the corpus: exit 0 (built), 1 (does not fit) or 2 with one
+    `error:` line; never exit 3, never a traceback."""
+    from conftest import run_tinyc
+    seen = {}
+    for k in range(15):
+        name = SEED_MODELS[k % len(SEED_MODELS)]
+        path = tmp_path / f"{name}-{k}.tflite"
+        path.write_bytes(mutant(model(name), 1000 + k))
+        r = run_tinyc("build", path, "--board", "host", "--no-compile", "-o", tmp_path / f"o{k}",
+                      timeout=300)
+        seen[r.returncode] = seen.get(r.returncode, 0) + 1
+        assert r.returncode in (0, 1, 2) and "Traceback" not in r.stderr, r.stderr
+        if r.returncode:
+            lines = r.stderr.strip().splitlines()
+            assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
+    print(f"\nexit codes: {seen}")
+    assert seen.get(2, 0) > 0
