@@ -67,10 +67,15 @@ def sanitize(folder: Path) -> int:
     from tinyc.frontend import load_model
     from tinyc.reference import random_inputs, tflm_outputs
     import numpy as np
-    counts = {"models": 0, "tflm_refused": 0, "built": 0, "clean": 0, "bit_exact": 0}
+    counts = {"models": 0, "refused_now": 0, "tflm_refused": 0, "built": 0, "clean": 0,
+              "bit_exact": 0}
     for path in sorted(folder.glob("*.tflite")):
         counts["models"] += 1
-        g = load_model(path)
+        try:        # kept by an older tinyc, perhaps: today's may refuse it
+            g = load_model(path)
+        except TinycError:
+            counts["refused_now"] += 1
+            continue
         samples = random_inputs(g, 3, 1)
         try:
             ref = tflm_outputs(g, samples)
@@ -91,7 +96,7 @@ def sanitize(folder: Path) -> int:
         if not same:
             print(f"{path.name}: differs from TFLM")
     print(" ".join(f"{k}={v}" for k, v in counts.items()))
-    return 0 if counts["models"] == counts["bit_exact"] else 1
+    return 0 if counts["models"] == counts["bit_exact"] + counts["refused_now"] else 1
 
 
 def main() -> None:

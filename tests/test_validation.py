@@ -173,6 +173,12 @@ CASES = [
      "accepts"),
     ("graph_output_constant", KWS, _graph_output(17), ["graph output 0", "constant tensor"],
      "accepts"),
+    # Found by fuzzing the scales (a model TFLM refuses, tinyc refuses):
+    ("pool_requantizes", KWS, _set_scale(31, 0.5), ["op 9 AVERAGE_POOL_2D", "does not requantize"],
+     "refuses"),
+    ("fc_bias_scale", KWS, _set_scale(1, 1.0), ["op 11 FULLY_CONNECTED", "bias scale"], "refuses"),
+    ("multiplier_beyond_int32", KWS, _set_scale(22, 1e-30),
+     ["op 0 CONV_2D", "output scale is", "2^30 or more"], "accepts"),
 ]
 
 

@@ -35,7 +35,7 @@ int tinyc_depthwise_conv2d_s8(const tinyc_depthwise_conv2d_params *p, tinyc_ctx 
                 int8_t *out = output + ((b * out_h + oy) * out_w + ox) * out_c;
                 for (int32_t oc = 0; oc < out_c; oc++) {
                     const int32_t ic = oc / dm;
-                    int32_t acc = bias_folded[oc];
+                    uint32_t acc = (uint32_t)bias_folded[oc];   /* wraps as TFLM's int32 */
                     for (int32_t fy = 0; fy < f_h; fy++) {
                         const int32_t y = y0 + fy * p->dilation_h;
                         const int y_in = y >= 0 && y < in_h;
@@ -45,12 +45,13 @@ int tinyc_depthwise_conv2d_s8(const tinyc_depthwise_conv2d_params *p, tinyc_ctx 
                             const int32_t v = (y_in && x >= 0 && x < in_w)
                                                   ? (int32_t)in_b[(y * in_w + x) * in_c + ic]
                                                   : pad_value;
-                            acc += v * w;
+                            acc += (uint32_t)(v * w);
                         }
                     }
-                    acc = tinyc_requantize(acc, p->quant.multiplier[oc], p->quant.shift[oc]);
-                    acc += p->output_offset;
-                    out[oc] = (int8_t)tinyc_clamp_i32(acc, p->act_min, p->act_max);
+                    int32_t r = tinyc_requantize((int32_t)acc, p->quant.multiplier[oc],
+                                                 p->quant.shift[oc]);
+                    r = tinyc_add_wrap(r, p->output_offset);
+                    out[oc] = (int8_t)tinyc_clamp_i32(r, p->act_min, p->act_max);
                 }
             }
         }

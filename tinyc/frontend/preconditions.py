@@ -109,6 +109,18 @@ def _per_channel(w: Tensor, axis: int, what: str) -> None:
                    f"it needs 1 or {w.shape[axis]} on dimension {axis}")
 
 
+def _multipliers(inp: Tensor, w: Tensor, out: Tensor) -> None:
+    """input scale x filter scale / output scale, per channel, is what the kernel applies as
+    a Q31 multiplier and a shift of at most 30 (TFLM would shift an int32 by 31 or more)."""
+    if inp.quant is None or w.quant is None or out.quant is None:
+        return
+    eff = (float(inp.quant.scale[0]) * max(float(s) for s in w.quant.scale)
+           / float(out.quant.scale[0]))
+    if eff >= 2.0 ** 30:
+        raise _Bad(f"input scale x filter scale / output scale is {eff!r}, 2^30 or more: "
+                   "no int8 requantization multiplier can apply it")
+
+
 def _bias(bias: Tensor | None, channels: int) -> None:
     if bias is not None and bias.elements != channels:
         raise _Bad(f"bias '{bias.name}' has {bias.elements} values for {channels} output "
@@ -129,6 +141,7 @@ def _conv(g: Graph, op: Op, ins, out: Tensor) -> None:
     _window(op, inp, out, fh, fw, dilated=True)
     _per_channel(w, 0, "filter")
     _bias(bias, oc)
+    _multipliers(inp, w, out)
 
 
 def _depthwise(g: Graph, op: Op, ins, out: Tensor) -> None:
@@ -148,6 +161,7 @@ def _depthwise(g: Graph, op: Op, ins, out: Tensor) -> None:
     _window(op, inp, out, fh, fw, dilated=True)
     _per_channel(w, 3, "filter")
     _bias(bias, oc)
+    _multipliers(inp, w, out)
 
 
 def _transpose_conv(g: Graph, op: Op, ins, out: Tensor) -> None:
@@ -186,6 +200,21 @@ def _fully_connected(g: Graph, op: Op, ins, out: Tensor) -> None:
                    "values")
     _per_channel(w, 0, "weights")
     _bias(bias, units)
+    _bias_scale(inp, w, bias, out)
+    _multipliers(inp, w, out)
+
+
+def _bias_scale(inp: Tensor, w: Tensor, bias: Tensor | None, out: Tensor) -> None:
+    """TFLM's GetQuantizedConvolutionMultipler (per-tensor FULLY_CONNECTED): the bias scale
+    must be input scale x weights scale, within 2 % of an output step."""
+    if bias is None or not all(t.quant is not None for t in (inp, w, out)) \
+            or len(w.quant.scale) != 1:
+        return
+    product = float(inp.quant.scale[0]) * float(w.quant.scale[0])
+    bias_scale = float(bias.quant.scale[0]) if bias.quant is not None else 0.0
+    if abs(product - bias_scale) / float(out.quant.scale[0]) > 0.02:
+        raise _Bad(f"bias scale {bias_scale!r} is not input scale x weights scale "
+                   f"({product!r}) within 2 % of the output scale, as TFLM requires")
 
 
 def _pool(g: Graph, op: Op, ins, out: Tensor) -> None:
@@ -198,6 +227,13 @@ def _pool(g: Graph, op: Op, ins, out: Tensor) -> None:
                    "channels")
     _window(op, inp, out, int(op.options.get("filter_height", 1)),
             int(op.options.get("filter_width", 1)), dilated=False)
+    if inp.quant is not None and out.quant is not None and inp.dtype in ("int8", "int16"):
+        # TFLM's pooling_common.cc: the output bytes are the input's, so are their scales.
+        if abs(float(inp.quant.scale[0]) - float(out.quant.scale[0])) > 1e-6 \
+                or int(inp.quant.zero_point[0]) != int(out.quant.zero_point[0]):
+            raise _Bad(f"input and output quantization differ (scale {inp.quant.scale[0]!r} "
+                       f"zero point {inp.quant.zero_point[0]} vs {out.quant.scale[0]!r} "
+                       f"{out.quant.zero_point[0]}); pooling does not requantize")
 
 
 def _elementwise(g: Graph, op: Op, ins, out: Tensor) -> None:

@@ -8,7 +8,5 @@ from tinyc.errors import TinycError
 def act_range(op, out) -> tuple[int, int]:
     try:
         return fused_range(op, out)
-    except ValueError:
-        act = op.options.get("fused_activation")
-        raise TinycError(f"op {op.index} {op.opcode}: fused activation {act} is not supported "
-                         "on int8 (only NONE, RELU, RELU6, RELU_N1_TO_1)") from None
+    except ValueError as e:
+        raise TinycError(f"op {op.index} {op.opcode}: {e}") from None
