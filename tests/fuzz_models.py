@@ -1,14 +1,16 @@
-"""Coverage-guided fuzzing (atheris) of load -> validate -> plan -> generate (native, tflm or
-cubeai, chosen by the input's length), seeded with the small shared models. Every input must compile or end in TinycError; anything else (another
-exception, a hang) is a crash that libFuzzer reports with the input that caused it.
+"""Coverage-guided fuzzing (atheris) of load -> validate -> plan -> generate (native, tflm
+or cubeai, chosen by the input's length), seeded with the small shared models. Every input
+must compile or end in TinycError; anything else (another exception, a hang) is a crash that
+libFuzzer reports with the input that caused it.
 
-    python3 tests/fuzz_models.py -runs=2000                   # as CI does (test_fuzz_atheris)
+    python3 tests/fuzz_models.py -runs=2000     # as CI does (test_coverage_guided_fuzzing_bounded)
     FUZZ_KEEP=/tmp/accepted python3 tests/fuzz_models.py -max_total_time=1800
     python3 tests/fuzz_models.py --sanitize /tmp/accepted     # ASan + UBSan, against TFLM
 
-FUZZ_KEEP keeps the accepted inputs that differ from every seed (up to FUZZ_KEEP_MAX, 200);
-FUZZ_STATS names a JSON file kept up to date with the counts (libFuzzer ends the process with
-_exit, so there is no "at exit").
+FUZZ_KEEP keeps the accepted native inputs that differ from every seed (up to FUZZ_KEEP_MAX,
+200). FUZZ_WORK is the scratch folder (default: a new one in /tmp, left there). FUZZ_STATS
+names a JSON file kept up to date with the counts (libFuzzer ends the process with _exit, so
+there is no "at exit").
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ with atheris.instrument_imports(include=["tinyc"]):
 
 from tinyc.models_dir import models_dir  # noqa: E402
 
-WORK = Path(tempfile.mkdtemp(prefix="tinyc-fuzz-"))
+WORK = Path(".")    # set by main()
 KEEP = Path(os.environ["FUZZ_KEEP"]) if os.environ.get("FUZZ_KEEP") else None
 KEEP_MAX = int(os.environ.get("FUZZ_KEEP_MAX", "200"))
 STATS_FILE = Path(os.environ["FUZZ_STATS"]) if os.environ.get("FUZZ_STATS") else None
@@ -83,8 +85,8 @@ def sanitize(folder: Path) -> int:
             counts["tflm_refused"] += 1
             print(f"{path.name}: tinyc accepts, {e.message}")
             continue
-        work = Path(tempfile.mkdtemp(prefix="tinyc-fuzz-san-"))
-        status, got = run_sanitized(path, g, samples, work)
+        with tempfile.TemporaryDirectory(prefix="tinyc-fuzz-san-") as work:
+            status, got = run_sanitized(path, g, samples, Path(work))
         counts["built"] += 1
         if status != "ok":
             print(f"{path.name}: {got}")
@@ -102,8 +104,10 @@ def sanitize(folder: Path) -> int:
 def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "--sanitize":
         sys.exit(sanitize(Path(sys.argv[2])))
+    global WORK
+    WORK = Path(os.environ.get("FUZZ_WORK") or tempfile.mkdtemp(prefix="tinyc-fuzz-"))
     corpus = WORK / "seeds"
-    corpus.mkdir()
+    corpus.mkdir(parents=True)
     for p in seed_models():
         SEEDS.add(p.read_bytes())
         (corpus / p.name).write_bytes(p.read_bytes())

@@ -96,7 +96,8 @@ def test_coverage_guided_fuzzing_bounded(tmp_path):
     r = subprocess.run([sys.executable, str(Path(__file__).parent / "fuzz_models.py"),
                         "-runs=2000", "-seed=1", "-timeout=60", f"-artifact_prefix={tmp_path}/"],
                        capture_output=True, text=True, timeout=1500,
-                       env={**os.environ, "FUZZ_STATS": str(stats)})
+                       env={**os.environ, "FUZZ_STATS": str(stats),
+                            "FUZZ_WORK": str(tmp_path / "work")})
     assert r.returncode == 0, r.stderr[-3000:]
     counts = json.loads(stats.read_text())
     print(f"\natheris: {counts}")
