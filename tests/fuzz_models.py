@@ -54,7 +54,8 @@ def test_one_input(data: bytes) -> None:
     backend = BACKENDS[len(data) % len(BACKENDS)]
     verdict, _ = compile_or_refuse(path, WORK / "out", backend)
     STATS[verdict] += 1
-    if verdict == "accepted" and backend == "native" and KEEP and data not in SEEDS and STATS["kept"] < KEEP_MAX:
+    keep = verdict == "accepted" and backend == "native" and KEEP is not None
+    if keep and data not in SEEDS and STATS["kept"] < KEEP_MAX:
         KEEP.mkdir(parents=True, exist_ok=True)
         (KEEP / f"{hashlib.sha256(data).hexdigest()[:16]}.tflite").write_bytes(data)
         STATS["kept"] += 1

@@ -1,4 +1,7 @@
-"""The reference we did not write: the TFLM interpreter of the tflite-micro wheel."""
+"""The reference we did not write: the TFLM interpreter of the tflite-micro wheel.
+
+It runs in a child process (`python -m tinyc.reference`, one per call, all samples at once):
+a model that makes TFLM abort or crash ends in one TinycError naming the model."""
 from __future__ import annotations
 
 import os
@@ -105,7 +108,7 @@ def _in_child(path: str, job: str, *args):
     model_bytes = Path(path).read_bytes()
     env = dict(os.environ)
     root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join([root] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [env.get("PYTHONPATH")] if p])
     with tempfile.TemporaryFile() as log:
         proc = subprocess.run([sys.executable, "-m", "tinyc.reference"], env=env,
                               input=pickle.dumps((job, model_bytes, args)),

@@ -52,8 +52,9 @@ def check_quant(graph: Graph, t: Tensor) -> None:
     lim = _ZP_RANGE.get(t.dtype)
     zp = np.asarray(q.zero_point, np.int64)
     if lim and len(zp) and (zp.min() < lim[0] or zp.max() > lim[1]):
-        raise TinycError(f"{where} is {t.dtype} with zero point {int(zp.min() if zp.min() < lim[0] else zp.max())}, "
-                         f"outside [{lim[0]}, {lim[1]}]: {_REEXPORT}")
+        worst = int(zp.min() if zp.min() < lim[0] else zp.max())
+        raise TinycError(f"{where} is {t.dtype} with zero point {worst}, outside "
+                         f"[{lim[0]}, {lim[1]}]: {_REEXPORT}")
 
 
 def _check_graph_edges(graph: Graph) -> None:
