@@ -265,3 +265,14 @@ def test_control_characters_in_names_stay_on_one_line(tmp_path):
     r = run_tinyc("inspect", tmp_path / "names.tflite", timeout=120)
     assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
     assert "conv\\x0aout\\x1b[2J" in r.stderr
+
+
+def test_tflm_backend_takes_undecodable_metadata_names(tmp_path):
+    """Found by the fuzzer: a metadata name that is not UTF-8 made the tflm backend raise
+    UnicodeDecodeError (exit 3) while it rewrote the model's metadata."""
+    m = tflite_edit.load(model(KWS))
+    m.metadata[0].name = b"\xd4\xffmeta"
+    tflite_edit.save(m, tmp_path / "meta.tflite")
+    r = run_tinyc("build", tmp_path / "meta.tflite", "--board", "host", "--backend", "tflm",
+                  "--no-compile", "-o", tmp_path / "out", timeout=120)
+    assert r.returncode == 0, r.stderr
