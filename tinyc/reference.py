@@ -93,16 +93,17 @@ _JOBS = {"outputs": _outputs, "tensors": _tensors}
 
 def tflm_outputs(graph: Graph, samples: list[list[np.ndarray]]) -> list[list[np.ndarray]]:
     """The interpreter's outputs for each sample (one child process for all of them)."""
-    return _in_child(graph.path, "outputs", samples, len(graph.outputs))
+    return _in_child(graph.path, "outputs", samples, len(graph.outputs),
+                     timeout=60 + 30 * len(samples))
 
 
 def tflm_tensors(graph: Graph, xs: list[np.ndarray]) -> dict[int, np.ndarray]:
     """Every op output after one invoke (TFLM's kPreserveAllTensors mode)."""
     ids = [(tid, graph.tensors[tid].shape) for op in graph.ops for tid in op.outputs]
-    return _in_child(graph.path, "tensors", xs, ids)
+    return _in_child(graph.path, "tensors", xs, ids, timeout=120)
 
 
-def _in_child(path: str, job: str, *args):
+def _in_child(path: str, job: str, *args, timeout: float):
     """Run the interpreter in a child process: TFLM aborts or crashes (SIGSEGV, SIGFPE) on
     some malformed models, and that must end in one error line, not in tinyc's death."""
     model_bytes = Path(path).read_bytes()
@@ -110,9 +111,13 @@ def _in_child(path: str, job: str, *args):
     root = str(Path(__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [env.get("PYTHONPATH")] if p])
     with tempfile.TemporaryFile() as log:
-        proc = subprocess.run([sys.executable, "-m", "tinyc.reference"], env=env,
-                              input=pickle.dumps((job, model_bytes, args)),
-                              stdout=subprocess.PIPE, stderr=log)
+        try:
+            proc = subprocess.run([sys.executable, "-m", "tinyc.reference"], env=env,
+                                  input=pickle.dumps((job, model_bytes, args)),
+                                  stdout=subprocess.PIPE, stderr=log, timeout=timeout)
+        except subprocess.TimeoutExpired:   # subprocess.run has killed the child
+            raise TinycError(f"the TFLM reference interpreter did not finish on {path} within "
+                             f"{timeout:.0f} s") from None
         log.seek(0)
         text = log.read().decode(errors="replace")
     if proc.returncode == 0:
