@@ -2,7 +2,7 @@
 # Everything tinyc needs on a fresh Debian machine (run as root): the Cortex-M cross
 # compiler, QEMU, CMake, and tinyc itself with its Python dependencies.
 #   ./setup.sh          tinyc and its runtime dependencies
-#   ./setup.sh --test   plus TensorFlow, pytest and hypothesis for the test suite
+#   ./setup.sh --test   plus TensorFlow, pytest, hypothesis and atheris for the test suite
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -22,13 +22,18 @@ WARNINGS = ["-Wall", "-Wextra", "-Werror", "-std=c99"]
 
 
 def compile_shared(sources: list[Path], include_dirs: list[Path], out: Path,
-                   sanitize: bool = False, opt: str = "-O1") -> Path:
+                   sanitize: bool = False, opt: str = "-O1", asan: bool = False) -> Path:
+    """sanitize: UBSan and the kernels' debug asserts (TINYC_DEBUG). asan: AddressSanitizer
+    too; such a library loads only into a process started with libasan preloaded
+    (asan_runtime())."""
     cc = shutil.which("cc") or shutil.which("gcc")
     if cc is None:
         raise TinycError("no C compiler found (cc/gcc): install gcc (apt-get install gcc)")
     flags = WARNINGS + [opt, "-g", "-shared", "-fPIC"]
-    if sanitize:
-        flags += ["-fsanitize=undefined", "-fno-sanitize-recover=all"]
+    if sanitize or asan:
+        flags += ["-fsanitize=undefined", "-fno-sanitize-recover=all", "-DTINYC_DEBUG"]
+    if asan:
+        flags += ["-fsanitize=address", "-fno-omit-frame-pointer"]
     cmd = [cc, *flags, *[f"-I{d}" for d in include_dirs], *map(str, sources), "-o", str(out)]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
@@ -95,15 +100,25 @@ class HostModel:
         return seen
 
 
-def build_host_model(graph: Graph, board, plan, work_dir: Path, sanitize: bool = False) -> HostModel:
-    """Generate the native sources for `plan` and load them in-process."""
+def asan_runtime() -> str:
+    """The libasan.so to preload (LD_PRELOAD) into a process that loads an asan=True library."""
+    cc = shutil.which("cc") or shutil.which("gcc") or "gcc"
+    r = subprocess.run([cc, "-print-file-name=libasan.so"], capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+def build_host_model(graph: Graph, board, plan, work_dir: Path, sanitize: bool = False,
+                     asan: bool = False, load: bool = True):
+    """Generate the native sources for `plan` and load them in-process (load=False: only
+    compile, and return the library's path, e.g. for an ASan build run in a child)."""
     from tinyc.backends.native.codegen import RUNTIME_DIR, generate_firmware
     work_dir = Path(work_dir)
     src = generate_firmware(graph, board, plan, work_dir)
     sources = ([f for f in src.generated if f.suffix == ".c"] + src.kernel_sources
                + [RUNTIME_DIR / "tinyc_hooks.c"])
     digest = hashlib.sha256(b"".join(Path(s).read_bytes() for s in sources)).hexdigest()[:12]
-    so = work_dir / f"libtinyc_model_{digest}{'_san' if sanitize else ''}.so"
+    tag = "_asan" if asan else "_san" if sanitize else ""
+    so = work_dir / f"libtinyc_model_{digest}{tag}.so"
     if not so.exists():
-        compile_shared(sources, src.include_dirs, so, sanitize=sanitize)
-    return HostModel(so, graph)
+        compile_shared(sources, src.include_dirs, so, sanitize=sanitize, asan=asan)
+    return HostModel(so, graph) if load else so

@@ -19,7 +19,6 @@ from tinyc.budget import Budget, check_fits, estimate, weight_bytes
 from tinyc.build import outdir
 from tinyc.cache import build_dir
 from tinyc.debug import dump
-from tinyc.errors import TinycError
 from tinyc.frontend import load_model, read_model
 from tinyc.ir import Graph
 from tinyc.output import progress
@@ -102,11 +101,13 @@ def _step(name: str, fn, *args):
 
 def load_and_plan(model: str, board: Board, backend: str = DEFAULT_BACKEND,
                   strategy: str = "auto", time_limit_s: float = 10.0,
-                  kernels: str = "auto", optimize: str = "balanced") -> Planned:
+                  kernels: str = "auto", optimize: str = "balanced", say=None) -> Planned:
     """Steps load, validate, plan, budget: what `tinyc plan` shows is what `build` builds."""
     be = get_backend(backend)
     graph = _step("load", read_model, model)
     graph = _step("validate", be.validate, graph)
+    if say:   # after validation: a refused model ends in its one error line alone
+        say(f"planning {Path(model).name} for {board.id} ({backend})…")
     plan = _step("plan", be.plan, graph, board, strategy, time_limit_s, kernels, optimize)
     budget = _step("budget", estimate, graph, plan, board, be.rules(board, kernels))
     return Planned(graph, be, plan, budget)
@@ -121,9 +122,8 @@ def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
     options = options_with_defaults(options)
     say = (lambda m: None) if quiet else progress
     get_backend(backend)   # an unknown backend is refused before the model is read
-    say(f"planning {Path(model).name} for {board.id} ({backend})…")
     p = load_and_plan(model, board, backend, strategy, time_limit_s,
-                      options.get("kernels", "auto"), options.get("optimize", "balanced"))
+                      options.get("kernels", "auto"), options.get("optimize", "balanced"), say)
     check_fits(p.graph, p.plan, board, p.budget)   # raises TinycError(exit 1) with the details
     step = partial(_generate_and_build, p, board, strategy=strategy, compile=compile,
                    options=options, say=say)

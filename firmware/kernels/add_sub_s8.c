@@ -27,8 +27,8 @@ static inline int8_t add_one(const tinyc_add_params *p, int8_t a, int8_t b, int3
     const int32_t y = scaled_input(b, p->input2_offset, p->left_shift, p->input2_multiplier,
                                    p->input2_shift);
     const int32_t raw = sign > 0 ? x + y : x - y;
-    const int32_t out = tinyc_requantize(raw, p->output_multiplier, p->output_shift) +
-                        p->output_offset;
+    const int32_t out = tinyc_add_wrap(
+        tinyc_requantize(raw, p->output_multiplier, p->output_shift), p->output_offset);
     return (int8_t)tinyc_clamp_i32(out, p->act_min, p->act_max);
 }
 

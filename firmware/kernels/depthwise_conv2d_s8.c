@@ -10,6 +10,10 @@ int tinyc_depthwise_conv2d_s8(const tinyc_depthwise_conv2d_params *p, tinyc_ctx 
                               const int8_t *input, const int8_t *filter,
                               const int32_t *bias_folded, int8_t *output)
 {
+    TINYC_ASSERT(p->output.n == p->input.n && p->output.c == p->filter.c);
+    TINYC_ASSERT(p->output.c == p->input.c * p->depth_multiplier);
+    TINYC_ASSERT(p->stride_h >= 1 && p->stride_w >= 1 && p->dilation_h >= 1 && p->dilation_w >= 1);
+    TINYC_ASSERT(p->pad_h >= 0 && p->pad_w >= 0 && p->output.h >= 1 && p->output.w >= 1);
     const int32_t in_h = p->input.h, in_w = p->input.w, in_c = p->input.c;
     const int32_t f_h = p->filter.h, f_w = p->filter.w;
     const int32_t out_h = p->output.h, out_w = p->output.w, out_c = p->output.c;
@@ -31,7 +35,7 @@ int tinyc_depthwise_conv2d_s8(const tinyc_depthwise_conv2d_params *p, tinyc_ctx 
                 int8_t *out = output + ((b * out_h + oy) * out_w + ox) * out_c;
                 for (int32_t oc = 0; oc < out_c; oc++) {
                     const int32_t ic = oc / dm;
-                    int32_t acc = bias_folded[oc];
+                    uint32_t acc = (uint32_t)bias_folded[oc];   /* wraps as TFLM's int32 */
                     for (int32_t fy = 0; fy < f_h; fy++) {
                         const int32_t y = y0 + fy * p->dilation_h;
                         const int y_in = y >= 0 && y < in_h;
@@ -41,12 +45,13 @@ int tinyc_depthwise_conv2d_s8(const tinyc_depthwise_conv2d_params *p, tinyc_ctx 
                             const int32_t v = (y_in && x >= 0 && x < in_w)
                                                   ? (int32_t)in_b[(y * in_w + x) * in_c + ic]
                                                   : pad_value;
-                            acc += v * w;
+                            acc += (uint32_t)(v * w);
                         }
                     }
-                    acc = tinyc_requantize(acc, p->quant.multiplier[oc], p->quant.shift[oc]);
-                    acc += p->output_offset;
-                    out[oc] = (int8_t)tinyc_clamp_i32(acc, p->act_min, p->act_max);
+                    int32_t r = tinyc_requantize((int32_t)acc, p->quant.multiplier[oc],
+                                                 p->quant.shift[oc]);
+                    r = tinyc_add_wrap(r, p->output_offset);
+                    out[oc] = (int8_t)tinyc_clamp_i32(r, p->act_min, p->act_max);
                 }
             }
         }

@@ -16,7 +16,7 @@ int tinyc_mean_s8(const tinyc_mean_params *p, const int8_t *input, int8_t *outpu
             acc += input[base + r];
         } while (tinyc_odometer_step(p->red_ndim, p->red_dims, p->red_stride, ri, &r));
         acc = tinyc_requantize(acc - p->zp_times_count, p->multiplier, p->shift);
-        acc += p->output_offset;
+        acc = tinyc_add_wrap(acc, p->output_offset);
         output[o++] = (int8_t)tinyc_clamp_i32(acc, -128, 127);
     } while (tinyc_odometer_step(p->out_ndim, p->out_dims, p->out_stride, oi, &base));
     return TINYC_KERNEL_OK;

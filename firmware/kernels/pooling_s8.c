@@ -19,6 +19,8 @@ static window clip_window(const tinyc_pool2d_params *p, int32_t oy, int32_t ox)
 
 int tinyc_avg_pool2d_s8(const tinyc_pool2d_params *p, const int8_t *input, int8_t *output)
 {
+    TINYC_ASSERT(p->output.n == p->input.n && p->output.c == p->input.c);
+    TINYC_ASSERT(p->filter_h >= 1 && p->filter_w >= 1 && p->stride_h >= 1 && p->stride_w >= 1);
     const int32_t in_h = p->input.h, in_w = p->input.w, ch = p->input.c;
     const int32_t out_h = p->output.h, out_w = p->output.w;
     for (int32_t b = 0; b < p->output.n; b++) {
@@ -50,6 +52,8 @@ int tinyc_avg_pool2d_s8(const tinyc_pool2d_params *p, const int8_t *input, int8_
 
 int tinyc_max_pool2d_s8(const tinyc_pool2d_params *p, const int8_t *input, int8_t *output)
 {
+    TINYC_ASSERT(p->output.n == p->input.n && p->output.c == p->input.c);
+    TINYC_ASSERT(p->filter_h >= 1 && p->filter_w >= 1 && p->stride_h >= 1 && p->stride_w >= 1);
     const int32_t in_h = p->input.h, in_w = p->input.w, ch = p->input.c;
     const int32_t out_h = p->output.h, out_w = p->output.w;
     for (int32_t b = 0; b < p->output.n; b++) {

@@ -9,6 +9,9 @@ int32_t tinyc_softmax_s8_scratch_size(const tinyc_softmax_params *p)
 
 int tinyc_softmax_s8(const tinyc_softmax_params *p, const int8_t *input, int8_t *output)
 {
+    /* input shape = output shape = outer x depth */
+    TINYC_ASSERT(p->outer >= 1 && p->depth >= 1);
+    TINYC_ASSERT(p->exp_size >= 1 && p->exp_size <= 256);
     const int32_t accum_integer_bits = 12;
     for (int32_t r = 0; r < p->outer; r++) {
         const int8_t *x = input + r * p->depth;

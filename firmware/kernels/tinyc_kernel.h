@@ -9,6 +9,16 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Each kernel's preconditions are proved at compile time, once, by tinyc's front end
+ * (tinyc/frontend/preconditions.py: shapes, channels, windows). A debug build
+ * (-DTINYC_DEBUG) checks what of them the parameters show again, in the kernel. */
+#ifdef TINYC_DEBUG
+#include <assert.h>
+#define TINYC_ASSERT(precondition) assert(precondition)
+#else
+#define TINYC_ASSERT(precondition) ((void)0)
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,6 +51,14 @@ static inline int32_t tinyc_min_i32(int32_t a, int32_t b) { return a < b ? a : b
 static inline int32_t tinyc_clamp_i32(int32_t x, int32_t lo, int32_t hi)
 {
     return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* a + b wrapping around like TFLM's int32 arithmetic on every target, without the undefined
+ * behaviour of a signed overflow (a model's scales can push a requantized value to the int32
+ * limits; the output offset then wraps, in TFLM too). */
+static inline int32_t tinyc_add_wrap(int32_t a, int32_t b)
+{
+    return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
 static inline int32_t tinyc_sat_rounding_doubling_high_mul(int32_t a, int32_t b)

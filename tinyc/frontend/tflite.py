@@ -44,7 +44,7 @@ class _Reader:
         return n
 
 
-def read_model(path: str | Path) -> Graph:
+def parse_model(path: str | Path) -> Graph:
     path = str(path)
     p = Path(path)
     if not p.exists():
@@ -59,7 +59,9 @@ def read_model(path: str | Path) -> Graph:
                          "tinyc reads .tflite flatbuffers")
     r = _Reader(path, buf)
     try:
-        return _parse(r)
+        graph = _parse(r)
+        _unpack_all(r)
+        return graph
     except TinycError:
         raise
     except (IndexError, ValueError, TypeError, KeyError, OverflowError, AttributeError,
@@ -67,6 +69,20 @@ def read_model(path: str | Path) -> Graph:
         raise r.bad(f"truncated or corrupt: {type(e).__name__} while reading it") from None
     except Exception:  # flatbuffers raises struct.error and friends on corrupt input
         raise r.bad("truncated or corrupt: the flatbuffer points outside the file") from None
+
+
+def _unpack_all(r: _Reader) -> None:
+    """Walk every table and vector once with the object API, as the tflm backend does when it
+    rewrites the model: a corruption in a part tinyc does not read is found here, not there."""
+    schema = _schema()
+    model = schema.Model.GetRootAsModel(r.buf, 0)
+    r.count(model.SignatureDefsLength(), "signature")
+    for i in range(model.SubgraphsLength()):
+        sg = model.Subgraphs(i)
+        for k in range(sg.TensorsLength()):
+            t = sg.Tensors(k)
+            r.count(t.VariantTensorsLength(), "variant tensor")
+    schema.ModelT.InitFromObj(model)
 
 
 def _parse(r: _Reader) -> Graph:
@@ -89,7 +105,7 @@ def _parse(r: _Reader) -> Graph:
         name = names.get(code)
         if name == "CUSTOM":
             cname = oc.CustomCode()
-            name = f"CUSTOM:{cname.decode('utf-8', 'replace') if cname else '?'}"
+            name = f"CUSTOM:{_text(cname) if cname else '?'}"
         opcodes.append((name or f"UNKNOWN_{code}", oc.Version()))
 
     n_buffers = r.count(model.BuffersLength(), "buffer")
@@ -133,6 +149,14 @@ def _parse(r: _Reader) -> Graph:
                  ops=ops, inputs=inputs, outputs=outputs, metadata=metadata)
 
 
+def _text(raw: bytes) -> str:
+    """A name from the file, with control characters escaped: names end up in one-line
+    error messages and in generated comments."""
+    s = raw.decode("utf-8", "replace")
+    return s if s.isprintable() else "".join(c if c.isprintable() else f"\\x{ord(c):02x}"
+                                             for c in s)
+
+
 def _buffer_bytes(r: _Reader, b) -> np.ndarray:
     off, size = b.Offset(), b.Size()
     if off > 1:  # data stored after the flatbuffer (models over 2 GB)
@@ -154,7 +178,7 @@ def _tensor(r: _Reader, model, t, i: int, n_buffers: int) -> Tensor:
         raise TinycError(f"{r.path}: tensor {i} has type code {ttype}, which tinyc does not "
                          "support (int8/int16/int32/float32 only)")
     dtype = _TYPES[ttype]
-    name = (t.Name() or b"").decode("utf-8", "replace") or f"tensor_{i}"
+    name = _text(t.Name() or b"") or f"tensor_{i}"
     r.count(t.ShapeLength(), "shape dimension")
     shape = tuple(int(d) for d in t.ShapeAsNumpy()) if t.ShapeLength() else ()
     if t.ShapeSignatureLength():

@@ -201,4 +201,8 @@ def lower_op(ctx: LowerCtx, op: Op) -> KernelCall:
     if low is None:
         raise TinycError(f"op {op.index} {op.opcode} has no native kernel; "
                          "try --backend tflm")
-    return low.lower(ctx, op)
+    from tinyc.backends.native.quant import ScaleError
+    try:
+        return low.lower(ctx, op)
+    except ScaleError as e:
+        raise TinycError(f"op {op.index} {op.opcode}: {e}") from None

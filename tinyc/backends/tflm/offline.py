@@ -65,4 +65,4 @@ def with_offline_plan(model_bytes: bytes, offsets: list[int]) -> bytes:
 
 def _name(meta) -> str:
     n = meta.name
-    return n.decode() if isinstance(n, bytes) else (n or "")
+    return n.decode("utf-8", "replace") if isinstance(n, bytes) else (n or "")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.broadcast import broadcast_params, inplace_binary
-from tinyc.backends.native.ops.common import fused_range, scale, zp
+from tinyc.backends.native.ops.common import scale, zp
+from tinyc.backends.native.ops.fused import act_range
 from tinyc.backends.native.ops.lut import f32
 from tinyc.backends.native.quant import quantize_multiplier
 from tinyc.backends.native.target import portable
@@ -58,7 +59,7 @@ def prepare(g, op) -> AddNumbers:
     out = g.tensors[op.outputs[0]]
     check_int8_binary(op, (in1, in2, out))
     (m1, sh1), (m2, sh2), (mo, sho) = add_multipliers(op, scale(in1), scale(in2), scale(out))
-    lo, hi = fused_range(op, out)
+    lo, hi = act_range(op, out)
     flag, bc = broadcast_params(op, in1.shape, in2.shape, out.shape)
     return AddNumbers({
         "size": out.elements, "input1_offset": -zp(in1), "input2_offset": -zp(in2),

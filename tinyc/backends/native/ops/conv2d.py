@@ -23,8 +23,6 @@ def check_int8(op, inp, w, out):
         raise TinycError(f"op {op.index} {op.opcode}: the filter must be constant")
     if w.quant is None or inp.quant is None or out.quant is None:
         raise TinycError(f"op {op.index} {op.opcode}: input, filter and output must be quantized")
-    if len(inp.shape) != 4 or len(w.shape) != 4 or len(out.shape) != 4:
-        raise TinycError(f"op {op.index} {op.opcode}: input, filter and output must be 4-D")
     if any(int(z) != 0 for z in w.quant.zero_point):
         raise TinycError(f"op {op.index} {op.opcode}: filter zero points must be 0")
 
@@ -61,10 +59,7 @@ class ConvNumbers:
 def prepare(g, op) -> ConvNumbers:
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     check_int8(op, inp, w, out)
-    oc, fh, fw, fc = w.shape
-    if out.shape[3] != oc or fc <= 0 or inp.shape[3] % fc or oc % (inp.shape[3] // fc):
-        raise TinycError(f"op {op.index} CONV_2D: filter {list(w.shape)} does not fit input "
-                         f"{list(inp.shape)} and output {list(out.shape)}")
+    oc, fh, fw, fc = w.shape     # shapes, groups and window: tinyc/frontend/preconditions.py
     weights = np.asarray(w.data, np.int8).reshape(oc, fh, fw, fc)
     mult, shift = channel_multipliers(inp, w, out, oc)
     lo, hi = act_range(op, out)

@@ -13,7 +13,6 @@ from tinyc.backends.native.ops.conv2d import check_int8, folded_bias
 from tinyc.backends.native.ops.fused import act_range
 from tinyc.backends.native.ops.geometry import dims4, spatial
 from tinyc.backends.native.target import portable
-from tinyc.errors import TinycError
 
 
 @dataclass
@@ -32,16 +31,8 @@ class DepthwiseNumbers:
 def prepare(g, op) -> DepthwiseNumbers:
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     check_int8(op, inp, w, out)
-    _, fh, fw, oc = w.shape
-    ic = inp.shape[3]
-    if w.shape[0] != 1 or out.shape[3] != oc or oc % ic:
-        raise TinycError(f"op {op.index} DEPTHWISE_CONV_2D: filter {list(w.shape)} does not fit "
-                         f"input {list(inp.shape)} and output {list(out.shape)}")
-    dm = oc // ic
-    opt_dm = int(op.options.get("depth_multiplier", dm) or dm)
-    if opt_dm != dm:
-        raise TinycError(f"op {op.index} DEPTHWISE_CONV_2D: depth_multiplier {opt_dm} does not "
-                         f"match the filter ({oc} channels from {ic})")
+    _, fh, fw, oc = w.shape      # shapes and window: tinyc/frontend/preconditions.py
+    dm = oc // inp.shape[3]
     weights = np.asarray(w.data, np.int8).reshape(fh, fw, oc)
     mult, shift = channel_multipliers(inp, w, out, oc)
     lo, hi = act_range(op, out)

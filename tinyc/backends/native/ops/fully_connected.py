@@ -33,6 +33,11 @@ def prepare(g, op) -> FullyConnectedNumbers:
                          f"supported (got {inp.dtype}/{w.dtype}/{out.dtype})")
     if not w.is_const:
         raise TinycError(f"op {op.index} FULLY_CONNECTED: weights must be constant")
+    if w.quant is not None and any(int(z) != 0 for z in w.quant.zero_point):
+        raise TinycError(f"op {op.index} FULLY_CONNECTED: weights '{w.name}' have zero point "
+                         f"{int(w.quant.zero_point[0])}; the native backend takes symmetric "
+                         "int8 weights (zero point 0), as TensorFlow exports them: re-export "
+                         "it, or use --backend tflm")
     out_features, in_features = w.shape[0], w.shape[-1]
     batches = inp.elements // in_features
     weights = np.asarray(w.data, np.int8).reshape(out_features, in_features)

@@ -3,6 +3,7 @@ TFLM's SAME/VALID padding, NHWC dims structs, and affine copies for tinyc_copy_n
 from __future__ import annotations
 
 from tinyc.errors import TinycError
+from tinyc.frontend.preconditions import out_size
 from tinyc.ir import DTYPE_SIZES, Op, Tensor
 
 COPY_MAX_DIMS = 6   # TINYC_COPY_MAX_DIMS in firmware/kernels/copy_nd.h
@@ -11,16 +12,6 @@ COPY_MAX_DIMS = 6   # TINYC_COPY_MAX_DIMS in firmware/kernels/copy_nd.h
 def dims4(t: Tensor) -> dict:
     n, h, w, c = t.shape
     return {"n": n, "h": h, "w": w, "c": c}
-
-
-def out_size(padding: str, size: int, filt: int, stride: int, dilation: int = 1) -> int:
-    """TFLM ComputeOutSize."""
-    eff = (filt - 1) * dilation + 1
-    if padding == "SAME":
-        return (size + stride - 1) // stride
-    if padding == "VALID":
-        return (size + stride - eff) // stride
-    return 0
 
 
 def pad_before(padding: str, size: int, filt: int, stride: int, dilation: int = 1) -> int:
@@ -32,22 +23,14 @@ def pad_before(padding: str, size: int, filt: int, stride: int, dilation: int = 
 
 
 def spatial(op: Op, inp: Tensor, out: Tensor, fh: int, fw: int, dilated: bool = True) -> dict:
-    """Stride, dilation and padding fields for a conv-like op, checked against the output."""
+    """Stride, dilation and padding fields for a conv-like op (whose output size the front end
+    has proved: tinyc/frontend/preconditions.py)."""
     o = op.options
     pad = o.get("padding", "VALID")
     sh, sw = int(o.get("stride_h", 1)), int(o.get("stride_w", 1))
     dh = int(o.get("dilation_h_factor", 1)) if dilated else 1
     dw = int(o.get("dilation_w_factor", 1)) if dilated else 1
-    if pad not in ("SAME", "VALID"):
-        raise TinycError(f"op {op.index} {op.opcode}: unknown padding {pad!r}")
-    if min(sh, sw, dh, dw) < 1:
-        raise TinycError(f"op {op.index} {op.opcode}: strides and dilations must be >= 1 "
-                         f"(got stride {sh}x{sw}, dilation {dh}x{dw})")
     _, ih, iw, _ = inp.shape
-    want = (out_size(pad, ih, fh, sh, dh), out_size(pad, iw, fw, sw, dw))
-    if tuple(out.shape[1:3]) != want:
-        raise TinycError(f"op {op.index} {op.opcode}: output is {list(out.shape)} but "
-                         f"{pad} padding gives spatial size {list(want)}")
     f = {"stride_h": sh, "stride_w": sw}
     if dilated:
         f.update({"dilation_h": dh, "dilation_w": dw})

@@ -4,7 +4,8 @@ from __future__ import annotations
 from tinyc.backends.native.lower import KernelCall, lowering
 from tinyc.backends.native.ops.add import check_int8_binary
 from tinyc.backends.native.ops.broadcast import broadcast_params, inplace_binary
-from tinyc.backends.native.ops.common import fused_range, scale, zp
+from tinyc.backends.native.ops.common import scale, zp
+from tinyc.backends.native.ops.fused import act_range
 from tinyc.backends.native.quant import quantize_multiplier
 
 
@@ -14,7 +15,7 @@ def lower(ctx, op):
     out = ctx.tensor(op.outputs[0])
     check_int8_binary(op, (in1, in2, out))
     mult, shift = quantize_multiplier(float(scale(in1)) * float(scale(in2)) / float(scale(out)))
-    lo, hi = fused_range(op, out)
+    lo, hi = act_range(op, out)
     flag, bc = broadcast_params(op, in1.shape, in2.shape, out.shape)
     params = ctx.params(op, "tinyc_mul_params", {
         "size": out.elements, "input1_offset": -zp(in1), "input2_offset": -zp(in2),

@@ -22,9 +22,6 @@ def prepare(g, op) -> PoolNumbers:
     if inp.dtype != "int8" or out.dtype != "int8":
         raise TinycError(f"op {op.index} {op.opcode}: only int8 is supported "
                          f"(got {inp.dtype} -> {out.dtype})")
-    if len(inp.shape) != 4 or len(out.shape) != 4 or inp.shape[3] != out.shape[3]:
-        raise TinycError(f"op {op.index} {op.opcode}: input {list(inp.shape)} and output "
-                         f"{list(out.shape)} must be 4-D with the same channels")
     fh, fw = int(op.options.get("filter_height", 1)), int(op.options.get("filter_width", 1))
     lo, hi = act_range(op, out)
     return PoolNumbers({

@@ -12,7 +12,7 @@ import numpy as np
 from tinyc.backends.native.fixedpoint import exp_on_negative_values, srdhm, wrap32
 from tinyc.backends.native.lower import KernelCall, lowering
 from tinyc.backends.native.ops.common import scale, zp
-from tinyc.backends.native.quant import quantize_multiplier
+from tinyc.backends.native.quant import ScaleError, quantize_multiplier
 from tinyc.errors import TinycError
 
 SCALED_DIFF_INTEGER_BITS = 5
@@ -45,6 +45,8 @@ def lower(ctx, op):
     beta = float(op.options.get("beta", 1.0))
     try:
         table = softmax_exp_table(beta, float(scale(inp)))
+    except ScaleError:
+        raise
     except ValueError:
         raise TinycError(f"op {op.index} SOFTMAX: beta {beta!r} times input scale "
                          f"{scale(inp)!r} is too small for TFLM's int8 kernel") from None
