@@ -87,3 +87,45 @@ def test_uint8_input_models_bit_exact_on_host(name):
     path = model(name)
     assert load_model(path).input_tensors()[0].dtype == "uint8"
     assert mismatches(path, samples=3) == 0
+
+
+def _affine_quantize(x: np.ndarray, scale: float, zp: int, lo: int, hi: int) -> np.ndarray:
+    """TFLite's rounding: float32 division, round half away from zero, saturate."""
+    q = (x.astype(np.float32) / np.float32(scale)).astype(np.float64)
+    return np.clip(np.sign(q) * np.floor(np.abs(q) + 0.5) + zp, lo, hi)
+
+
+@pytest.mark.parametrize("tag,q_in,q_out,dtypes", [
+    ("u8s8", U8_TO_S8[3][0], U8_TO_S8[3][1], {"in0": "UINT8"}),
+    ("s8u8", S8_TO_U8[1][0], S8_TO_U8[1][1], {"out": "UINT8"})])
+def test_export_float_helpers_and_buffers_with_uint8(tmp_path, tag, q_in, q_out, dtypes):
+    from test_export import compile_app, export, f32_app_source, numpy_dequantize, run_app
+    path = edited(unary_base("RELU"), tag, opcode="QUANTIZE", quant={"in0": q_in, "out": q_out},
+                  dtypes=dtypes)
+    g = load_model(path)
+    t_in, t_out = g.input_tensors()[0], g.tensors[g.outputs[0]]
+    out = tmp_path / "lib"
+    export(out, models=[f"{path}:net"])
+    (tmp_path / "main.c").write_text(f32_app_source("net", g))
+    exe = compile_app(out, tmp_path / "app", sources=(tmp_path / "main.c",))
+    rng = np.random.default_rng(4)
+    s_in, z_in = float(t_in.quant.scale[0]), int(t_in.quant.zero_point[0])
+    x = (rng.standard_normal(t_in.elements) * 100 * s_in).astype(np.float32)
+    x[:8] = np.float32([1e9, -1e9, 0, 0.5 * s_in, -0.5 * s_in, 1.5 * s_in, 300 * s_in,
+                        -300 * s_in]) + np.float32(0)
+    got = np.frombuffer(run_app(exe, "", x.tobytes()), np.float32)
+    info = np.iinfo(np.dtype(t_in.dtype))
+    feed = _affine_quantize(x, s_in, z_in, info.min, info.max).astype(t_in.dtype)
+    ref = tflm_outputs(g, [[feed.reshape(t_in.shape)]])[0][0]
+    want = numpy_dequantize(ref.reshape(-1), float(t_out.quant.scale[0]),
+                            int(t_out.quant.zero_point[0]))
+    assert ref.dtype == np.dtype(t_out.dtype)
+    assert got.tobytes() == want.tobytes()
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_uint8_model_bit_exact_on_mps2_an386():
+    r = run_tinyc("verify", model("tiny_aww_model_uint8in"), "--board", "mps2-an386", "-n", "2",
+                  "--json", timeout=900)
+    assert r.returncode == 0, r.stderr

@@ -61,7 +61,8 @@ def api_names(name: str, n_inputs: int, n_outputs: int) -> dict:
 
 # dtype -> (C type, quantize kernel, dequantize kernel)
 _HELPERS = {"int8": ("int8_t", "tinyc_quantize_f32_s8", "tinyc_dequantize_s8_f32"),
-            "int16": ("int16_t", "tinyc_quantize_f32_s16", "tinyc_dequantize_s16_f32")}
+            "int16": ("int16_t", "tinyc_quantize_f32_s16", "tinyc_dequantize_s16_f32"),
+            "uint8": ("uint8_t", "tinyc_quantize_f32_u8", "tinyc_dequantize_u8_f32")}
 
 
 def io_view(graph, plan) -> dict:
@@ -80,7 +81,7 @@ def io_view(graph, plan) -> dict:
             if t.dtype not in _HELPERS or t.quant is None:
                 raise TinycError(f"{Path(graph.path).name}: {kind} {i} is {t.dtype}"
                                  f"{'' if t.quant else ' without quantization'}; export's float "
-                                 "helpers take quantized int8/int16 or float32 tensors")
+                                 "helpers take quantized int8/int16/uint8 or float32 tensors")
             ctype, quant, dequant = _HELPERS[t.dtype]
             pname = f"{kind}{i}_{'quant' if kind == 'input' else 'dequant'}"
             fields = {"size": t.elements,
