@@ -72,6 +72,16 @@ static inline int32_t tinyc_requantize(int32_t x, int32_t multiplier, int32_t sh
                                         right);
 }
 
+/* TFLM MultiplyByQuantizedMultiplier(int64_t x, ...), the int16x8 kernels' requantization of
+ * 64-bit accumulators: the multiplier rounded to Q15, one rounding shift. */
+static inline int32_t tinyc_requantize_i64(int64_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    const int total_shift = 15 - shift;
+    const int64_t r = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
+    return (int32_t)(r >> total_shift);
+}
+
 /* tinyc_requantize with the same double rounding in fewer instructions (one SMLAL instead of
  * a 64-bit sign test and fix-up): floor((ab + 2^30) / 2^31) equals TFLM's nudged truncating
  * division for every ab, and the saturating case (a == b == INT32_MIN) cannot occur because

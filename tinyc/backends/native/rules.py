@@ -13,17 +13,14 @@ class NativeRules:
     def __init__(self, target: Target = PORTABLE):
         self.target = target
 
-    def _lowering(self, op: Op):
-        import tinyc.backends.native.ops  # noqa: F401
-        from tinyc.backends.native.lower import LOWERINGS
-        return LOWERINGS.get(op.opcode)
-
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
-        low = self._lowering(op)
+        from tinyc.backends.native.lower import lowering_for
+        low = lowering_for(graph, op)
         return low.scratch_bytes(graph, op, self.target) if low else 0
 
     def inplace(self, graph: Graph, op: Op) -> bool:
-        low = self._lowering(op)
+        from tinyc.backends.native.lower import lowering_for
+        low = lowering_for(graph, op)
         return bool(low and low.inplace(graph, op))
 
 

@@ -1,0 +1,62 @@
+"""TFLM's int16x8 scheme (16-bit activations, 8-bit weights, int64 biases): tinyc's int16
+kernels against the TFLM interpreter, byte for byte, on small models TensorFlow converts with
+fixed seeds, and on SEANet's int16 layers from TFLM's integration tests."""
+from __future__ import annotations
+
+import pytest
+
+from bitexact import mismatches
+from conftest import model
+from modelgen import int16x8_model
+from tinyc.frontend import load_model
+
+
+def _tf():
+    from modelgen import _tf as tf
+    return tf()
+
+
+def _ops(path):
+    g = load_model(path)
+    return [op.opcode for op in g.ops], g
+
+
+CONV = [  # name, input shape, filters, kernel, strides, padding, dilation, groups
+    ("c3x3_same", (1, 9, 11, 3), 5, (3, 3), (1, 1), "same", 1),
+    ("c5x4_s2_valid", (1, 12, 13, 7), 3, (5, 4), (2, 2), "valid", 1),
+    ("c_dil2", (1, 10, 10, 2), 9, (3, 3), (1, 1), "same", 2),
+    ("c1x1", (2, 4, 5, 17), 11, (1, 1), (1, 1), "valid", 1),
+    ("c7x7_seanet", (1, 8, 40, 2), 8, (7, 7), (1, 1), "valid", 1),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,shape,filters,kernel,strides,padding,dil", CONV,
+                         ids=[c[0] for c in CONV])
+def test_conv2d_int16x8(name, shape, filters, kernel, strides, padding, dil):
+    def build(x):
+        tf = _tf()
+        return tf.keras.layers.Conv2D(filters, kernel, strides, padding, dilation_rate=dil)(x)
+    path = int16x8_model(f"s16_{name}", build, [shape], rep_range=(-3, 5))
+    ops, g = _ops(path)
+    assert ops == ["CONV_2D"] and g.input_tensors()[0].dtype == "int16"
+    assert mismatches(path, samples=4) == 0
+
+
+@pytest.mark.slow
+def test_conv2d_int16x8_relu():
+    def build(x):
+        tf = _tf()
+        return tf.keras.layers.Conv2D(6, 3, activation="relu")(x)
+    path = int16x8_model("s16_conv_relu", build, [(1, 7, 7, 5)], rep_range=(-2, 2))
+    assert _ops(path)[0] == ["CONV_2D"]
+    assert mismatches(path, samples=4) == 0
+
+
+SEANET = ["seanet_conv0_int16", "seanet_leaky_relu0_int16", "seanet_add0_int16",
+          "seanet_transpose_conv4_int16"]
+
+
+@pytest.mark.parametrize("name", SEANET)
+def test_seanet_layers_bit_exact_on_host(name):
+    assert mismatches(model(name), samples=5) == 0
