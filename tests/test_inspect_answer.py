@@ -13,7 +13,7 @@ def _inspect(path) -> dict:
 
 
 def _plan(path):
-    return run_tinyc("plan", path, "--board", "host", timeout=300)
+    return run_tinyc("plan", path, "--board", "host", "--strategy", "heuristic", timeout=300)
 
 
 SMALL = ["seanet_leaky_relu0_int16", "tflm_simple_add_2in", "tiny_aww_model_uint8in"]
@@ -32,7 +32,12 @@ def test_inspect_agrees_with_plan(name):
 @pytest.mark.slow
 @pytest.mark.parametrize("path", REALWORLD, ids=lambda p: p.stem)
 def test_inspect_agrees_with_plan_on_every_realworld_model(path):
-    rep, r = _inspect(path), _plan(path)
+    r = _plan(path)
+    i = run_tinyc("inspect", path, "--json", timeout=300)
+    if i.returncode:   # a model tinyc cannot even read: both stop with the same line
+        assert i.returncode == r.returncode == 2 and i.stderr == r.stderr, (i.stderr, r.stderr)
+        return
+    rep = json.loads(i.stdout)
     assert rep["supported"] is (r.returncode == 0), (rep.get("refused"), r.stderr)
 
 
