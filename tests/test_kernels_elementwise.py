@@ -140,6 +140,9 @@ UNARY = [
     ("LEAKY_RELU", "alpha-small", {"in0": (0.02, 7), "out": (0.015, -5)}, {"alpha": 0.01}),
     ("LEAKY_RELU", "alpha-big", {"in0": (0.02, 0), "out": (0.04, 0)}, {"alpha": 1.7}),
     ("LEAKY_RELU", "alpha-neg", {"in0": (0.03, -10), "out": (0.03, 30)}, {"alpha": -0.4}),
+    # scale * alpha / scale is 1.7 * 1.5 in double but just below it in float: the wheel's
+    # TFLM rounds like the double
+    ("LEAKY_RELU", "alpha-double", {"in0": (0.03, 0), "out": (0.02, 0)}, {"alpha": 1.7}),
     ("HARD_SWISH", "as-converted", None, None),
     ("HARD_SWISH", "zp", {"in0": (0.05, -50), "out": (0.03, -100)}, None),
     ("HARD_SWISH", "tiny", {"in0": (0.004, 20), "out": (0.002, -60)}, None),

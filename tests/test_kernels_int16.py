@@ -60,3 +60,28 @@ SEANET = ["seanet_conv0_int16", "seanet_leaky_relu0_int16", "seanet_add0_int16",
 @pytest.mark.parametrize("name", SEANET)
 def test_seanet_layers_bit_exact_on_host(name):
     assert mismatches(model(name), samples=5) == 0
+
+
+def _leaky(alpha):
+    def build(x):
+        tf = _tf()
+        return tf.keras.layers.LeakyReLU(alpha)(x)
+    return build
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alpha", [0.2, 0.01, 1.7])
+def test_leaky_relu_int16(alpha):
+    path = int16x8_model(f"s16_leaky_{alpha}", _leaky(alpha), [(1, 3, 5, 7)], rep_range=(-4, 3))
+    assert _ops(path)[0] == ["LEAKY_RELU"]
+    assert mismatches(path, samples=4) == 0
+
+
+@pytest.mark.parametrize("q_in,q_out,alpha", [
+    ((0.0017, 0), (0.0017, 0), 0.3), ((0.001, 1200), (0.0031, -20000), 0.3),
+    ((0.0005, -30000), (0.002, 32000), -0.5), ((0.01, 7), (0.0004, 3), 2.5)])
+def test_leaky_relu_int16_zero_points_and_alphas(q_in, q_out, alpha):
+    from test_kernels_elementwise import edited
+    path = edited(model("seanet_leaky_relu0_int16"), "lr16", quant={"in0": q_in, "out": q_out},
+                  options={"alpha": alpha})
+    assert mismatches(path, samples=4) == 0
