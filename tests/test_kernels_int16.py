@@ -85,3 +85,30 @@ def test_leaky_relu_int16_zero_points_and_alphas(q_in, q_out, alpha):
     path = edited(model("seanet_leaky_relu0_int16"), "lr16", quant={"in0": q_in, "out": q_out},
                   options={"alpha": alpha})
     assert mismatches(path, samples=4) == 0
+
+
+def _add(a, b):
+    tf = _tf()
+    return tf.keras.layers.Add()([a, b])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shapes", [[(1, 4, 5, 3), (1, 4, 5, 3)], [(1, 4, 5, 3), (1, 1, 5, 1)]],
+                         ids=["same", "broadcast"])
+def test_add_int16(shapes):
+    path = int16x8_model(f"s16_add_{len(shapes[1])}_{shapes[1][1]}", _add, shapes,
+                         rep_range=(-3, 2))
+    assert _ops(path)[0] == ["ADD"]
+    assert mismatches(path, samples=4) == 0
+
+
+@pytest.mark.parametrize("q1,q2,qo,act", [
+    ((0.0006, 0), (0.0008, 0), (0.001, 0), "NONE"),
+    ((0.0006, 3000), (0.0002, -12000), (0.0011, 250), "NONE"),
+    ((0.001, -32768), (0.001, 32767), (0.0021, 0), "RELU"),
+    ((0.00002, 5), (0.003, -7), (0.0004, 9), "RELU6")])
+def test_add_int16_zero_points_and_activations(q1, q2, qo, act):
+    from test_kernels_elementwise import edited
+    path = edited(model("seanet_add0_int16"), "add16", quant={"in0": q1, "in1": q2, "out": qo},
+                  options={"fusedActivationFunction": {"NONE": 0, "RELU": 1, "RELU6": 3}[act]})
+    assert mismatches(path, samples=4) == 0
