@@ -112,3 +112,22 @@ def test_add_int16_zero_points_and_activations(q1, q2, qo, act):
     path = edited(model("seanet_add0_int16"), "add16", quant={"in0": q1, "in1": q2, "out": qo},
                   options={"fusedActivationFunction": {"NONE": 0, "RELU": 1, "RELU6": 3}[act]})
     assert mismatches(path, samples=4) == 0
+
+
+TCONV = [  # name, input shape, filters, kernel, strides, padding
+    ("t3x3_s2_same", (1, 5, 6, 3), 4, (3, 3), (2, 2), "same"),
+    ("t3x4_s1x2_valid", (1, 2, 20, 16), 8, (3, 4), (1, 2), "valid"),
+    ("t2x2_s2_odd", (1, 3, 3, 5), 7, (2, 2), (2, 2), "valid"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,shape,filters,kernel,strides,padding", TCONV,
+                         ids=[c[0] for c in TCONV])
+def test_transpose_conv_int16x8(name, shape, filters, kernel, strides, padding):
+    def build(x):
+        tf = _tf()
+        return tf.keras.layers.Conv2DTranspose(filters, kernel, strides, padding)(x)
+    path = int16x8_model(f"s16_{name}", build, [shape], rep_range=(-2, 3))
+    assert _ops(path)[0] == ["TRANSPOSE_CONV"]
+    assert mismatches(path, samples=4) == 0
