@@ -23,7 +23,7 @@ from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
 from tinyc.boards import get_board
 from tinyc.errors import TinycError
-from tinyc.frontend import load_model
+from tinyc.frontend import load_model, read_model
 from tinyc.hostlib import build_host_model
 from tinyc.planner.plan import plan_memory
 from tinyc.reference import random_inputs, tflm_outputs
@@ -331,7 +331,7 @@ def test_unsupported_fused_activation_is_one_error_line(kind, tmp_path):
     base = model("ad01_int8") if kind == "FULLY_CONNECTED" else binary_model(kind, None, SHAPES[0])
     path = edited(base, "tanh", options={"fusedActivationFunction":
                                          schema.ActivationFunctionType.TANH})
-    assert load_model(path).ops[0].opcode == kind
+    assert read_model(path).ops[0].opcode == kind   # parsed only: validation refuses it
     # (TFLM runs it as if the activation were NONE; tinyc says so instead, as for CONV_2D.)
     out = tmp_path / "out"
     r = run_tinyc("build", path, "--board", "host", "--no-compile", "-o", out)
@@ -390,6 +390,6 @@ def test_in_place_with_planner():
 
 def test_softmax_bad_output_quant_is_one_line_error(tmp_path):
     path = edited(softmax_base((3, 17)), "badsm", quant={"out": (0.01, 0)})
-    g = load_model(path)
+    g = read_model(path)   # parsed only: validation refuses it
     with pytest.raises(TinycError, match=r"op 0 SOFTMAX: int8 output must have zero point -128"):
         build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), tmp_path)

@@ -131,3 +131,12 @@ def test_transpose_conv_int16x8(name, shape, filters, kernel, strides, padding):
     path = int16x8_model(f"s16_{name}", build, [shape], rep_range=(-2, 3))
     assert _ops(path)[0] == ["TRANSPOSE_CONV"]
     assert mismatches(path, samples=4) == 0
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SEANET)
+def test_seanet_layers_bit_exact_on_mps2_an386(name):
+    from conftest import run_tinyc
+    r = run_tinyc("verify", model(name), "--board", "mps2-an386", "-n", "2", timeout=900)
+    assert r.returncode == 0, r.stderr
