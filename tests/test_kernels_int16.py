@@ -140,3 +140,27 @@ def test_seanet_layers_bit_exact_on_mps2_an386(name):
     from conftest import run_tinyc
     r = run_tinyc("verify", model(name), "--board", "mps2-an386", "-n", "2", timeout=900)
     assert r.returncode == 0, r.stderr
+
+
+def _sub(a, b):
+    tf = _tf()
+    return tf.keras.layers.Subtract()([a, b])
+
+
+@pytest.mark.slow
+def test_sub_int16_broadcast():
+    path = int16x8_model("s16_sub_bc", _sub, [(1, 4, 5, 3), (1, 1, 5, 1)], rep_range=(-3, 2))
+    assert _ops(path)[0] == ["SUB"]
+    assert mismatches(path, samples=4) == 0
+
+
+@pytest.mark.parametrize("q1,q2,qo", [
+    ((0.0006, 0), (0.0008, 0), (0.001, 0)),
+    ((0.0006, 3000), (0.0002, -12000), (0.0011, 250)),
+    ((0.001, -32768), (0.001, 32767), (0.0021, 0))])
+def test_sub_int16_zero_points(q1, q2, qo):
+    from test_kernels_elementwise import edited
+    path = edited(model("seanet_add0_int16"), "sub16", quant={"in0": q1, "in1": q2, "out": qo},
+                  opcode="SUB")
+    assert _ops(path)[0] == ["SUB"]
+    assert mismatches(path, samples=4) == 0

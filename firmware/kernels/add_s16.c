@@ -14,24 +14,32 @@ static inline int32_t scaled_input(int32_t x, int32_t offset, int32_t left_shift
     return tinyc_requantize(shifted, multiplier, shift);
 }
 
-static inline int16_t add_one(const tinyc_add_params *p, int16_t a, int16_t b)
+/* sign = 1 for ADD, -1 for SUB. */
+static inline int16_t add_one(const tinyc_add_params *p, int16_t a, int16_t b, int32_t sign)
 {
     const int32_t x = scaled_input(a, p->input1_offset, p->left_shift, p->input1_multiplier,
                                    p->input1_shift);
     const int32_t y = scaled_input(b, p->input2_offset, p->left_shift, p->input2_multiplier,
                                    p->input2_shift);
-    const int32_t raw = (int32_t)((uint32_t)x + (uint32_t)y);
+    const int32_t raw = sign > 0 ? (int32_t)((uint32_t)x + (uint32_t)y)
+                                 : (int32_t)((uint32_t)x - (uint32_t)y);
     const int32_t out = tinyc_requantize(raw, p->output_multiplier, p->output_shift) +
                         p->output_offset;
     return (int16_t)tinyc_clamp_i32(out, p->act_min, p->act_max);
 }
 
-int tinyc_add_s16(const tinyc_add_params *p, const int16_t *input1, const int16_t *input2,
-                  int16_t *output)
+int32_t tinyc_sub_s16_scratch_size(const tinyc_add_params *p)
+{
+    (void)p;
+    return 0;
+}
+
+static int add_sub(const tinyc_add_params *p, const int16_t *input1, const int16_t *input2,
+                   int16_t *output, int32_t sign)
 {
     if (!p->broadcast) {
         for (int32_t i = 0; i < p->size; i++) {
-            output[i] = add_one(p, input1[i], input2[i]);
+            output[i] = add_one(p, input1[i], input2[i], sign);
         }
         return TINYC_KERNEL_OK;
     }
@@ -48,8 +56,20 @@ int tinyc_add_s16(const tinyc_add_params *p, const int16_t *input1, const int16_
         tinyc_broadcast_row(b, r, &o1, &o2);
         int16_t *o = output + r * inner;
         for (int32_t j = 0; j < inner; j++) {
-            o[j] = add_one(p, input1[o1 + j * s1], input2[o2 + j * s2]);
+            o[j] = add_one(p, input1[o1 + j * s1], input2[o2 + j * s2], sign);
         }
     }
     return TINYC_KERNEL_OK;
+}
+
+int tinyc_add_s16(const tinyc_add_params *p, const int16_t *input1, const int16_t *input2,
+                  int16_t *output)
+{
+    return add_sub(p, input1, input2, output, 1);
+}
+
+int tinyc_sub_s16(const tinyc_add_params *p, const int16_t *input1, const int16_t *input2,
+                  int16_t *output)
+{
+    return add_sub(p, input1, input2, output, -1);
 }

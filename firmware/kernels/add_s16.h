@@ -1,5 +1,6 @@
-/* ADD int16, as TFLM's reference Add for int16 (pot_scale false, the path TFLM micro always
- * takes): the int8 arithmetic with left_shift 15, any zero points, with broadcasting. */
+/* ADD and SUB int16, as TFLM's reference Add (pot_scale false, the path TFLM micro always
+ * takes) and Sub for int16: the int8 arithmetic with left_shift 15, any zero points, with
+ * broadcasting. */
 #ifndef TINYC_ADD_S16_H
 #define TINYC_ADD_S16_H
 
@@ -13,7 +14,11 @@ extern "C" {
 int tinyc_add_s16(const tinyc_add_params *p, const int16_t *input1, const int16_t *input2,
                   int16_t *output);
 
+int tinyc_sub_s16(const tinyc_add_params *p, const int16_t *input1, const int16_t *input2,
+                  int16_t *output);
+
 int32_t tinyc_add_s16_scratch_size(const tinyc_add_params *p);
+int32_t tinyc_sub_s16_scratch_size(const tinyc_add_params *p);
 
 #ifdef __cplusplus
 }

@@ -1,4 +1,5 @@
-"""ADD int16 (TFLM's general-scale int16 Add, left shift 15): firmware/kernels/add_s16.c."""
+"""ADD and SUB int16 (TFLM's general-scale int16 Add and Sub, left shift 15; SUB's multipliers
+in float as TFLM's): firmware/kernels/add_s16.c."""
 from __future__ import annotations
 
 from tinyc.backends.native.lower import KernelCall, lowering
@@ -16,16 +17,15 @@ def _inplace(graph, op) -> bool:
     return not x.is_const and x.dtype == y.dtype == "int16" and x.elements == y.elements
 
 
-@lowering("ADD", inplace=_inplace, dtype="int16")
 def lower(ctx, op):
     in1, in2 = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1])
     out = ctx.tensor(op.outputs[0])
     for t in (in1, in2, out):
         if t.dtype != "int16":
-            raise TinycError(f"op {op.index} ADD: int16 needs int16 inputs and output "
+            raise TinycError(f"op {op.index} {op.opcode}: int16 needs int16 inputs and output "
                              f"(tensor '{t.name}' is {t.dtype})")
         if t.quant is None or len(t.quant.scale) != 1:
-            raise TinycError(f"op {op.index} ADD: tensor '{t.name}' needs per-tensor "
+            raise TinycError(f"op {op.index} {op.opcode}: tensor '{t.name}' needs per-tensor "
                              "quantization")
     (m1, sh1), (m2, sh2), (mo, sho) = add_multipliers(op, scale(in1), scale(in2), scale(out),
                                                       LEFT_SHIFT)
@@ -37,6 +37,11 @@ def lower(ctx, op):
         "input1_multiplier": m1, "input1_shift": sh1, "input2_multiplier": m2,
         "input2_shift": sh2, "output_multiplier": mo, "output_shift": sho,
         "act_min": lo, "act_max": hi, "broadcast": flag, "bc": bc})
-    return KernelCall(func="tinyc_add_s16", args=[params, ctx.ptr(op.inputs[0]),
-                                                  ctx.ptr(op.inputs[1]), ctx.ptr(op.outputs[0])],
+    func = "tinyc_add_s16" if op.opcode == "ADD" else "tinyc_sub_s16"
+    return KernelCall(func=func, args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
+                                       ctx.ptr(op.outputs[0])],
                       headers=["add_s16.h"], sources=["add_s16.c"])
+
+
+lowering("ADD", inplace=_inplace, dtype="int16")(lower)
+lowering("SUB", inplace=_inplace, dtype="int16")(lower)
