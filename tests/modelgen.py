@@ -83,3 +83,23 @@ def int8_fn_model(name, fn, input_shapes, seed=0, per_channel=True, int8_io=True
         conv = tf.lite.TFLiteConverter.from_concrete_functions([cf])
         return _convert(conv, input_shapes, seed, per_channel, int8_io, rep_range)
     return _cached(name, key, make)
+
+
+def int16x8_model(name, build, input_shapes, seed=0, rep_range=(-1.0, 1.0)) -> Path:
+    """A Keras functional model in TFLite's 16-bit activation / 8-bit weight scheme
+    (EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8), int16 inputs and outputs."""
+    key = f"16x8|{name}|{inspect.getsource(build)}|{input_shapes}|{seed}|{rep_range}"
+
+    def make():
+        tf = _tf()
+        tf.keras.utils.set_random_seed(seed)
+        ins = [tf.keras.Input(shape=s[1:], batch_size=s[0]) for s in input_shapes]
+        conv = tf.lite.TFLiteConverter.from_keras_model(tf.keras.Model(ins, build(*ins)))
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+        conv.representative_dataset = _rep(input_shapes, seed, *rep_range)
+        conv.target_spec.supported_ops = [
+            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+        conv.inference_input_type = tf.int16
+        conv.inference_output_type = tf.int16
+        return conv.convert()
+    return _cached(name, key, make)

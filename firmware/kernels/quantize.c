@@ -47,6 +47,17 @@ int tinyc_quantize_f32_s8(const tinyc_quantize_params *p, const float *input, in
     return TINYC_KERNEL_OK;
 }
 
+/* Not a TFLM op (its QUANTIZE makes uint8 only from int8): the float helper of `tinyc export`
+ * for models with uint8 inputs, with the same rounding. */
+int tinyc_quantize_f32_u8(const tinyc_quantize_params *p, const float *input, uint8_t *output)
+{
+    for (int32_t i = 0; i < p->size; i++) {
+        const float x = input[i];
+        output[i] = (uint8_t)affine_quantize(x, p->scale, p->zero_point, 0, 255);
+    }
+    return TINYC_KERNEL_OK;
+}
+
 int tinyc_quantize_f32_s16(const tinyc_quantize_params *p, const float *input, int16_t *output)
 {
     for (int32_t i = 0; i < p->size; i++) {

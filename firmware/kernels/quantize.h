@@ -1,7 +1,7 @@
-/* QUANTIZE: float32 -> int8/int16 (TFLM AffineQuantize: round half away from zero of
- * x / scale in float, plus zero point, saturated) and int16 <-> int8 / int16 -> int16
- * requantization (TFLM Requantize). int8 -> int8 requantization is a 256-entry table
- * (lut_s8.h). */
+/* QUANTIZE: float32 -> int8/int16, and uint8 for export's helpers (TFLM AffineQuantize:
+ * round half away from zero of x / scale in float, plus zero point, saturated) and int16 <->
+ * int8 / int16 -> int16 requantization (TFLM Requantize). int8 -> int8 and uint8 <-> int8
+ * requantization is a 256-entry table (lut_s8.h). */
 #ifndef TINYC_QUANTIZE_H
 #define TINYC_QUANTIZE_H
 
@@ -27,6 +27,7 @@ typedef struct {
 /* Safe in place (each output element is written after its input element is read). */
 int tinyc_quantize_f32_s8(const tinyc_quantize_params *p, const float *input, int8_t *output);
 int tinyc_quantize_f32_s16(const tinyc_quantize_params *p, const float *input, int16_t *output);
+int tinyc_quantize_f32_u8(const tinyc_quantize_params *p, const float *input, uint8_t *output);
 int tinyc_requantize_s16_s8(const tinyc_requantize_params *p, const int16_t *input,
                             int8_t *output);
 int tinyc_requantize_s8_s16(const tinyc_requantize_params *p, const int8_t *input,

@@ -90,6 +90,16 @@ static inline int32_t tinyc_requantize(int32_t x, int32_t multiplier, int32_t sh
                                         right);
 }
 
+/* TFLM MultiplyByQuantizedMultiplier(int64_t x, ...), the int16x8 kernels' requantization of
+ * 64-bit accumulators: the multiplier rounded to Q15, one rounding shift. */
+static inline int32_t tinyc_requantize_i64(int64_t x, int32_t multiplier, int32_t shift)
+{
+    const int32_t reduced = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+    const int total_shift = 15 - shift;
+    const int64_t r = x * (int64_t)reduced + ((int64_t)1 << (total_shift - 1));
+    return (int32_t)(r >> total_shift);
+}
+
 /* tinyc_requantize for multipliers >= 0 with the shift split at compile time into left = max(shift, 0), right = max(-shift, 0)
  * (kernels that keep per-channel constants in one table store these). */
 static inline int32_t tinyc_requantize_fast_lr(int32_t x, int32_t multiplier, int32_t left,

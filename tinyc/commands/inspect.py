@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from tinyc.backends import get_backend
+from tinyc.errors import TinycError
 from tinyc.frontend import read_model, unsupported_ops
 from tinyc.frontend.validate import check_float
 from tinyc.ops import macs, weight_bytes
@@ -12,8 +13,14 @@ from tinyc.output import emit_json, table
 
 def inspect_report(path: str) -> dict:
     graph = read_model(path)
-    native = get_backend("native").supported_ops()
+    backend = get_backend("native")
+    native = backend.supported_ops()
     check_float(graph, native)
+    try:   # the build's own checks, so "supported" is the build's answer
+        backend.validate(read_model(path))
+        refused = None
+    except TinycError as e:
+        refused = str(e)
     ops = []
     for op in graph.ops:
         ops.append({"index": op.index, "op": op.opcode, "inputs": op.inputs,
@@ -30,8 +37,9 @@ def inspect_report(path: str) -> dict:
         "tensors": [t.to_json() for t in graph.tensors],
         "weights_bytes": sum(graph.tensors[i].nbytes for i in const_ids),
         "macs_total": sum(o["macs"] for o in ops),
-        "supported": not unsupported,
+        "supported": not unsupported and refused is None,
         "unsupported": unsupported,
+        "refused": refused,
     }
 
 
@@ -66,5 +74,7 @@ def command(model: str, as_json: bool):
     if rep["unsupported"]:
         click.echo(f"unsupported by the native backend: {', '.join(rep['unsupported'])} "
                    "(the tflm backend may run them)")
+    elif rep["refused"]:
+        click.echo(f"refused by the native backend: {rep['refused']}")
     else:
         click.echo("all ops supported by the native backend")

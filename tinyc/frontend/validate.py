@@ -10,8 +10,10 @@ from tinyc.ir import Graph, Op
 # Float tensors are fine only at the model's edges, around these ops.
 _FLOAT_EDGE_OPS = {"QUANTIZE": "inputs", "DEQUANTIZE": "outputs"}
 _WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"}
-# int16 is accepted only where the native kernels handle it: requantizing edges.
-_INT16_OPS = {"QUANTIZE", "DEQUANTIZE"}
+# int16 is accepted only where the native kernels handle it: requantizing edges, and the ops
+# with an int16x8 kernel (TFLM's 16-bit activation / 8-bit weight scheme; each lowering
+# still checks its own types and parameters).
+_INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB", "LEAKY_RELU"}
 
 
 def unsupported_ops(graph: Graph, supported) -> list[Op]:
@@ -71,7 +73,7 @@ def check_types(graph: Graph, supported) -> None:
             if t.dtype == "int16" and op.opcode not in _INT16_OPS:
                 raise TinycError(
                     f"op {op.index} {op.opcode} uses int16 tensor '{t.name}'; tinyc supports "
-                    "int16 only at QUANTIZE/DEQUANTIZE edges: convert with int8 activations")
+                    f"int16 only in {', '.join(sorted(_INT16_OPS))}: convert with int8 activations")
             if t.dtype in ("int8", "int16") and not t.is_const and t.quant is None:
                 raise TinycError(
                     f"op {op.index} {op.opcode}: tensor '{t.name}' is {t.dtype} without "

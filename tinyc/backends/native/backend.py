@@ -25,7 +25,20 @@ class NativeBackend(BackendBase):
         """Shape ops folded first (SHAPE → constant, PACK of one tensor → alias, …), then the
         graph checked against what the lowerings support."""
         from tinyc.passes.fold_shapes import fold_shapes
-        return validate(fold_shapes(graph), self.supported_ops(), self.name)
+        graph = validate(fold_shapes(graph), self.supported_ops(), self.name)
+        self.check_lowerable(graph)
+        return graph
+
+    def check_lowerable(self, graph) -> None:
+        """Every op lowered once on a throwaway plan, so a parameter or type pair a kernel
+        refuses stops validation: `inspect` and `plan` give the build's answer."""
+        from tinyc.backends.native.debug_plan import NoReusePlan
+        from tinyc.backends.native.lower import LowerCtx, lower_op
+        from tinyc.boards import get_board
+        board = get_board("host")
+        ctx = LowerCtx(graph, NoReusePlan(graph, self.rules(board, "portable")), board)
+        for op in graph.ops:
+            lower_op(ctx, op)
 
     def rules(self, board, kernels: str = "auto", optimize: str = "balanced"):
         from tinyc.backends.native.rules import NativeRules

@@ -16,7 +16,7 @@ import jinja2
 
 from tinyc.backends.native.cgen import c_array_body, c_value, CExpr
 from tinyc.backends.native.float_io import io_view
-from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LOWERINGS, LowerCtx, lower_op
+from tinyc.backends.native.lower import CTYPE_OF_DTYPE, LowerCtx, lower_op, lowering_for
 from tinyc.backends.native.target import Target
 from tinyc.debug import dump
 from tinyc.dtypes import dtype
@@ -70,7 +70,7 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
         kc = lower_op(ctx, op)
         calls.append({"index": op.index, "opcode": op.opcode, "func": kc.func,
                       "variant": (kc.variant or ctx.choice(op).variant)
-                      if LOWERINGS[op.opcode].select else "",
+                      if lowering_for(graph, op).select else "",
                       "args": [str(a) for a in kc.args],
                       "note": "" if kc.func else "no code: shares its input's bytes"})
         headers += [h for h in kc.headers if h not in headers]

@@ -8,13 +8,14 @@ from tinyc.backends.native.cgen import c_value
 
 # dtype -> (C type, quantize kernel, dequantize kernel)
 _HELPERS = {"int8": ("int8_t", "tinyc_quantize_f32_s8", "tinyc_dequantize_s8_f32"),
-            "int16": ("int16_t", "tinyc_quantize_f32_s16", "tinyc_dequantize_s16_f32")}
+            "int16": ("int16_t", "tinyc_quantize_f32_s16", "tinyc_dequantize_s16_f32"),
+            "uint8": ("uint8_t", "tinyc_quantize_f32_u8", "tinyc_dequantize_u8_f32")}
 
 
 def io_view(graph, plan) -> dict:
     """The float helpers of one model: a conversion statement per input and output, calling
     the QUANTIZE/DEQUANTIZE kernels (TFLM's arithmetic), or a copy for float32 tensors.
-    A tensor they cannot convert (uint8, int32, unquantized) gets a helper that does nothing
+    A tensor they cannot convert (int32, unquantized) gets a helper that does nothing
     and a line in `io_unsupported`: `tinyc export` refuses such a model, the test firmware
     (which never calls the helpers) is still built from the same code."""
     params, ins, outs, kernels, unsupported = [], [], [], set(), []
@@ -29,7 +30,7 @@ def io_view(graph, plan) -> dict:
             if t.dtype not in _HELPERS or t.quant is None:
                 unsupported.append(f"{Path(graph.path).name}: {kind} {i} is {t.dtype}"
                                    f"{'' if t.quant else ' without quantization'}; export's "
-                                   "float helpers take quantized int8/int16 or float32 tensors")
+                                   "float helpers take quantized int8/int16/uint8 or float32 tensors")
                 out.append({"convert": "(void)x" if kind == "input" else "(void)y"})
                 continue
             ctype, quant, dequant = _HELPERS[t.dtype]

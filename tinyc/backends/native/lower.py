@@ -55,14 +55,29 @@ class Lowering:
 
 
 LOWERINGS: dict[str, Lowering] = {}
+# Lowerings for one activation type (TFLM's int16x8 kernels), by (opcode, output dtype); an op
+# whose output has another type takes LOWERINGS[opcode].
+TYPED_LOWERINGS: dict[tuple[str, str], Lowering] = {}
 
 
-def lowering(opcode: str, select=None, inplace=None):
-    """Register `fn(ctx, op) -> KernelCall` for `opcode`, with its kernel selector."""
+def lowering(opcode: str, select=None, inplace=None, dtype: str | None = None):
+    """Register `fn(ctx, op) -> KernelCall` for `opcode` (for outputs of `dtype` only, when
+    given), with its kernel selector."""
     def deco(fn):
-        LOWERINGS[opcode] = Lowering(opcode, fn, select, inplace or (lambda g, op: False))
+        low = Lowering(opcode, fn, select, inplace or (lambda g, op: False))
+        if dtype is None:
+            LOWERINGS[opcode] = low
+        else:
+            TYPED_LOWERINGS[(opcode, dtype)] = low
         return fn
     return deco
+
+
+def lowering_for(graph: Graph, op: Op) -> Lowering | None:
+    """The lowering that compiles `op`: the one for its output type, else its opcode's."""
+    import tinyc.backends.native.ops  # noqa: F401  (registers every op)
+    out = graph.tensors[op.outputs[0]].dtype if op.outputs and op.outputs[0] >= 0 else None
+    return TYPED_LOWERINGS.get((op.opcode, out)) or LOWERINGS.get(op.opcode)
 
 
 @dataclass(frozen=True)
@@ -172,12 +187,12 @@ class LowerCtx:
 
     def choice(self, op: Op) -> KernelChoice:
         """The kernel variant `select` picks for `op` on this target."""
-        return LOWERINGS[op.opcode].select(self.graph, op, self.target)
+        return lowering_for(self.graph, op).select(self.graph, op, self.target)
 
     def scratch(self, op: Op) -> CExpr:
         """A tinyc_ctx value for the op's scratch buffer (NULL, 0 when it has none)."""
         s = self.plan.scratch(op.index)
-        need = LOWERINGS[op.opcode].scratch_bytes(self.graph, op, self.target)
+        need = lowering_for(self.graph, op).scratch_bytes(self.graph, op, self.target)
         if need > (s[1] if s else 0):
             raise AssertionError(f"op {op.index} {op.opcode}: the plan reserved "
                                  f"{s[1] if s else 0} B of scratch, the kernel needs {need} B")
@@ -196,8 +211,7 @@ class LowerCtx:
 
 
 def lower_op(ctx: LowerCtx, op: Op) -> KernelCall:
-    import tinyc.backends.native.ops  # noqa: F401  (registers every op)
-    low = LOWERINGS.get(op.opcode)
+    low = lowering_for(ctx.graph, op)
     if low is None:
         raise TinycError(f"op {op.index} {op.opcode} has no native kernel; "
                          "try --backend tflm")

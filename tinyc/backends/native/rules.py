@@ -14,13 +14,9 @@ class NativeRules:
     def __init__(self, target: Target = PORTABLE):
         self.target = target
 
-    def _lowering(self, op: Op):
-        import tinyc.backends.native.ops  # noqa: F401
-        from tinyc.backends.native.lower import LOWERINGS
-        return LOWERINGS.get(op.opcode)
-
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
-        low = self._lowering(op)
+        from tinyc.backends.native.lower import lowering_for
+        low = lowering_for(graph, op)
         if op.index in self.fusions(graph).values():
             from tinyc.backends.native.fusion import ring_bytes
             return ring_bytes(graph, op)
@@ -34,19 +30,21 @@ class NativeRules:
         return self._fused
 
     def inplace(self, graph: Graph, op: Op) -> bool:
-        low = self._lowering(op)
+        from tinyc.backends.native.lower import lowering_for
+        low = lowering_for(graph, op)
         return bool(low and low.inplace(graph, op))
-
 
     def overlap(self, graph: Graph, op: Op) -> int | None:
         """The chosen kernel's access-order contract (KernelChoice.overlap), None: no overlap."""
-        low = self._lowering(op)
+        from tinyc.backends.native.lower import lowering_for
+        low = lowering_for(graph, op)
         return low.overlap(graph, op, self.target) if low else None
 
     def overlap_above(self, graph: Graph, op: Op) -> int | None:
         """The other side of the contract: the output may start this many bytes or more above
         the input (the kernel's backward twin runs then), None: not at all."""
-        low = self._lowering(op)
+        from tinyc.backends.native.lower import lowering_for
+        low = lowering_for(graph, op)
         return low.overlap_above(graph, op, self.target) if low else None
 
     def model_state_bytes(self, graph: Graph) -> int:

@@ -27,14 +27,14 @@ def _smaller_than_one(op, m: float) -> tuple[int, int]:
     return mult, shift
 
 
-def add_multipliers(op, s1: float, s2: float, so: float):
+def add_multipliers(op, s1: float, s2: float, so: float, left_shift: int = LEFT_SHIFT):
     if op.opcode == "ADD":
         twice_max = 2 * max(s1, s2)
-        reals = (s1 / twice_max, s2 / twice_max, twice_max / ((1 << LEFT_SHIFT) * so))
+        reals = (s1 / twice_max, s2 / twice_max, twice_max / ((1 << left_shift) * so))
     else:
         twice_max = f32(2 * f32(max(s1, s2)))
         reals = (f32(f32(s1) / twice_max), f32(f32(s2) / twice_max),
-                 f32(twice_max / f32(float(1 << LEFT_SHIFT) * f32(so))))
+                 f32(twice_max / f32(float(1 << left_shift) * f32(so))))
     return [_smaller_than_one(op, r) for r in reals]
 
 

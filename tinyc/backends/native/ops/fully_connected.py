@@ -25,6 +25,9 @@ class FullyConnectedNumbers:
 
 
 def prepare(g, op) -> FullyConnectedNumbers:
+    if len(op.inputs) < 2 or min(op.inputs[:2]) < 0 or not op.outputs:
+        raise TinycError(f"op {op.index} FULLY_CONNECTED: needs an input, weights and an output "
+                         f"(has inputs {op.inputs}, outputs {op.outputs}); the model is malformed")
     inp, w = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]]
     bias = g.tensors[op.inputs[2]] if len(op.inputs) > 2 and op.inputs[2] >= 0 else None
     out = g.tensors[op.outputs[0]]

@@ -7,12 +7,21 @@ from tinyc.backends.native.ops.lut import f32, make_table, unary_lut
 from tinyc.backends.native.quant import quantize_multiplier
 
 
-def leaky_relu_table(inp, out, alpha: float):
+def leaky_relu_multipliers(inp, out, alpha: float) -> dict:
+    """TFLM's Prepare: the identity and alpha multipliers, the alpha one made non-negative
+    with its sign apart, as QuantizeLeakyRelu does. The wheel's TFLM rounds
+    scale_in * alpha / scale_out like the double product (tests: alpha-double), not float."""
     s_in, s_out = f32(scale(inp)), f32(scale(out))
-    mult_alpha, shift_alpha = quantize_multiplier(f32(f32(s_in * f32(alpha)) / s_out))
+    mult_alpha, shift_alpha = quantize_multiplier(s_in * f32(alpha) / s_out)
     mult_id, shift_id = quantize_multiplier(f32(s_in / s_out))
-    negative = mult_alpha < 0
-    safe_alpha = -mult_alpha if negative else mult_alpha
+    return {"mult_id": mult_id, "shift_id": shift_id, "mult_alpha": abs(mult_alpha),
+            "shift_alpha": shift_alpha, "alpha_negative": int(mult_alpha < 0)}
+
+
+def leaky_relu_table(inp, out, alpha: float):
+    m = leaky_relu_multipliers(inp, out, alpha)
+    mult_id, shift_id, shift_alpha = m["mult_id"], m["shift_id"], m["shift_alpha"]
+    negative, safe_alpha = m["alpha_negative"], m["mult_alpha"]
 
     def fn(x):
         v = x - zp(inp)

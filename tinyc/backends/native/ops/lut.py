@@ -36,12 +36,13 @@ def make_table(fn) -> np.ndarray:
     return np.array(vals, np.int8)
 
 
-def lut_call(ctx, op, table: np.ndarray) -> KernelCall:
+def lut_call(ctx, op, table: np.ndarray, ctype: str | None = None) -> KernelCall:
+    """`ctype="int8_t"` passes uint8 tensors as the bytes the table maps."""
     out = ctx.tensor(op.outputs[0])
     lut = ctx.const(f"op{op.index}_lut", table, key=("lut", table.tobytes()))
     params = ctx.params(op, "tinyc_lut_params", {"size": out.elements, "table": lut})
     return KernelCall(func="tinyc_lut_s8",
-                      args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])],
+                      args=[params, ctx.ptr(op.inputs[0], ctype), ctx.ptr(op.outputs[0], ctype)],
                       headers=["lut_s8.h"], sources=["lut_s8.c"])
 
 

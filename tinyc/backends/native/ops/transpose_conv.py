@@ -21,21 +21,40 @@ def select(graph, op, target):
     return portable("tinyc_transpose_conv_s8", "transpose_conv_s8", scratch_bytes=4 * out.elements)
 
 
-@lowering("TRANSPOSE_CONV", select=select)
-def lower(ctx, op):
-    g = ctx.graph
-    shape_t, w, inp, out = (g.tensors[op.inputs[0]], g.tensors[op.inputs[1]],
-                            g.tensors[op.inputs[2]], g.tensors[op.outputs[0]])
+def transpose_geometry(g, op, inp, w, out) -> dict:
+    """The shape checks and the dims, strides and padding fields every TRANSPOSE_CONV kernel
+    takes (TFLM computes the padding from the output size)."""
+    shape_t = g.tensors[op.inputs[0]]
     name = f"op {op.index} TRANSPOSE_CONV"
-    check_int8(op, inp, w, out)
     oc, fh, fw, ic = w.shape
-    if not shape_t.is_const or [int(v) for v in np.asarray(shape_t.data).reshape(-1)] != list(out.shape):
+    # TFLM takes the output tensor's static shape and never reads this input's values (SEANet
+    # feeds it as a model input); a constant one must agree
+    if shape_t.is_const and [int(v) for v in np.asarray(shape_t.data).reshape(-1)] != list(out.shape):
         raise TinycError(f"{name}: the output shape input must be the constant {list(out.shape)}")
     if ic != inp.shape[3] or oc != out.shape[3] or inp.shape[0] != out.shape[0]:
         raise TinycError(f"{name}: filter {list(w.shape)} does not fit input {list(inp.shape)} "
                          f"and output {list(out.shape)}")
     if len(w.quant.scale) not in (1, oc):
         raise TinycError(f"{name}: the filter needs 1 or {oc} scales")
+    o = op.options
+    pad = o.get("padding", "SAME")
+    sh, sw = int(o.get("stride_h", 1)), int(o.get("stride_w", 1))
+    if pad not in ("SAME", "VALID") or min(sh, sw) < 1:
+        raise TinycError(f"{name}: padding {pad} with strides {sh}x{sw} is not supported")
+    return {"input": dims4(inp), "filter": {"n": oc, "h": fh, "w": fw, "c": ic},
+            "output": dims4(out), "stride_h": sh, "stride_w": sw,
+            "pad_h": pad_before(pad, out.shape[1], fh, sh),
+            "pad_w": pad_before(pad, out.shape[2], fw, sw)}
+
+
+@lowering("TRANSPOSE_CONV", select=select)
+def lower(ctx, op):
+    g = ctx.graph
+    w, inp, out = g.tensors[op.inputs[1]], g.tensors[op.inputs[2]], g.tensors[op.outputs[0]]
+    name = f"op {op.index} TRANSPOSE_CONV"
+    check_int8(op, inp, w, out)
+    geometry = transpose_geometry(g, op, inp, w, out)
+    oc = w.shape[0]
     bias = None
     if len(op.inputs) > 3 and op.inputs[3] >= 0:
         bt = g.tensors[op.inputs[3]]
@@ -43,18 +62,11 @@ def lower(ctx, op):
             raise TinycError(f"{name}: the bias must be a constant int32 [{oc}] tensor "
                              f"(got {bt.dtype} {list(bt.shape)})")
         bias = ctx.const(f"op{op.index}_bias", np.asarray(bt.data, np.int32).reshape(-1))
-    o = op.options
-    pad = o.get("padding", "SAME")
-    sh, sw = int(o.get("stride_h", 1)), int(o.get("stride_w", 1))
-    if pad not in ("SAME", "VALID") or min(sh, sw) < 1:
-        raise TinycError(f"{name}: padding {pad} with strides {sh}x{sw} is not supported")
     mult, shift = channel_multipliers(inp, w, out, oc)
     lo, hi = act_range(op, out)
     params = ctx.params(op, "tinyc_transpose_conv_params", {
-        "input": dims4(inp), "filter": {"n": oc, "h": fh, "w": fw, "c": ic}, "output": dims4(out),
-        "stride_h": sh, "stride_w": sw,
-        "pad_h": pad_before(pad, out.shape[1], fh, sh), "pad_w": pad_before(pad, out.shape[2], fw, sw),
-        "input_offset": -zp(inp), "output_offset": zp(out), "act_min": lo, "act_max": hi,
+        **geometry, "input_offset": -zp(inp), "output_offset": zp(out), "act_min": lo,
+        "act_max": hi,
         "quant": {"multiplier": ctx.const(f"op{op.index}_mult", mult),
                   "shift": ctx.const(f"op{op.index}_shift", shift)}})
     return KernelCall.of(ctx.choice(op), [params, ctx.scratch(op), ctx.ptr(op.inputs[2]),
