@@ -171,7 +171,7 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
 
 
 def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strategy: str = "auto",
-                 options: dict | None = None) -> Build:
+                 options: dict | None = None, quiet: bool = False) -> Build:
     """An up-to-date compiled build from the cache, building it when there is none."""
     graph = load_model(model, backend)
     options = dict(options or {})
@@ -187,4 +187,5 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                          weights_bytes=meta.get("weights_bytes", 0),
                          code_bytes=meta.get("code_bytes", 0),
                          extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
-    return compile_model(model, board, backend, out_dir=out, strategy=strategy, options=options)
+    return compile_model(model, board, backend, out_dir=out, strategy=strategy, options=options,
+                         quiet=quiet)

@@ -1,6 +1,7 @@
 """Run a build on its board over the protocol and compare every byte with TFLM."""
 from __future__ import annotations
 
+import contextlib
 import statistics
 from pathlib import Path
 
@@ -14,12 +15,16 @@ from tinyc.reference import random_inputs, tflm_outputs
 
 
 def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None = None,
-                 profile: bool = False, quiet: bool = False) -> dict:
-    """Outputs, per-inference counts and (optionally) the per-op profile of the last sample."""
+                 profile: bool = False, quiet: bool = False, device=None) -> dict:
+    """Outputs, per-inference counts and (optionally) the per-op profile of the last sample.
+    device: a Device already open on the board (the Python API keeps one per session);
+    otherwise one is opened for this call and closed after it."""
     from tinyc.device import open_device
     from tinyc.device.client import InvokeFailed
     g = build.graph
-    with open_device(build.board, elf=build.elf, port=port) as dev:
+    opened = contextlib.nullcontext(device) if device is not None else \
+        open_device(build.board, elf=build.elf, port=port)
+    with opened as dev:
         dev.check_model(g.sha256)
         info = dev.info()
         if not info.init_ok:
@@ -81,7 +86,7 @@ def require_compared(outputs: list[list[np.ndarray]], where: str) -> None:
 
 
 def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
-                 profile: bool = False, quiet: bool = False, inputs=None) -> dict:
+                 profile: bool = False, quiet: bool = False, inputs=None, device=None) -> dict:
     """inputs: the user's samples (a list of [one array per model input]) instead of
     `samples` random ones from `seed`."""
     g = build.graph
@@ -93,7 +98,7 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
     ref = tflm_outputs(g, xs)
     if not quiet:
         progress(f"running on {build.board.id}" + (f" at {port}" if port else "") + "…")
-    res = run_on_board(build, xs, port=port, profile=profile, quiet=quiet)
+    res = run_on_board(build, xs, port=port, profile=profile, quiet=quiet, device=device)
     require_compared(res["outputs"], build.board.id)
     bad, worst = compare(res["outputs"], ref)
     counts = [c for c in res["counts"] if c is not None]
