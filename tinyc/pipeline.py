@@ -84,6 +84,19 @@ class Planned:
     plan: object
     budget: Budget
 
+    def to_json(self, board: Board) -> dict:
+        """`tinyc plan --json`'s document (and `build --json`'s when the model does not fit)."""
+        g, ram, flash = self.graph, self.budget.ram, self.budget.flash
+        rep = {"model": g.path, "sha256": g.sha256, "model_sha256": g.sha256, "board": board.id,
+               "backend": self.backend.name}
+        rep.update(self.plan.to_json())
+        rep["tensors"] = [{**t, "bytes": t["size"]} for t in rep["tensors"]]
+        rep.update(self.budget.to_json())
+        # build --json's keys: without what is kept back, against the board's budget
+        rep.update(ram_bytes=ram["total"] - ram["reserve"], ram_budget=board.ram_budget,
+                   flash_bytes=flash["total"] - flash["reserve"], flash_budget=board.flash_budget)
+        return rep
+
 
 def _step(name: str, fn, *args):
     result = fn(*args)
@@ -127,7 +140,11 @@ def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
     say(f"planning {Path(model).name} for {board.id} ({backend})…")
     p = load_and_plan(model, board, backend, strategy, time_limit_s,
                       options.get("kernels", "auto"))
-    check_fits(p.graph, p.plan, board, p.budget)   # raises TinycError(exit 1) with the details
+    try:
+        check_fits(p.graph, p.plan, board, p.budget)   # TinycError(exit 1) saying what is over
+    except TinycError as e:
+        e.details = p.to_json(board)
+        raise
     out = Path(out_dir) if out_dir else build_dir(p.graph.sha256, board.id, backend,
                                                   {**options, "strategy": strategy})
     _prepare_dir(out)

@@ -27,7 +27,7 @@ def command(models, board, backend, samples, strategy, kernels, as_json):
         build = ensure_build(m, b, backend, strategy, {"kernels": kernels})
         r = verify_build(build, samples, seed=0, quiet=as_json)
         rows.append({
-            "model": m, "board": b.id, "backend": backend,
+            "model": m, "model_sha256": build.graph.sha256, "board": b.id, "backend": backend,
             "instructions_per_inference": r["instructions_per_inference"],
             "cycles_per_inference": r["cycles_per_inference"],
             "ram_bytes": build.ram_bytes, "flash_bytes": build.flash_bytes,
