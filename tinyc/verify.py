@@ -30,13 +30,19 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
         if not info.init_ok:
             raise TinycError(f"the model did not initialise on {build.board.id} (tinyc_init "
                              "failed; with the tflm backend: AllocateTensors, arena too small?)")
+        if info.selfcheck == "failed":
+            raise TinycError(f"the board {build.board.id}{' on ' + port if port else ''} failed "
+                             "its selfcheck: the CRC-32 of the model's weights in its flash is "
+                             "not the one computed at build time (a damaged image): flash it "
+                             "again", 1)
         used = info.runtime_arena_used_bytes
         try:
             outs, counts, prof = _run_samples(dev, g, samples, profile, quiet)
         except InvokeFailed as e:
             opcode = next((op.opcode for op in g.ops if op.index == e.op_index), "")
             raise TinycError(e.describe(opcode), 1) from None
-    return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used}
+    return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used,
+            "selfcheck": info.selfcheck}
 
 
 def _run_samples(dev, g, samples, profile: bool, quiet: bool):
@@ -114,6 +120,8 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
         "cycles_per_inference": int(statistics.median(counts))
         if counts and unit == "cycles" else None,
     }
+    if res["selfcheck"] is not None:
+        rep["selfcheck"] = res["selfcheck"]
     if build.backend == "tflm":   # tinyc's computed arena vs TFLM's own arena_used_bytes()
         rep["tflm_arena_bytes"] = build.extra.get("tflm_arena_bytes")
         rep["tflm_arena_used_bytes"] = res["arena_used_bytes"]

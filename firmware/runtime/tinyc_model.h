@@ -75,6 +75,15 @@ static inline tinyc_status tinyc_op_failed(int op_index, int32_t status)
  * define it; INFO then appends no value. */
 uint32_t tinyc_runtime_arena_used_bytes(void) __attribute__((weak));
 
+/* Optional: model integrity. Recomputes the CRC-32 of the weights in flash and compares it
+ * with the value tinyc computed at compile time: 0 = intact, 1 = damaged. The harness runs it
+ * once at boot and reports it in INFO; a backend without it leaves INFO's "not checked". */
+int tinyc_selfcheck(void) __attribute__((weak));
+
+/* zlib's CRC-32 of data, continuing from crc (0 to start). Defined in tinyc_hooks.c; the
+ * protocol's frame CRC is the same function. */
+uint32_t tinyc_crc32(uint32_t crc, const uint8_t *data, uint32_t len);
+
 /* Profiling: when set, generated code calls it after op `op_index` finishes. The harness
  * reads its counter there. Defined once in firmware/runtime/tinyc_hooks.c. */
 typedef void (*tinyc_op_hook_fn)(int op_index);
