@@ -3,7 +3,7 @@
     import tinyc
     build = tinyc.compile("ad01_int8.tflite", board="mps2-an386")
     y = build.run(x)                       # x: [N, *input_shape] or one sample
-    report = build.verify(samples=20)      # the document of `tinyc verify --json`
+    report = build.verify(samples=20)      # the fields of `tinyc verify --json`
     assert report["bit_exact"]
     per_op = build.profile()               # [{"index", "op", "instructions"}, …]
 
@@ -120,8 +120,8 @@ class Build:
 
     def verify(self, samples: int = 20, seed: int = 0, inputs=None,
                port: str | None = None) -> dict:
-        """Every output byte against the TFLM interpreter: the document of `tinyc verify
-        --json` (bit_exact, mismatched_bytes, instructions_per_inference, …). inputs: your own
+        """Every output byte against the TFLM interpreter: the fields of `tinyc verify
+        --json` (bit_exact, mismatched_bytes, instructions_per_inference, selfcheck, …). inputs: your own
         samples (a list of [one array per model input]) instead of `samples` random ones."""
         from tinyc.verify import verify_build
         if inputs is None and samples < 1:
