@@ -1,4 +1,5 @@
 """Errors of run/verify/bench that must end in one `error:` line before any work is done."""
+import json
 import os
 import socket
 
@@ -23,7 +24,9 @@ def _one_error_line(r, code, *words):
 def test_samples_below_one_are_refused(command, n):
     r = run_tinyc(command, AD01, "--board", "host", "-n", n, "--json")
     _one_error_line(r, 2, "--samples", n)
-    assert "bit-exact" not in r.stdout and r.stdout.strip() == ""
+    # with --json, stdout is the error document only (docs/json.md), never a report
+    assert json.loads(r.stdout) == {"schema": 1, "error": r.stderr.strip()[len("error: "):],
+                                    "exit_code": 2}
 
 
 def test_verify_that_compares_nothing_is_an_error():
@@ -61,7 +64,7 @@ def test_bench_accepts_a_port(tmp_path):
         s.bind(("127.0.0.1", 0))
         url = f"socket://127.0.0.1:{s.getsockname()[1]}"
     r = run_tinyc("bench", AD01, "--board", "host", "--port", url, "-n", "1", "--json")
-    assert r.returncode != 0 and r.stdout == ""
+    assert r.returncode != 0 and json.loads(r.stdout)["exit_code"] == r.returncode
     last = r.stderr.strip().splitlines()[-1]
     assert last.startswith("error: ") and url in last, r.stderr
     assert "Traceback" not in r.stderr

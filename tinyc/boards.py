@@ -1,6 +1,7 @@
 """The board database: one TOML file per board in boards/, read by every command."""
 from __future__ import annotations
 
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,3 +99,14 @@ def get_board(name: str | None) -> Board:
             return b
     known = ", ".join(b.id for b in all_boards())
     raise TinycError(f"unknown board '{name}'; known boards: {known} (see `tinyc boards`)")
+
+
+class _CallableModule(type(sys)):
+    """`tinyc.boards()` is the API's list of boards, but importing this module sets the package
+    attribute `tinyc.boards` to the module itself: so the module answers the call."""
+
+    def __call__(self) -> list[Board]:
+        return list(all_boards())
+
+
+sys.modules[__name__].__class__ = _CallableModule

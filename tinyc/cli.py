@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import signal
 import sys
@@ -10,6 +11,7 @@ import click
 
 from tinyc import __version__
 from tinyc.errors import Terminated, TinycError
+from tinyc.output import error_document
 
 # Each module in tinyc/commands defines `command` (a click.Command). Order = help order.
 COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "bench",
@@ -18,25 +20,34 @@ COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "
 
 class _Group(click.Group):
     def invoke(self, ctx):
+        as_json = "--json" in [*getattr(ctx, "_protected_args", []), *ctx.args]
+
+        def fail(message: str, exit_code: int, details: dict | None = None):
+            click.echo(f"error: {message}", err=True)
+            if as_json:   # stdout stays one JSON document, even on failure
+                click.echo(json.dumps(error_document(message, exit_code, details), indent=2,
+                                      default=str))
+            sys.exit(exit_code)
+
         try:
             return super().invoke(ctx)
         except TinycError as e:
-            click.echo(f"error: {e.message}", err=True)
-            sys.exit(e.exit_code)
-        except Terminated as e:
-            click.echo(f"error: stopped by {signal.Signals(e.signum).name}", err=True)
-            sys.exit(128 + e.signum)
+            fail(e.message, e.exit_code, e.details)
+        except Terminated as e:   # a KeyboardInterrupt: before it
+            fail(f"stopped by {signal.Signals(e.signum).name}", 128 + e.signum)
         except KeyboardInterrupt:
-            click.echo("error: interrupted", err=True)
-            sys.exit(130)
-        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            fail("interrupted", 130)
+        except click.ClickException as e:   # usage errors: click prints its usage block
+            if as_json:
+                click.echo(json.dumps(error_document(e.format_message(), e.exit_code), indent=2))
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except Exception as e:  # a bug in tinyc: still one line, traceback on request
             if os.environ.get("TINYC_DEBUG"):
                 raise
-            click.echo(f"error: internal error: {type(e).__name__}: {e} "
-                       "(set TINYC_DEBUG=1 for the traceback and please report it)", err=True)
-            sys.exit(3)
+            fail(f"internal error: {type(e).__name__}: {e} "
+                 "(set TINYC_DEBUG=1 for the traceback and please report it)", 3)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -7,8 +7,25 @@ import sys
 import click
 
 
+SCHEMA = 1   # the version of every --json document (docs/json.md); fields are only ever added
+
+
+def document(obj):
+    """`obj` with "schema" first: in the object, or in each object of a list."""
+    if isinstance(obj, dict):
+        return {"schema": SCHEMA, **obj}
+    if isinstance(obj, list):
+        return [document(o) if isinstance(o, dict) else o for o in obj]
+    return obj
+
+
+def error_document(message: str, exit_code: int, details: dict | None = None) -> dict:
+    """What a failed command prints with --json (and its exit code is still non-zero)."""
+    return document({**(details or {}), "error": message, "exit_code": exit_code})
+
+
 def emit_json(obj) -> None:
-    click.echo(json.dumps(obj, indent=2, default=_default))
+    click.echo(json.dumps(document(obj), indent=2, default=_default))
 
 
 def _default(o):

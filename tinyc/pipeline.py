@@ -19,6 +19,7 @@ from tinyc.budget import Budget, check_fits, estimate, weight_bytes
 from tinyc.build import outdir
 from tinyc.cache import build_dir
 from tinyc.debug import dump
+from tinyc.errors import TinycError
 from tinyc.frontend import load_model, read_model
 from tinyc.ir import Graph
 from tinyc.output import progress
@@ -86,6 +87,19 @@ class Planned:
     plan: object
     budget: Budget
 
+    def to_json(self, board: Board) -> dict:
+        """`tinyc plan --json`'s document (and `build --json`'s when the model does not fit)."""
+        g, ram, flash = self.graph, self.budget.ram, self.budget.flash
+        rep = {"model": g.path, "sha256": g.sha256, "model_sha256": g.sha256, "board": board.id,
+               "backend": self.backend.name}
+        rep.update(self.plan.to_json())
+        rep["tensors"] = [{**t, "bytes": t["size"]} for t in rep["tensors"]]
+        rep.update(self.budget.to_json())
+        # build --json's keys: without what is kept back, against the board's budget
+        rep.update(ram_bytes=ram["total"] - ram["reserve"], ram_budget=board.ram_budget,
+                   flash_bytes=flash["total"] - flash["reserve"], flash_budget=board.flash_budget)
+        return rep
+
 
 def options_with_defaults(options: dict | None) -> dict:
     """Options with their defaults filled in, so the same build has one cache key however it
@@ -124,7 +138,11 @@ def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
     get_backend(backend)   # an unknown backend is refused before the model is read
     p = load_and_plan(model, board, backend, strategy, time_limit_s,
                       options.get("kernels", "auto"), options.get("optimize", "balanced"), say)
-    check_fits(p.graph, p.plan, board, p.budget)   # raises TinycError(exit 1) with the details
+    try:
+        check_fits(p.graph, p.plan, board, p.budget)   # TinycError(exit 1) saying what is over
+    except TinycError as e:
+        e.details = p.to_json(board)
+        raise
     step = partial(_generate_and_build, p, board, strategy=strategy, compile=compile,
                    options=options, say=say)
     if out_dir:   # the user's folder: replaced only when tinyc wrote all of it
@@ -200,7 +218,7 @@ def _split_ram(build: Build, sources: Sources) -> Build:
 
 
 def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strategy: str = "auto",
-                 options: dict | None = None) -> Build:
+                 options: dict | None = None, quiet: bool = False) -> Build:
     """An up-to-date compiled build from the cache, building it when there is none."""
     graph = load_model(model, backend)
     options = options_with_defaults(options)
@@ -217,4 +235,5 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                          model_ram_bytes=meta.get("model_ram_bytes"),
                          harness_ram_bytes=meta.get("harness_ram_bytes"),
                          extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
-        return compile_model(model, board, backend, strategy=strategy, options=options)
+        return compile_model(model, board, backend, strategy=strategy, options=options,
+                             quiet=quiet)

@@ -1,6 +1,7 @@
 """Run a build on its board over the protocol and compare every byte with TFLM."""
 from __future__ import annotations
 
+import contextlib
 import statistics
 from pathlib import Path
 
@@ -14,24 +15,34 @@ from tinyc.reference import random_inputs, tflm_outputs
 
 
 def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None = None,
-                 profile: bool = False, quiet: bool = False) -> dict:
-    """Outputs, per-inference counts and (optionally) the per-op profile of the last sample."""
+                 profile: bool = False, quiet: bool = False, device=None) -> dict:
+    """Outputs, per-inference counts and (optionally) the per-op profile of the last sample.
+    device: a Device already open on the board (the Python API keeps one per session);
+    otherwise one is opened for this call and closed after it."""
     from tinyc.device import open_device
     from tinyc.device.client import InvokeFailed
     g = build.graph
-    with open_device(build.board, elf=build.elf, port=port) as dev:
+    opened = contextlib.nullcontext(device) if device is not None else \
+        open_device(build.board, elf=build.elf, port=port)
+    with opened as dev:
         dev.check_model(g.sha256)
         info = dev.info()
         if not info.init_ok:
             raise TinycError(f"the model did not initialise on {build.board.id} (tinyc_init "
                              "failed; with the tflm backend: AllocateTensors, arena too small?)")
+        if info.selfcheck == "failed":
+            raise TinycError(f"the board {build.board.id}{' on ' + port if port else ''} failed "
+                             "its selfcheck: the CRC-32 of the model's weights in its flash is "
+                             "not the one computed at build time (a damaged image): flash it "
+                             "again", 1)
         used = info.runtime_arena_used_bytes
         try:
             outs, counts, prof = _run_samples(dev, g, samples, profile, quiet)
         except InvokeFailed as e:
             opcode = next((op.opcode for op in g.ops if op.index == e.op_index), "")
             raise TinycError(e.describe(opcode), 1) from None
-    return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used}
+    return {"outputs": outs, "counts": counts, "profile": prof, "arena_used_bytes": used,
+            "selfcheck": info.selfcheck}
 
 
 def _run_samples(dev, g, samples, profile: bool, quiet: bool):
@@ -81,7 +92,7 @@ def require_compared(outputs: list[list[np.ndarray]], where: str) -> None:
 
 
 def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
-                 profile: bool = False, quiet: bool = False, inputs=None) -> dict:
+                 profile: bool = False, quiet: bool = False, inputs=None, device=None) -> dict:
     """inputs: the user's samples (a list of [one array per model input]) instead of
     `samples` random ones from `seed`."""
     g = build.graph
@@ -93,7 +104,7 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
     ref = tflm_outputs(g, xs)
     if not quiet:
         progress(f"running on {build.board.id}" + (f" at {port}" if port else "") + "…")
-    res = run_on_board(build, xs, port=port, profile=profile, quiet=quiet)
+    res = run_on_board(build, xs, port=port, profile=profile, quiet=quiet, device=device)
     require_compared(res["outputs"], build.board.id)
     bad, worst = compare(res["outputs"], ref)
     counts = [c for c in res["counts"] if c is not None]
@@ -109,6 +120,8 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
         "cycles_per_inference": int(statistics.median(counts))
         if counts and unit == "cycles" else None,
     }
+    if res["selfcheck"] is not None:
+        rep["selfcheck"] = res["selfcheck"]
     if build.backend == "tflm":   # tinyc's computed arena vs TFLM's own arena_used_bytes()
         rep["tflm_arena_bytes"] = build.extra.get("tflm_arena_bytes")
         rep["tflm_arena_used_bytes"] = res["arena_used_bytes"]

@@ -13,6 +13,7 @@
 
 static tinyc_status init_status;
 static uint32_t boot_id;
+static uint8_t selfcheck;   /* PROTO_SELFCHECK_*: the weights' CRC, checked at boot */
 static uint64_t invoke_start;
 static uint16_t n_profiled;
 static uint16_t profile_op[TINYC_PROFILE_MAX_OPS];
@@ -121,6 +122,7 @@ static int do_info(void)
     p += 4;
     put_u32(p, boot_id);
     p += 4;
+    *p++ = selfcheck;
     return (int)(p - out);
 }
 
@@ -246,6 +248,8 @@ int main(void)
 {
     board_init();
     init_status = tinyc_init();
+    selfcheck = !tinyc_selfcheck ? PROTO_SELFCHECK_NONE
+              : tinyc_selfcheck() == 0 ? PROTO_SELFCHECK_OK : PROTO_SELFCHECK_FAILED;
     boot_id = next_boot_id();
     uint8_t hello[5] = {PROTO_VERSION};
     put_u32(hello + 1, boot_id);

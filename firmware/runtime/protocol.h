@@ -42,6 +42,13 @@ enum proto_error {
     PROTO_ERR_INIT_FAILED = 4, /* tinyc_init() failed: the model cannot run */
 };
 
+/* INFO's last byte: what tinyc_selfcheck() found at boot. */
+enum {
+    PROTO_SELFCHECK_NONE = 0,    /* the model code has no selfcheck */
+    PROTO_SELFCHECK_OK = 1,      /* the weights' CRC-32 is the one computed at compile time */
+    PROTO_SELFCHECK_FAILED = 2,  /* it is not: the image in flash is damaged */
+};
+
 typedef struct {
     uint8_t cmd;
     uint8_t seq;

@@ -26,6 +26,10 @@ extern tinyc_op_hook_fn tinyc_op_hook;
 
 #define TINYC_OP_DONE(i) do { if (tinyc_op_hook) tinyc_op_hook(i); } while (0)
 
+/* zlib's CRC-32 of data, continuing from crc (0 to start): the weights' self-check and the
+ * protocol's frame CRC. */
+uint32_t tinyc_crc32(uint32_t crc, const uint8_t *data, uint32_t len);
+
 /* `return tinyc_failed_at(7, st);` in NAME_invoke() when op 7's kernel returned st != 0:
  * records it and gives NAME_invoke()'s result, 1 + the op's index. */
 static inline int tinyc_failed_at(int op_index, int32_t status)

@@ -68,6 +68,11 @@ static inline tinyc_status tinyc_op_failed(int op_index, int32_t status)
  * define it; INFO then appends no value. */
 uint32_t tinyc_runtime_arena_used_bytes(void) __attribute__((weak));
 
+/* Optional: model integrity. Recomputes the CRC-32 of the weights in flash and compares it
+ * with the value tinyc computed at compile time: 0 = intact, 1 = damaged. The harness runs it
+ * once at boot and reports it in INFO; a backend without it leaves INFO's "not checked". */
+int tinyc_selfcheck(void) __attribute__((weak));
+
 #ifdef __cplusplus
 }
 #endif

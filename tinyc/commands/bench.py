@@ -46,7 +46,7 @@ def command(models, board, backend, ports, samples, strategy, kernels, optimize,
         r = verify_build(build, samples, seed=0, port=port, quiet=as_json,
                          profile=bool(markdown_path))
         rows.append({
-            "model": m, "board": b.id, "backend": backend,
+            "model": m, "model_sha256": build.graph.sha256, "board": b.id, "backend": backend,
             "instructions_per_inference": r["instructions_per_inference"],
             "cycles_per_inference": r["cycles_per_inference"],
             "ram_bytes": build.ram_bytes, "model_ram_bytes": build.model_ram_bytes,

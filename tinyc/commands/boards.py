@@ -13,7 +13,7 @@ def command(as_json: bool):
     """List the boards tinyc can compile for, with their RAM and flash."""
     boards = all_boards()
     if as_json:
-        emit_json([dict(b.to_json(), default=b.id == DEFAULT_BOARD) for b in boards])
+        emit_json([board_document(b) for b in boards])
         return
     rows = []
     for b in boards:
@@ -26,6 +26,15 @@ def command(as_json: bool):
                       "aliases"], rows, right={2, 3, 4, 5}))
     click.echo(f"\n* default board. 'for tinyc' = RAM minus what is kept back for the stack "
                f"and the rest of the application.")
+
+
+def board_document(b) -> dict:
+    """A board's --json entry: its file, and the keys other commands use for the same things
+    (`board`; `ram_bytes` elsewhere is what a model uses, so the board's is also
+    `board_ram_bytes`)."""
+    return dict(b.to_json(), default=b.id == DEFAULT_BOARD, board=b.id,
+                board_ram_bytes=b.ram_bytes, board_flash_bytes=b.flash_bytes,
+                ram_budget=b.ram_budget, flash_budget=b.flash_budget)
 
 
 def _size(n: int) -> str:

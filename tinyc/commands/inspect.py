@@ -31,6 +31,7 @@ def inspect_report(path: str) -> dict:
     return {
         "model": path,
         "sha256": graph.sha256,
+        "model_sha256": graph.sha256,
         "inputs": graph.inputs,
         "outputs": graph.outputs,
         "ops": ops,

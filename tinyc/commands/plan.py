@@ -8,8 +8,8 @@ import click
 from tinyc.backends import DEFAULT_BACKEND
 from tinyc.boards import DEFAULT_BOARD, get_board
 from tinyc.budget import check_fits, kb, peak_summary
-from tinyc.commands.common import (backend_option, kernels_option, optimize_option,
-                                   strategy_option)
+from tinyc.commands.common import (backend_option, json_option, kernels_option,
+                                   optimize_option, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, table
 from tinyc.pipeline import load_and_plan
@@ -21,11 +21,8 @@ def plan_report(model: str, board_name: str | None, strategy: str = "auto",
     """The plan `tinyc build` would build with (the same pipeline steps) and its budget."""
     board = get_board(board_name)
     p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels, optimize)
-    rep = {"model": str(model), "sha256": p.graph.sha256, "board": board.id, "backend": backend,
-           "optimize": optimize}
-    rep.update(p.plan.to_json())
-    rep.update(p.budget.to_json())
-    return p.graph, board, p.plan, p.budget, rep
+    return p.graph, board, p.plan, p.budget, {**p.to_json(board), "model": str(model),
+                                              "optimize": optimize}
 
 
 @click.command("plan")
@@ -38,7 +35,7 @@ def plan_report(model: str, board_name: str | None, strategy: str = "auto",
 @optimize_option
 @click.option("--time-limit", type=float, default=10.0, show_default=True,
               help="Seconds for the exact solver.")
-@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@json_option
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
               help="Write a picture of the arena over time.")
 def command(model, board_name, backend, strategy, kernels, optimize, time_limit, as_json,
@@ -53,9 +50,14 @@ def command(model, board_name, backend, strategy, kernels, optimize, time_limit,
         except OSError as e:
             raise TinycError(f"cannot write {svg_path}: {e.strerror}") from None
     if as_json:
+        try:
+            check_fits(graph, plan, board, budget)
+        except TinycError as e:   # one document: the plan, with the error beside it
+            e.details = rep
+            raise
         emit_json(rep)
-    else:
-        _print(graph, board, plan, budget)
+        return
+    _print(graph, board, plan, budget)
     check_fits(graph, plan, board, budget)
 
 

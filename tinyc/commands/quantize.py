@@ -1,14 +1,18 @@
 """`tinyc quantize SRC -o OUT.tflite`: full-integer int8 quantization with TensorFlow."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
+import sys
 from pathlib import Path
 
 import click
 import numpy as np
 
 from tinyc.errors import TinycError
-from tinyc.output import progress
+from tinyc.commands.common import json_option
+from tinyc.output import emit_json, progress
 
 
 def _load_tf():
@@ -44,7 +48,8 @@ def _converter(tf, src: Path):
               help=".npy of representative float inputs [N, *input_shape] (strongly advised).")
 @click.option("--samples", default=100, show_default=True,
               help="Calibration samples to use (random normal ones without --calibration).")
-def command(source, output, calibration, samples):
+@json_option
+def command(source, output, calibration, samples, as_json):
     """Quantize a float SavedModel or Keras model to an int8 TFLite model tinyc compiles."""
     src = Path(source)
     _check_source(src)
@@ -73,14 +78,22 @@ def command(source, output, calibration, samples):
     conv.inference_output_type = tf.int8
     from tinyc.reference import quiet_stderr
     try:
-        with quiet_stderr():  # the converter logs MLIR passes and CUDA probing to fd 2
+        # the converter logs MLIR passes and CUDA probing to fd 2, and Keras prints the
+        # SavedModel it exports on stdout, which must stay clean for --json
+        with quiet_stderr(), contextlib.redirect_stdout(sys.stderr):
             blob = conv.convert()
     except Exception as e:  # TF's converter errors are long; keep the first line
         raise TinycError(f"TensorFlow could not quantize {src}: {str(e).splitlines()[0]}") from None
     tmp = Path(output).with_suffix(".tflite.part")
     tmp.write_bytes(blob)
     tmp.replace(output)
-    progress(f"wrote {output} ({len(blob):,} bytes, int8 inputs and outputs)")
+    if as_json:
+        emit_json({"source": str(src), "output": str(output), "bytes": len(blob),
+                   "model_sha256": hashlib.sha256(blob).hexdigest(),
+                   "calibration": calibration, "calibration_samples":
+                   len(data) if data is not None else samples})
+    else:
+        progress(f"wrote {output} ({len(blob):,} bytes, int8 inputs and outputs)")
 
 
 def _input_shape(tf, src: Path):

@@ -7,11 +7,11 @@ import click
 import numpy as np
 
 from tinyc.boards import get_board
-from tinyc.commands.common import (backend_option, board_option, kernels_option, model_argument,
-                                   require_port, strategy_option)
+from tinyc.commands.common import (backend_option, board_option, json_option, kernels_option,
+                                   model_argument, require_port, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.hostlib import NP_DTYPES
-from tinyc.output import progress
+from tinyc.output import emit_json, progress
 from tinyc.pipeline import ensure_build
 from tinyc.verify import run_on_board
 
@@ -27,7 +27,8 @@ from tinyc.verify import run_on_board
               help="Where to write the outputs: .npy of shape [N, *output_shape].")
 @strategy_option
 @kernels_option
-def command(model, board, backend, port, input_path, output_path, strategy, kernels):
+@json_option
+def command(model, board, backend, port, input_path, output_path, strategy, kernels, as_json):
     """Run MODEL on BOARD for every input in a .npy file and save the outputs."""
     out_dir = Path(output_path).resolve().parent
     if not out_dir.is_dir():
@@ -35,17 +36,26 @@ def command(model, board, backend, port, input_path, output_path, strategy, kern
                          "(create it first)")
     b = get_board(board)
     require_port(b, [port] if port else [], "run")
-    build = ensure_build(model, b, backend, strategy, {"kernels": kernels})
+    build = ensure_build(model, b, backend, strategy, {"kernels": kernels}, quiet=as_json)
     g = build.graph
     if len(g.inputs) != 1 or len(g.outputs) != 1:
         raise TinycError("tinyc run handles models with one input and one output; "
                          "use the Python API for more")
     x = load_input_batch(input_path, g, "tinyc run")
-    progress(f"running {len(x)} inputs on {b.id}…")
-    res = run_on_board(build, [[s] for s in x], port=port)
+    if not as_json:
+        progress(f"running {len(x)} inputs on {b.id}…")
+    res = run_on_board(build, [[s] for s in x], port=port, quiet=as_json)
     y = np.stack([o[0] for o in res["outputs"]])
     np.save(output_path, y)
-    progress(f"wrote {output_path} {list(y.shape)} {y.dtype}")
+    if as_json:
+        counts = [c for c in res["counts"] if c is not None]
+        emit_json({"model": g.path, "model_sha256": g.sha256, "board": b.id, "backend": backend,
+                   "port": port, "samples": len(x), "input": str(input_path),
+                   "output": str(output_path), "output_shape": list(y.shape),
+                   "output_dtype": str(y.dtype), "counter_unit": b.counter.get("unit", "none"),
+                   "counts": counts})
+    else:
+        progress(f"wrote {output_path} {list(y.shape)} {y.dtype}")
 
 
 def load_input_batch(input_path: str, g, command: str) -> np.ndarray:

@@ -129,6 +129,10 @@ class DeviceInfo:
     # Changes whenever the board restarts (also in its boot HELLO, and the BOOT command's
     # answer); None from older firmware, which the client then cannot watch for restarts.
     boot_id: int | None = None
+    # What tinyc_selfcheck() found at boot: "ok", "failed" (the weights' CRC-32 differs from
+    # the compile-time one), "not checked" (no selfcheck in this backend); None from older
+    # firmware.
+    selfcheck: str | None = None
 
     def to_json(self) -> dict:
         d = {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -154,16 +158,19 @@ def parse_info(p: bytes) -> tuple[DeviceInfo, int, int]:
     # Optional trailing u32s: the runtime's arena figure (0xFFFFFFFF: none), then the boot id.
     used = struct.unpack_from("<I", p, pos)[0] if len(p) >= pos + 4 else _NO_FIGURE
     boot = struct.unpack_from("<I", p, pos + 4)[0] if len(p) >= pos + 8 else None
+    check = SELFCHECK_NAMES.get(p[pos + 8], "unknown") if len(p) >= pos + 9 else None
     info = DeviceInfo(protocol_version=version, init_ok=init_status == 0, backend=strings[0],
                       board=strings[1], model_sha256=sha, arena_bytes=arena, n_ops=n_ops,
                       counter_unit=strings[2], counter_num=num, counter_den=den or 1,
                       profile_max_ops=prof_max,
                       runtime_arena_used_bytes=None if used == _NO_FIGURE else used,
-                      boot_id=boot)
+                      boot_id=boot, selfcheck=check)
     return info, n_in, n_out
 
 
 _NO_FIGURE = 0xFFFFFFFF
+# INFO's optional last byte (firmware/runtime/protocol.h, PROTO_SELFCHECK_*)
+SELFCHECK_NAMES = {0: "not checked", 1: "ok", 2: "failed"}
 
 
 def parse_hello(p: bytes) -> int | None:

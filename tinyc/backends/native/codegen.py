@@ -9,6 +9,7 @@ harness's model API (firmware/runtime/tinyc_model.h) onto it.
 """
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,15 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
     return calls, headers, sources
 
 
+def weights_crc32(consts) -> int:
+    """zlib's CRC-32 of the const arrays' bytes as the (little-endian) board stores them."""
+    crc = 0
+    for c in consts:
+        if c.data.size:
+            crc = zlib.crc32(c.data.astype(c.data.dtype.newbyteorder("<")).tobytes(), crc)
+    return crc
+
+
 def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | None = None,
              target: Target | None = None, name: str = MODEL_NAME,
              shared_arena: bool = False) -> NativeSources:
@@ -97,7 +107,9 @@ def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | 
         "alignment": max(board.alignment, 4), "strategy": getattr(plan, "strategy", "?"),
         "headers": headers, "n_ops": len(graph.ops),
         "consts": [{"name": c.name, "ctype": c.ctype, "length": max(c.data.size, 1),
-                    "body": c_array_body(c.data) if c.data.size else "0"} for c in ctx.consts],
+                    "body": c_array_body(c.data) if c.data.size else "0",
+                    "crc": c.data.size > 0} for c in ctx.consts],
+        "weights_crc32": f"0x{weights_crc32(ctx.consts):08x}",
         "params": [{"name": p.name, "ctype": p.ctype, "body": c_value(p.fields)}
                    for p in ctx.params_decls],
         "inputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.inputs],

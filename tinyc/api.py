@@ -1,0 +1,148 @@
+"""The Python API: what the CLI does, as calls (no subprocess, no output parsing).
+
+    import tinyc
+    build = tinyc.compile("ad01_int8.tflite", board="mps2-an386")
+    y = build.run(x)                       # x: [N, *input_shape] or one sample
+    report = build.verify(samples=20)      # the fields of `tinyc verify --json`
+    assert report["bit_exact"]
+    per_op = build.profile()               # [{"index", "op", "instructions"}, …]
+
+Each call starts what the board needs (QEMU, the host program, a serial port) and stops it;
+`with build.connect(): …` keeps one connection open for many calls. Bad input raises
+tinyc.TinycError (its .message is the CLI's `error:` line, .exit_code its exit code).
+"""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import numpy as np
+
+from tinyc import pipeline
+from tinyc.backends import DEFAULT_BACKEND
+from tinyc.boards import Board, get_board
+from tinyc.errors import TinycError
+from tinyc.hostlib import NP_DTYPES
+
+
+def compile(model: str | Path, board: str | None = None, backend: str = DEFAULT_BACKEND,
+            kernels: str = "auto", strategy: str = "auto", out_dir: str | Path | None = None,
+            quiet: bool = True) -> "Build":
+    """Plans, generates and compiles `model` for `board` (default mps2-an386): into `out_dir`
+    when given (empty, new, or an earlier tinyc build), else into tinyc's build cache, reusing
+    an up-to-date build there. quiet=False prints progress on stderr as the CLI does."""
+    b = get_board(board)
+    options = {"kernels": kernels}
+    if out_dir is not None:
+        built = pipeline.compile_model(str(model), b, backend, Path(out_dir), compile=True,
+                                       strategy=strategy, options=options, quiet=quiet)
+    else:
+        built = pipeline.ensure_build(str(model), b, backend, strategy, options, quiet=quiet)
+    if not built.compiled or built.elf is None:
+        raise TinycError(f"the build for {b.id} has no program to run (was it compiled?)")
+    return Build(built, quiet=quiet)
+
+
+class Build:
+    """A compiled model for one board: run it, verify it against TFLM, profile it."""
+
+    def __init__(self, built: pipeline.Build, quiet: bool = True):
+        self.built = built          # the pipeline's record: project_dir, elf, sizes, plan …
+        self.quiet = quiet
+        self._device = None
+        self._port = None
+
+    @property
+    def board(self) -> Board:
+        return self.built.board
+
+    @property
+    def backend(self) -> str:
+        return self.built.backend
+
+    @property
+    def model_sha256(self) -> str:
+        return self.built.graph.sha256
+
+    def to_json(self) -> dict:
+        """The document of `tinyc build --json`."""
+        return self.built.to_json()
+
+    @contextlib.contextmanager
+    def connect(self, port: str | None = None):
+        """Keeps one connection to the board (one QEMU for emulated boards) for the calls made
+        inside the block; `port` is a real board's serial port (or a pyserial URL)."""
+        from tinyc.device import open_device
+        if self._device is not None:
+            raise TinycError("this build is already connected to a board")
+        with open_device(self.board, elf=self.built.elf, port=port) as dev:
+            dev.check_model(self.model_sha256)
+            self._device, self._port = dev, port
+            try:
+                yield self
+            finally:
+                self._device, self._port = None, None
+
+    def run(self, x, port: str | None = None):
+        """Outputs of the model on the board. x: one array per input (a list for several
+        inputs), each [N, *input_shape] or one sample of input_shape, in the input's dtype.
+        Returns the same form: one array (or a list, one per output), [N, …] or one sample."""
+        from tinyc.verify import run_on_board
+        g = self.built.graph
+        xs = list(x) if isinstance(x, (list, tuple)) else [x]
+        if len(xs) != len(g.inputs):
+            raise TinycError(f"the model has {len(g.inputs)} inputs, got {len(xs)} arrays")
+        batch, single = [], None
+        for i, (tid, a) in enumerate(zip(g.inputs, xs)):
+            t = g.tensors[tid]
+            a = np.asarray(a)
+            one = tuple(a.shape) == tuple(t.shape)
+            if not one and tuple(a.shape[1:]) != tuple(t.shape):
+                raise TinycError(f"input {i} has shape {list(a.shape)}; the model wants "
+                                 f"{list(t.shape)} or [N, {', '.join(map(str, t.shape))}]")
+            if a.dtype != np.dtype(NP_DTYPES[t.dtype]):
+                raise TinycError(f"input {i} holds {a.dtype}; the model's input is "
+                                 f"{np.dtype(NP_DTYPES[t.dtype])}")
+            single = one if single is None else single
+            if one != single:
+                raise TinycError("give every input as one sample, or every input as a batch")
+            batch.append(a[None] if one else a)
+        n = {len(a) for a in batch}
+        if len(n) != 1:
+            raise TinycError(f"the inputs hold different numbers of samples: {sorted(n)}")
+        samples = [[a[k] for a in batch] for k in range(n.pop())]
+        res = run_on_board(self.built, samples, port=self._port_for(port), quiet=self.quiet,
+                           device=self._device)
+        ys = [np.stack([s[j] for s in res["outputs"]]) for j in range(len(g.outputs))]
+        if single:
+            ys = [y[0] for y in ys]
+        return ys[0] if len(ys) == 1 else ys
+
+    def verify(self, samples: int = 20, seed: int = 0, inputs=None,
+               port: str | None = None) -> dict:
+        """Every output byte against the TFLM interpreter: the fields of `tinyc verify
+        --json` (bit_exact, mismatched_bytes, instructions_per_inference, selfcheck, …). inputs: your own
+        samples (a list of [one array per model input]) instead of `samples` random ones."""
+        from tinyc.verify import verify_build
+        if inputs is None and samples < 1:
+            raise TinycError(f"samples must be at least 1 (got {samples}): a check of no "
+                             "inputs proves nothing")
+        return verify_build(self.built, samples, seed, port=self._port_for(port),
+                            quiet=self.quiet, inputs=inputs, device=self._device)
+
+    def profile(self, seed: int = 0, port: str | None = None) -> list[dict]:
+        """Per-op counts of one inference (after checking it bit for bit against TFLM): the
+        `profile` of `tinyc verify --profile --json`."""
+        from tinyc.verify import verify_build
+        rep = verify_build(self.built, 1, seed, port=self._port_for(port), profile=True,
+                           quiet=self.quiet, device=self._device)
+        if not rep["bit_exact"]:
+            raise TinycError(f"the board's outputs differ from TFLM ({rep['mismatched_bytes']} "
+                             "bytes): no profile of a wrong result", 1)
+        return rep.get("profile") or []
+
+    def _port_for(self, port: str | None) -> str | None:
+        if self._device is not None and port not in (None, self._port):
+            raise TinycError(f"this build is connected to {self._port or self.board.id}; "
+                             f"leave the `connect()` block to use {port}")
+        return self._port if self._device is not None else port
