@@ -12,8 +12,8 @@ from tinyc import __version__
 from tinyc.errors import Terminated, TinycError
 
 # Each module in tinyc/commands defines `command` (a click.Command). Order = help order.
-COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "bench",
-            "flash", "devices"]
+COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "validate",
+            "bench", "flash", "devices"]
 
 
 class _Group(click.Group):
