@@ -135,3 +135,18 @@ def _classification(board, host, ref, labels, classes: int) -> dict | None:
                           "board": int(np.sum(pb == labels))}
         out["confusion"] = metrics.confusion(labels, pb, classes)
     return out
+
+
+def host_accuracy(model, float_model, data_path, labels_path) -> dict:
+    """Top-1 of the float model (TensorFlow) and the int8 model (TFLM) on the host."""
+    from tinyc.frontend import read_model
+    from tinyc.reference import tflm_outputs
+    g = read_model(str(model))
+    p = prepare(g, data_path, labels_path, float_model)
+    if p.labels is None:
+        raise TinycError(f"{model}'s first output does not score classes: --eval needs a "
+                         "classifier")
+    int8 = metrics.top1(np.stack([o[0] for o in tflm_outputs(g, [[s] for s in p.xq])]))
+    flt = metrics.top1(_float_outputs(p.float_model, p.xf, len(g.outputs), quiet=True)[0])
+    return {"samples": len(p.xq), "float": metrics.accuracy(flt, p.labels),
+            "int8": metrics.accuracy(int8, p.labels), "top1_changed": int(np.sum(flt != int8))}
