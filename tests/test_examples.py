@@ -32,3 +32,19 @@ def test_digits(tmp_path):
     assert c["correct"]["board"] == c["correct"]["int8_host"]
     assert c["accuracy"]["float"] > 0.8 and c["accuracy"]["board"] > 0.8   # it did learn
     assert (tmp_path / "out" / "nano33" / "tinyc.json").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.qemu
+@pytest.mark.parametrize("name,env,library", [
+    ("keyword-spotting", {"KWS_SAMPLES": "4"}, "kws_arduino"),
+    ("person-detection", {"VWW_SAMPLES": "1"}, "person_arduino"),
+])
+def test_pretrained_example(tmp_path, name, env, library):
+    r = run_example(name, tmp_path / "out", env=env)
+    assert r.returncode == 0, r.stderr[-3000:]
+    n = list(env.values())[0]
+    assert f"bit-exact: {n} samples on mps2-an386" in r.stdout
+    assert "instructions" in r.stdout and " yes" in r.stdout      # bench: bit-exact column
+    lib = tmp_path / "out" / library
+    assert (lib / "library.properties").is_file() and (lib / "tinyc.json").is_file()
