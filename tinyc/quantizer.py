@@ -71,9 +71,13 @@ def input_spec(tf, src: Path, kind: str) -> tuple:
     return tuple(None if d is None else int(d) for d in shape)
 
 
-def calibration_batch(path, spec: tuple, samples: int) -> np.ndarray:
-    """[n, 1, *spec[1:]] float32 samples from an .npy, .npz or folder of .npy files."""
+def calibration_batch(path, spec: tuple, samples: int, onnx_shape=None) -> np.ndarray:
+    """[n, 1, *spec[1:]] float32 samples from an .npy, .npz or folder of .npy files
+    (for an ONNX source, NCHW samples are moved to the converted model's NHWC)."""
     x = load_array(path, "calibration samples")
+    if onnx_shape is not None:
+        from tinyc.onnx_in import nchw_to_nhwc
+        x = nchw_to_nhwc(x, onnx_shape, spec)
     rest = spec[1:]
     if x.dtype.kind not in "fiu":
         raise TinycError(f"{path} holds {x.dtype}: calibration samples are numbers")
@@ -181,9 +185,6 @@ def write_atomically(out: Path, blob: bytes) -> None:
 
 def kind_of(src: Path) -> str:
     kind = model_kind(src)
-    if kind == "onnx":
-        raise TinycError(f"{src}: ONNX models need onnx2tf, which tinyc does not support yet: "
-                         "export a SavedModel or .keras from your framework")
     if kind == "tflite" and src.read_bytes()[4:8] != b"TFL3":
         raise TinycError(f"{src} is not a TFLite model (no TFL3 identifier): give the "
                          "float model as .tflite, .keras/.h5 or a SavedModel folder")
@@ -201,20 +202,29 @@ def quantize_file(src: Path, out: Path, calibration=None, samples: int = 100,
     kind = kind_of(src)
     tf = load_tf(verbose)
     say(f"reading {src.name} ({KIND_NAMES[kind]})…", quiet)
-    with tf_quiet(verbose):
-        try:
-            spec = input_spec(tf, src, kind)
-        except TinycError:
-            raise
-        except Exception as e:
-            raise TinycError(f"TensorFlow could not read {src}: {first_line(e)}") from None
-    if calibration:
-        data = calibration_batch(calibration, spec, samples)
-        say(f"calibrating on {len(data)} samples from {calibration}…", quiet)
-    else:
-        say("warning: no --calibration data; calibrating on random inputs gives poor scales")
-        data = random_batch(spec, samples)
-    blob = quantize(src, kind, data, verbose)
+    with tempfile.TemporaryDirectory(prefix="tinyc-quantize-") as tmp:
+        model, model_kind_, onnx_shape = src, kind, None
+        if kind == "onnx":
+            from tinyc.onnx_in import onnx_input_shape, onnx_to_saved_model
+            onnx_shape = onnx_input_shape(src)
+            say("converting with onnx2tf (NCHW -> NHWC)…", quiet)
+            with tf_quiet(verbose):
+                model = onnx_to_saved_model(src, Path(tmp) / "saved_model", verbose)
+            model_kind_ = "saved_model"
+        with tf_quiet(verbose):
+            try:
+                spec = input_spec(tf, model, model_kind_)
+            except TinycError:
+                raise
+            except Exception as e:
+                raise TinycError(f"TensorFlow could not read {src}: {first_line(e)}") from None
+        if calibration:
+            data = calibration_batch(calibration, spec, samples, onnx_shape)
+            say(f"calibrating on {len(data)} samples from {calibration}…", quiet)
+        else:
+            say("warning: no --calibration data; calibrating on random inputs gives poor scales")
+            data = random_batch(spec, samples)
+        blob = quantize(model, model_kind_, data, verbose)
     write_atomically(out, blob)
     return {"source": str(src), "kind": kind, "output": str(out), "calibration_samples": len(data),
             "float_bytes": source_bytes(src), "int8_bytes": len(blob)}
