@@ -159,3 +159,36 @@ def test_validate_mixed_folder_is_refused(tmp_path):
     np.save(tmp_path / "s" / "b.npy", np.zeros((3,), np.int8))
     r = run_tinyc("validate", model("kws_ref_model"), "--board", "host", "--data", tmp_path / "s")
     assert r.returncode == 2 and "different shapes" in r.stderr and r.stderr.count("\n") == 1
+
+
+@pytest.mark.slow
+def test_float_model_as_saved_model_or_float_tflite_gives_the_same_figures(classifier):
+    """The float model's three formats run the same network: the same error figures."""
+    import tensorflow as tf
+    d = classifier
+    keras = tf.keras.models.load_model(d / "f.keras")
+    if not (d / "saved").exists():
+        tf.saved_model.save(keras, str(d / "saved"))
+        (d / "f.tflite").write_bytes(tf.lite.TFLiteConverter.from_keras_model(keras).convert())
+    figures = []
+    for f in ("f.keras", "saved", "f.tflite"):
+        r = run_tinyc("validate", d / "q.tflite", "--board", "host", "--data", d / "x.npy",
+                      "--labels", d / "y.npy", "--float-model", d / f, "--json")
+        assert r.returncode == 0, r.stderr
+        rep = json.loads(r.stdout)
+        figures.append((rep["outputs"][0]["mae"], rep["classification"]["correct"]["float"]))
+    assert figures[1][1] == figures[2][1] == figures[0][1]
+    assert figures[1][0] == pytest.approx(figures[0][0], rel=1e-4)
+    assert figures[2][0] == pytest.approx(figures[0][0], rel=1e-4)
+
+
+@pytest.mark.slow
+def test_float_model_of_another_shape_is_refused(classifier, tmp_path):
+    import tensorflow as tf
+    other = tf.keras.Sequential([tf.keras.Input((5,)), tf.keras.layers.Dense(3)])
+    other.save(tmp_path / "other.keras")
+    d = classifier
+    r = run_tinyc("validate", d / "q.tflite", "--board", "host", "--data", d / "x.npy",
+                  "--float-model", tmp_path / "other.keras")
+    assert r.returncode == 2 and r.stdout == "" and r.stderr.count("\n") == 1, r.stderr
+    assert "takes inputs of shape [5]" in r.stderr
