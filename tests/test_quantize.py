@@ -26,8 +26,17 @@ def test_quantize_keras_model(tmp_path):
     assert mismatches(out, samples=10) == 0
 
 
-def test_quantize_refuses_tflite(tmp_path):
+def test_quantize_refuses_a_file_that_is_not_tflite(tmp_path):
     f = tmp_path / "x.tflite"
     f.write_bytes(b"\0" * 16)
     r = run_tinyc("quantize", f, "-o", tmp_path / "y.tflite")
-    assert r.returncode == 2 and r.stderr.startswith("error: ") and "original model" in r.stderr
+    assert r.returncode == 2 and r.stderr.startswith("error: ") and "not a TFLite model" in r.stderr
+    assert r.stderr.count("\n") == 1 and not (tmp_path / "y.tflite").exists()
+
+
+@pytest.mark.slow
+def test_quantize_refuses_an_int8_tflite(tmp_path):
+    from conftest import model
+    r = run_tinyc("quantize", model("kws_ref_model"), "-o", tmp_path / "y.tflite")
+    assert r.returncode == 2 and r.stdout == "" and r.stderr.count("error:") == 1
+    assert r.stderr.splitlines()[-1].startswith("error: ") and "already quantized" in r.stderr

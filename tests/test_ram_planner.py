@@ -57,8 +57,8 @@ def test_kws_goes_below_the_no_overlap_bound_and_runs_both_directions():
     plan = plan_memory(g, BOARD, NATIVE_RULES, time_limit_s=2.0)
     assert plan.arena_bytes <= 9 * 1024 < plan.lower_bound_without_overlap_bytes
     shared = [o for o in plan.overlaps if o["overlap_bytes"] > 0]
-    assert any(plan.offset(o["output"]) < plan.offset(o["input"]) for o in shared)
-    assert any(plan.offset(o["output"]) > plan.offset(o["input"]) for o in shared)
+    assert any(plan.offset(o["output_id"]) < plan.offset(o["input_id"]) for o in shared)
+    assert any(plan.offset(o["output_id"]) > plan.offset(o["input_id"]) for o in shared)
 
 
 def test_svg_draws_every_shared_region(tmp_path):

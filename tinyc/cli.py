@@ -14,8 +14,8 @@ from tinyc.errors import Terminated, TinycError
 from tinyc.output import error_document
 
 # Each module in tinyc/commands defines `command` (a click.Command). Order = help order.
-COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "bench",
-            "flash", "devices"]
+COMMANDS = ["inspect", "quantize", "boards", "plan", "build", "export", "run", "verify", "validate",
+            "bench", "flash", "devices"]
 
 
 class _Group(click.Group):

@@ -95,9 +95,19 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
                  profile: bool = False, quiet: bool = False, inputs=None, device=None) -> dict:
     """inputs: the user's samples (a list of [one array per model input]) instead of
     `samples` random ones from `seed`."""
+    xs = random_inputs(build.graph, samples, seed) if inputs is None else inputs
+    rep, _, _ = check_samples(build, xs, seed if inputs is None else None, port, profile, quiet,
+                              device)
+    return rep
+
+
+def check_samples(build: Build, xs: list[list[np.ndarray]], seed: int | None = None,
+                  port: str | None = None, profile: bool = False, quiet: bool = False,
+                  device=None):
+    """xs on the board and through TFLM, compared byte for byte: (report, the board's
+    outputs, TFLM's outputs); seed names where random xs came from (None: the user's)."""
     g = build.graph
-    xs = random_inputs(g, samples, seed) if inputs is None else inputs
-    samples, seed = len(xs), (seed if inputs is None else None)
+    samples = len(xs)
     if not quiet:
         progress(f"reference: TFLM interpreter on {samples} inputs"
                  + (f" (seed {seed})…" if seed is not None else "…"))
@@ -130,7 +140,7 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
         rep["profile"] = profile_rows(g, res["profile"], key,
                                       build.extra.get("native_kernel_variants"))
         rep["profile_total"] = sum(int(c) for c in res["profile"])
-    return rep
+    return rep, res["outputs"], ref
 
 
 def profile_rows(graph, counts, key: str, variants=None) -> list[dict]:

@@ -15,7 +15,7 @@ from tinyc.pipeline import compile_model
 
 
 @click.command("build")
-@model_argument
+@click.argument("model", type=click.Path())
 @board_option
 @backend_option
 @click.option("-o", "--output", "out_dir", type=click.Path(), default=None,
@@ -26,14 +26,18 @@ from tinyc.pipeline import compile_model
                    "real boards; `platformio` on an emulated board works offline).")
 @click.option("--name", default=None, metavar="NAME",
               help="cubeai backend: the network name in the X-CUBE-AI API (default network).")
+@click.option("--calibration", default=None, type=click.Path(exists=True),
+              help="MODEL is a float model (.keras/.h5, SavedModel, float .tflite): quantize it "
+                   "first with these samples (see `tinyc quantize`).")
 @strategy_option
 @kernels_option
 @optimize_option
 @json_option
-def command(model, board, backend, out_dir, no_compile, via, name, strategy, kernels, optimize,
-            as_json):
+def command(model, board, backend, out_dir, no_compile, via, name, calibration, strategy,
+            kernels, optimize, as_json):
     """Generate C for MODEL on BOARD and build it."""
     b = get_board(board)
+    model = _int8_model(model, calibration)
     if via == "cmake" and not (b.is_host or b.emulated):
         raise TinycError(f"{b.id} is a real board: it is built with PlatformIO (drop --via)")
     options = {"via": "platformio"} if via == "platformio" and not b.is_host else {}
@@ -65,3 +69,15 @@ def command(model, board, backend, out_dir, no_compile, via, name, strategy, ker
     click.echo(f"flash    {kib(build.flash_bytes)} of {kib(b.flash_budget)} "
                f"(weights {kib(build.weights_bytes)})")
     click.echo("fits" if build.fits else "DOES NOT FIT")
+
+
+def _int8_model(model: str, calibration) -> str:
+    """MODEL itself, or the int8 model quantized from a float one."""
+    p = Path(model)
+    if calibration is None and not (p.is_dir() or p.suffix in (".keras", ".h5")):
+        return model   # a .tflite, or something the frontend names the problem of
+    if calibration is None:
+        raise TinycError(f"{model} is a float model: pass --calibration DATA to quantize it "
+                         "first (or quantize it with `tinyc quantize`)")
+    from tinyc.quantizer import quantized_for_build
+    return str(quantized_for_build(Path(model), calibration))

@@ -58,7 +58,8 @@ def export(specs: list[ModelSpec], board: Board, out: Path, fmt: str = "c",
     with outdir.staged(target) as stage:
         outdir.write_manifest(stage, fill(stage))
         manifest = json.loads((stage / outdir.MANIFEST).read_text())
-    return {"output_dir": str(out), **manifest}
+    # --json lists the files by path (tinyc.json also keeps each one's size and SHA-256)
+    return {"output_dir": str(out), **manifest, "files": [f["path"] for f in manifest["files"]]}
 
 
 def _plan(spec: ModelSpec, board: Board, strategy: str, kernels: str, say) -> _Planned:

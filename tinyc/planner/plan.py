@@ -149,7 +149,7 @@ def _make_plan(graph: Graph, c: _Candidate, bound: int, optimal: bool, align: in
     for ov in life.overlaps:
         x = next(t for t in life.buffers[ov.input].members)
         y = next(t for t in life.buffers[ov.output].members)
-        overlaps.append({"op": ov.op, "step": ov.step, "input": x, "output": y,
+        overlaps.append({"op": ov.op, "step": ov.step, "input_id": x, "output_id": y,
                          "shift_bytes": ov.shift, "above_bytes": ov.above,
                          "overlap_bytes": max(0, min(offsets[x] + life.buffers[ov.input].size,
                                                      offsets[y] + life.buffers[ov.output].size)

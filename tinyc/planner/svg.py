@@ -63,11 +63,11 @@ def render(plan, graph, title: str = "") -> str:
                    '</pattern></defs>')
         off = {e["id"]: (e["offset"], e["size"]) for e in plan.buffers}
         for o in shared:
-            (xo, xs), (yo, ys) = off[o["input"]], off[o["output"]]
+            (xo, xs), (yo, ys) = off[o["input_id"]], off[o["output_id"]]
             lo, hi = max(xo, yo), min(xo + xs, yo + ys)
             way = "below" if yo < xo else "above"
             tip = (f"op {o['op']} {graph.ops[o['op']].opcode} writes tensor {o['output']} over "
-                   f"{hi - lo:,} B of its dying input {o['input']} (output starts {way} it; "
+                   f"{hi - lo:,} B of its dying input {o['input_id']} (output starts {way} it; "
                    f"contract: start <= input {o['shift_bytes']:+,} B or >= input "
                    f"{o['above_bytes']:+,} B)")
             out.append(f'<rect x="{x(o["step"]):.1f}" y="{y(hi):.1f}" width="{col:.1f}" '
