@@ -7,7 +7,7 @@ from conftest import run_tinyc
 from tinyc.boards import DEFAULT_BOARD, all_boards, get_board
 from tinyc.errors import TinycError
 
-REQUIRED = ["mps2-an386", "mps2-an500", "host", "nano33", "pico", "nucleo-f746zg",
+REQUIRED = ["mps2-an386", "mps2-an500", "mps2-an505", "host", "nano33", "pico", "nucleo-f746zg",
             "nucleo-l4r5zi", "nucleo-h743zi", "disco-f746ng", "portenta-h7", "esp32-s3"]
 # (RAM bytes, flash bytes) as PlatformIO's board definitions give them
 SIZES = {"nano33": (262144, 983040), "pico": (270336, 2097152),

@@ -1,5 +1,5 @@
 """The firmware side: the CMake project, the linker script, and the harness + protocol running
-the fixture model on the host (pipes) and in QEMU (mps2-an386 Cortex-M4, mps2-an500 M7)."""
+the fixture model on the host (pipes) and in QEMU (mps2-an386 Cortex-M4, mps2-an500 M7, mps2-an505 M33)."""
 import os
 
 import pytest
@@ -11,7 +11,7 @@ from tinyc.build.linker import linker_script
 from tinyc.device import open_device
 from tinyc.errors import TinycError
 
-EMULATED = ["mps2-an386", "mps2-an500"]
+EMULATED = ["mps2-an386", "mps2-an500", "mps2-an505"]
 needs_qemu = pytest.mark.skipif(not have_cross_tools(), reason="needs arm-none-eabi-gcc, QEMU")
 
 

@@ -71,12 +71,13 @@ def opcodes(path) -> list[str]:
     return [op.opcode for op in load_model(path).ops]
 
 
-def sweep_mismatches(path, samples: int = 6) -> int:
+def sweep_mismatches(path, samples: int = 6, rules=NATIVE_RULES) -> int:
     """Mismatched bytes on inputs that sweep all 256 int8 values (each input a shifted
-    arange) plus seeded random samples; float inputs get random normals."""
+    arange) plus seeded random samples; float inputs get random normals. `rules` picks the
+    kernels (the portable ones unless a target is given)."""
     g = load_model(path)
     with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:
-        m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), Path(work),
+        m = build_host_model(g, get_board("host"), NoReusePlan(g, rules), Path(work),
                              sanitize=True)
     xs = random_inputs(g, samples, seed=1)
     sweep = []

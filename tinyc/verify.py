@@ -114,9 +114,25 @@ def verify_build(build: Build, samples: int, seed: int, port: str | None = None,
         rep["tflm_arena_used_bytes"] = res["arena_used_bytes"]
     if profile and res["profile"] is not None:
         key = unit if unit in ("instructions", "cycles") else "count"
-        rep["profile"] = [{"index": op.index, "op": op.opcode, key: c}
-                          for op, c in zip(g.ops, res["profile"])]
+        rep["profile"] = profile_rows(g, res["profile"], key,
+                                      build.extra.get("native_kernel_variants"))
+        rep["profile_total"] = sum(int(c) for c in res["profile"])
     return rep
+
+
+def profile_rows(graph, counts, key: str, variants=None) -> list[dict]:
+    """One row per op in execution order: its count, share of all ops' counts, MACs, count per
+    MAC (None for ops without MACs) and, for the native backend, the kernel variant."""
+    from tinyc.ops import macs
+    total = sum(int(c) for c in counts) or 1
+    variant_of = {v["op"]: v["variant"] for v in variants or ()}
+    rows = []
+    for op, c in zip(graph.ops, counts):
+        m = macs(graph, op)
+        rows.append({"index": op.index, "op": op.opcode, key: c, "share": int(c) / total,
+                     "macs": m, f"{key}_per_mac": int(c) / m if m else None,
+                     "variant": variant_of.get(op.index)})
+    return rows
 
 
 def first_mismatching_op(model: str, backend: str, seed: int, work_dir: Path) -> dict | None:

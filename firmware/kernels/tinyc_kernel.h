@@ -75,8 +75,8 @@ static inline int32_t tinyc_requantize(int32_t x, int32_t multiplier, int32_t sh
 /* tinyc_requantize with the same double rounding in fewer instructions (one SMLAL instead of
  * a 64-bit sign test and fix-up): floor((ab + 2^30) / 2^31) equals TFLM's nudged truncating
  * division for every ab, and the saturating case (a == b == INT32_MIN) cannot occur because
- * compile-time multipliers are non-negative. Bit-exact with tinyc_requantize for mult >= 0. */
-/* The same with the shift split at compile time into left = max(shift, 0), right = max(-shift, 0)
+ * compile-time multipliers are non-negative. Bit-exact with tinyc_requantize for mult >= 0.
+ * The shift comes split at compile time into left = max(shift, 0), right = max(-shift, 0)
  * (kernels that keep per-channel constants in one table store these). */
 static inline int32_t tinyc_requantize_fast_lr(int32_t x, int32_t multiplier, int32_t left,
                                                int32_t right)
@@ -88,9 +88,54 @@ static inline int32_t tinyc_requantize_fast_lr(int32_t x, int32_t multiplier, in
     return (y >> right) + ((y & mask) > threshold ? 1 : 0);
 }
 
+/* tinyc_requantize, bit for bit, in about half the instructions (for kernels with few MACs per
+ * output). Multipliers are non-negative (never INT32_MIN), so TFLM's saturating case cannot
+ * occur, and with T = x * multiplier + nudge (nudge = +-2^30 by the sign of x, gemmlowp's):
+ * - no right shift: gemmlowp's truncating T / 2^31 equals floor((x * m + 2^30) / 2^31), as
+ *   ceil(n / d) = floor((n + d - 1) / d) for negative n: one SMLAL and a 64-bit shift;
+ * - right shift r >= 1: both roundings fold into U = floor(T / 2^31) (it differs from the
+ *   truncated quotient H only where the rounding of H / 2^r comes out the same), and
+ *   round-half-away of H / 2^r is (U >> r) + bit r-1 of U, which cannot overflow. */
+static inline int32_t tinyc_requantize_left(int32_t x, int32_t multiplier, int32_t left)
+{
+    const int32_t shifted = (int32_t)((uint32_t)x << left);
+    return (int32_t)(((int64_t)shifted * multiplier + ((int64_t)1 << 30)) >> 31);
+}
+
+static inline int32_t tinyc_requantize_right(int32_t x, int32_t multiplier, int32_t right)
+{
+    const int64_t nudge = x < 0 ? -((int64_t)1 << 30) : ((int64_t)1 << 30);
+    const int32_t u = (int32_t)(((int64_t)x * multiplier + nudge) >> 31);
+    return (u >> right) + ((u >> (right - 1)) & 1);
+}
+
+/* A requantization whose right shift r is at least 2, in the form the compiler precomputes
+ * for the fast path (tinyc/backends/native/ops/requant_table.py): the multiplier, 2^(r-2) and
+ * r - 1. */
+typedef struct {
+    int32_t multiplier;
+    int32_t round_hi;        /* 2^(r-2) */
+    int32_t shift_minus1;    /* r - 1 */
+} tinyc_requant_r2;
+
+/* tinyc_requantize(x, multiplier, -r) for r >= 2 as one SMLAL into a 64-bit constant and one
+ * shift: the result is floor((x * m + nudge + 2^(30+r)) / 2^(31+r)) (see tinyc_requantize_right),
+ * whose constant is 2^(r-2) : 2^30 as high : low words for x >= 0 and 2^(r-2) - 1 : 3 * 2^30
+ * for x < 0 (the negative nudge borrows from the high word). */
+static inline int32_t tinyc_requantize_r2(int32_t x, const tinyc_requant_r2 *q)
+{
+    const uint32_t lo = 0x40000000u | ((uint32_t)x & 0x80000000u);
+    const uint32_t hi = (uint32_t)(q->round_hi + (x >> 31));
+    const int64_t acc = (int64_t)(((uint64_t)hi << 32) | lo) + (int64_t)x * q->multiplier;
+    return (int32_t)(acc >> 32) >> q->shift_minus1;
+}
+
+/* shift >= 0: tinyc_requantize_left(x, m, shift); shift < 0: tinyc_requantize_right(x, m,
+ * -shift). A kernel whose shifts have one sign calls that half directly. */
 static inline int32_t tinyc_requantize_fast(int32_t x, int32_t multiplier, int32_t shift)
 {
-    return tinyc_requantize_fast_lr(x, multiplier, shift > 0 ? shift : 0, shift > 0 ? 0 : -shift);
+    return shift >= 0 ? tinyc_requantize_left(x, multiplier, shift)
+                      : tinyc_requantize_right(x, multiplier, -shift);
 }
 
 #ifdef __cplusplus

@@ -34,6 +34,10 @@ static inline void tinyc_write_s32(void *p, int32_t v)
     memcpy(p, &v, 4);
 }
 
+/* the low and high halfwords of x, sign-extended */
+static inline int32_t tinyc_lo16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
+static inline int32_t tinyc_hi16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x >> 16); }
+
 #if TINYC_SIMD_NATIVE
 
 /* acc + lo16(a)*lo16(b) + hi16(a)*hi16(b) */
@@ -62,16 +66,46 @@ static inline int32_t tinyc_sxtab16(int32_t a, int32_t b)
     return (int32_t)__sxtab16((int16x2_t)a, (int8x4_t)b);
 }
 
+/* a + bytes 1 and 3 of b sign-extended, per halfword (SXTAB16 with ROR 8) */
+static inline int32_t tinyc_sxtab16_ror8(int32_t a, int32_t b)
+{
+    int32_t r;   /* one instruction, as tinyc_sxtb16_ror8 */
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+
 /* two 16-bit halves added (SADD16) */
 static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
 {
     return (int32_t)__sadd16((int16x2_t)a, (int16x2_t)b);
 }
 
+/* x saturated to [-128, 127] (SSAT #8) */
+static inline int32_t tinyc_ssat8(int32_t x)
+{
+    return (int32_t)__ssat(x, 8);
+}
+
+/* acc + lo16(a)*lo16(b) (SMLABB) */
+static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)__smlabb(a, b, acc);
+}
+
+/* acc + lo16(a)*hi16(b) (SMLABT) */
+static inline int32_t tinyc_smlabt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)__smlabt(a, b, acc);
+}
+
+/* acc + hi16(a)*hi16(b) (SMLATT) */
+static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)__smlatt(a, b, acc);
+}
+
 #else
 
-static inline int32_t tinyc_lo16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x & 0xFFFFu); }
-static inline int32_t tinyc_hi16(int32_t x) { return (int16_t)(uint16_t)((uint32_t)x >> 16); }
 
 static inline int32_t tinyc_pack16(int32_t lo, int32_t hi)
 {
@@ -104,9 +138,36 @@ static inline int32_t tinyc_sxtab16(int32_t a, int32_t b)
     return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(e), tinyc_hi16(a) + tinyc_hi16(e));
 }
 
+static inline int32_t tinyc_sxtab16_ror8(int32_t a, int32_t b)
+{
+    const int32_t e = tinyc_sxtb16_ror8(b);
+    return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(e), tinyc_hi16(a) + tinyc_hi16(e));
+}
+
 static inline int32_t tinyc_sadd16(int32_t a, int32_t b)
 {
     return tinyc_pack16(tinyc_lo16(a) + tinyc_lo16(b), tinyc_hi16(a) + tinyc_hi16(b));
+}
+
+static inline int32_t tinyc_ssat8(int32_t x)
+{
+    return x < -128 ? -128 : (x > 127 ? 127 : x);
+}
+
+static inline int32_t tinyc_smlabb(int32_t a, int32_t b, int32_t acc)
+{
+    /* SMLABB wraps modulo 2^32 (it only sets Q on overflow) */
+    return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_lo16(a) * tinyc_lo16(b));
+}
+
+static inline int32_t tinyc_smlabt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_lo16(a) * tinyc_hi16(b));
+}
+
+static inline int32_t tinyc_smlatt(int32_t a, int32_t b, int32_t acc)
+{
+    return (int32_t)(uint32_t)((int64_t)acc + (int64_t)tinyc_hi16(a) * tinyc_hi16(b));
 }
 
 #endif

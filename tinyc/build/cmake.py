@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from fractions import Fraction
 from pathlib import Path
 
 from tinyc.boards import Board
@@ -48,8 +49,18 @@ def board_files(board: Board) -> list[str]:
 def board_defines(board: Board) -> dict[str, str]:
     if board.uart.get("kind") != "cmsdk":
         return {}
+    per_tick = instructions_per_tick(board)
     return {"BOARD_UART_BASE": f"0x{int(board.uart['base']):08X}u",
-            "BOARD_UART_IRQ": str(int(board.uart["irq"]))}
+            "BOARD_UART_IRQ": str(int(board.uart["irq"])),
+            "BOARD_TIMER_BASE": f"0x{int(board.counter.get('timer_base', 0x40000000)):08X}u",
+            "BOARD_TICKS_NUM": f"{per_tick.numerator}u",
+            "BOARD_TICKS_DEN": f"{per_tick.denominator}u"}
+
+
+def instructions_per_tick(board: Board) -> Fraction:
+    """Under `-icount shift=N` an instruction takes 2^N ns; the CMSDK timer ticks at timer_hz."""
+    hz = int(board.counter.get("timer_hz", 25_000_000))
+    return Fraction(10**9, hz * 2 ** int(board.qemu.get("icount_shift", 6)))
 
 
 def write_project(out_dir: str | Path, board: Board, sources, include_dirs=(), defines=None, *,
@@ -171,6 +182,21 @@ def _first_error(text: str) -> str:
                 return line.strip()
     lines = [ln for ln in text.splitlines() if ln.strip()]
     return lines[-1].strip() if lines else "no output"
+
+
+def compiler_flags(board: Board, opt: str = "-O2") -> list[str]:
+    """The C flags a CMake build for `board` compiles the model and kernels with."""
+    return list(board.cflags) + _COMMON_FLAGS + [opt]
+
+
+def compiler_version(board: Board) -> str:
+    """First line of the cross compiler's --version ('' when it is not installed)."""
+    cc = "cc" if board.is_host else "arm-none-eabi-gcc"
+    try:
+        r = subprocess.run([cc, "--version"], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (r.stdout.splitlines() or [""])[0].strip()
 
 
 def _toolchain(board: Board) -> str:

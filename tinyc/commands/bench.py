@@ -22,18 +22,29 @@ from tinyc.verify import verify_build
 @strategy_option
 @kernels_option
 @optimize_option
+@click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False),
+              help="Also write the results as Markdown (e.g. benchmarks/RESULTS.md), with the "
+                   "top ops of each model's profile.")
+@click.option("--reference", "reference_path", type=click.Path(exists=True, dir_okay=False),
+              help="TOML of reference instruction counts per model (e.g. "
+                   "benchmarks/tflm_cmsis_nn.toml): adds their figure and the ratio.")
 @json_option
-def command(models, board, backend, ports, samples, strategy, kernels, optimize, as_json):
+def command(models, board, backend, ports, samples, strategy, kernels, optimize, markdown_path,
+            reference_path, as_json):
     """Measure each MODEL on BOARD: deterministic counts, bytes from the ELF, bit-exactness."""
+    from tinyc.bench_report import load_reference, top_ops
+    from tinyc.ops import macs
     b = get_board(board)
     require_port(b, ports, "bench")
     if len(ports) > 1:
         raise TinycError("bench measures on one board: give one --port")
     port = ports[0] if ports else None
+    reference = load_reference(reference_path) if reference_path else None
     rows = []
     for m in models:
         build = ensure_build(m, b, backend, strategy, build_options(kernels, optimize))
-        r = verify_build(build, samples, seed=0, port=port, quiet=as_json)
+        r = verify_build(build, samples, seed=0, port=port, quiet=as_json,
+                         profile=bool(markdown_path))
         rows.append({
             "model": m, "board": b.id, "backend": backend,
             "instructions_per_inference": r["instructions_per_inference"],
@@ -42,10 +53,16 @@ def command(models, board, backend, ports, samples, strategy, kernels, optimize,
             "harness_ram_bytes": build.harness_ram_bytes, "flash_bytes": build.flash_bytes,
             "code_bytes": build.code_bytes, "weights_bytes": build.weights_bytes,
             "arena_bytes": build.plan.arena_bytes, "bit_exact": r["bit_exact"],
+            "macs": sum(macs(build.graph, op) for op in build.graph.ops),
         })
+        if r.get("profile"):
+            key = "instructions" if r["instructions_per_inference"] else "cycles"
+            rows[-1]["top_ops"] = top_ops(r["profile"], key)
         if "tflm_arena_bytes" in r:
             rows[-1].update(tflm_arena_bytes=r["tflm_arena_bytes"],
                             tflm_arena_used_bytes=r["tflm_arena_used_bytes"])
+    if markdown_path:
+        _write_markdown(markdown_path, rows, b, reference)
     if as_json:
         emit_json(rows)
         return
@@ -54,3 +71,24 @@ def command(models, board, backend, ports, samples, strategy, kernels, optimize,
         [[r["model"].rsplit("/", 1)[-1], r["instructions_per_inference"] or "-", r["ram_bytes"],
           r["flash_bytes"], r["code_bytes"], r["weights_bytes"],
           "yes" if r["bit_exact"] else "NO"] for r in rows], right={1, 2, 3, 4, 5}))
+
+
+def _write_markdown(path, rows, board, reference) -> None:
+    import shlex
+    import sys
+    from pathlib import Path
+
+    from tinyc.bench_report import markdown
+    from tinyc.build.cmake import compiler_flags, compiler_version
+    from tinyc.models_dir import REPO
+    args = [a if not Path(a).is_absolute() else str(_relative(Path(a), REPO))
+            for a in sys.argv[1:]]
+    text = markdown(rows, board, "tinyc " + shlex.join(args), compiler_version(board),
+                    compiler_flags(board), reference)
+    Path(path).write_text(text)
+
+
+def _relative(p, base):
+    import os
+    return os.path.relpath(p, base)
+

@@ -88,5 +88,16 @@ def _print(reports):
                        f"arena_used_bytes() on the board: "
                        + (f"{used:,} B" if used is not None else "not reported"))
         if r.get("profile"):
-            key = next(k for k in r["profile"][0] if k not in ("index", "op"))
-            click.echo(table(["#", "op", key], [[p["index"], p["op"], p[key]] for p in r["profile"]]))
+            click.echo(profile_table(r["profile"]))
+
+
+def profile_table(rows: list[dict]) -> str:
+    """The per-op profile, most expensive first: share of the total and count per MAC."""
+    key = next(k for k in rows[0] if k not in ("index", "op"))
+    ordered = sorted(rows, key=lambda p: -p[key])
+    return table(["#", "op", "kernel", key, "share", "MACs", "per MAC"],
+                 [[p["index"], p["op"], p.get("variant") or "-", p[key],
+                   f"{100 * p['share']:.1f}%", p["macs"],
+                   "-" if p.get(f"{key}_per_mac") is None else f"{p[f'{key}_per_mac']:.2f}"]
+                  for p in ordered], right={0, 3, 4, 5, 6})
+

@@ -1,5 +1,6 @@
-/* Arm MPS2 (AN386 Cortex-M4, AN500 Cortex-M7) as emulated by QEMU: CMSDK UART0 and
- * CMSDK timer0. Register layout from the CMSDK documentation; no vendor headers. */
+/* Arm MPS2 (AN386 Cortex-M4, AN500 Cortex-M7, AN505 Cortex-M33) as emulated by QEMU: CMSDK
+ * UART0 and CMSDK timer0 at the addresses the board file gives (tinyc/build/cmake.py
+ * board_defines). Register layout from the CMSDK documentation; no vendor headers. */
 #include <stdint.h>
 
 #include "board.h"
@@ -10,7 +11,15 @@
 #ifndef BOARD_UART_IRQ
 #define BOARD_UART_IRQ 0
 #endif
-#define TIMER0_BASE 0x40000000u
+#ifndef BOARD_TIMER_BASE
+#define BOARD_TIMER_BASE 0x40000000u
+#endif
+/* instructions per timer tick under -icount, as NUM / DEN (25 MHz, shift 6: 5 / 8) */
+#ifndef BOARD_TICKS_NUM
+#define BOARD_TICKS_NUM 5u
+#define BOARD_TICKS_DEN 8u
+#endif
+#define TIMER0_BASE BOARD_TIMER_BASE
 
 #define REG(addr) (*(volatile uint32_t *)(addr))
 
@@ -31,9 +40,11 @@
 #define TIMER_VALUE REG(TIMER0_BASE + 0x04)
 #define TIMER_RELOAD REG(TIMER0_BASE + 0x08)
 
-#define NVIC_ISER0 REG(0xE000E100u)
-#define NVIC_ICER0 REG(0xE000E180u)
-#define NVIC_ICPR0 REG(0xE000E280u)
+/* the UART's NVIC line: word BOARD_UART_IRQ / 32 of each register bank */
+#define NVIC_ISER REG(0xE000E100u + 4u * (BOARD_UART_IRQ / 32u))
+#define NVIC_ICER REG(0xE000E180u + 4u * (BOARD_UART_IRQ / 32u))
+#define NVIC_ICPR REG(0xE000E280u + 4u * (BOARD_UART_IRQ / 32u))
+#define UART_IRQ_BIT (1u << (BOARD_UART_IRQ % 32u))
 
 void board_init(void)
 {
@@ -62,22 +73,23 @@ int board_uart_read_byte(void)
     __asm volatile("mrs %0, primask" : "=r"(primask));
     __asm volatile("cpsid i" ::: "memory");
     UART_CTRL |= UART_CTRL_RX_INT_EN;
-    NVIC_ISER0 = 1u << BOARD_UART_IRQ;
+    NVIC_ISER = UART_IRQ_BIT;
     while (!(UART_STATE & UART_STATE_RX_FULL))
         __asm volatile("wfi" ::: "memory");
     int c = (int)(UART_DATA & 0xFFu);
     UART_CTRL &= ~UART_CTRL_RX_INT_EN;
-    NVIC_ICER0 = 1u << BOARD_UART_IRQ;
+    NVIC_ICER = UART_IRQ_BIT;
     UART_INTCLEAR = UART_INT_RX;
-    NVIC_ICPR0 = 1u << BOARD_UART_IRQ;
+    NVIC_ICPR = UART_IRQ_BIT;
     __asm volatile("msr primask, %0" ::"r"(primask) : "memory");
     return c;
 }
 
-/* Timer0 counts down at 25 MHz of virtual time. Under `-icount shift=6` one instruction
+/* Timer0 counts down in virtual time. On AN386 (25 MHz, `-icount shift=6`) one instruction
  * takes 64 ns = 1.6 ticks, so after m instructions ticks = floor(1.6 m), and m is the one
- * integer in [ticks / 1.6, (ticks + 1) / 1.6): ceil(ticks * 5 / 8). Converting the absolute
- * count (not differences) keeps every difference exact. */
+ * integer in [ticks / 1.6, (ticks + 1) / 1.6): ceil(ticks * 5 / 8); in general
+ * ceil(ticks * NUM / DEN) with NUM / DEN instructions per tick (AN505, 20 MHz: 25 / 32).
+ * Converting the absolute count (not differences) keeps every difference exact. */
 static uint32_t last_value;
 static uint64_t ticks;
 
@@ -96,7 +108,7 @@ uint64_t board_counter_read(void)
     uint32_t now = TIMER_VALUE;
     ticks += (uint32_t)(last_value - now); /* down-counter: wrap-safe in 32 bits */
     last_value = now;
-    return (ticks * 5u + 7u) / 8u;
+    return (ticks * BOARD_TICKS_NUM + (BOARD_TICKS_DEN - 1u)) / BOARD_TICKS_DEN;
 }
 
 board_counter_info board_counter_unit(void)

@@ -4,11 +4,14 @@ TFLM computes the multipliers of ADD in double and those of SUB in float (sub_co
 both are reproduced here."""
 from __future__ import annotations
 
-from tinyc.backends.native.lower import KernelCall, lowering
+from dataclasses import dataclass
+
+from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.broadcast import broadcast_params, inplace_binary
 from tinyc.backends.native.ops.common import fused_range, scale, zp
 from tinyc.backends.native.ops.lut import f32
 from tinyc.backends.native.quant import quantize_multiplier
+from tinyc.backends.native.target import portable
 from tinyc.errors import TinycError
 
 LEFT_SHIFT = 20
@@ -44,24 +47,34 @@ def check_int8_binary(op, ts):
                              "quantization")
 
 
-def _lower(ctx, op):
-    in1, in2 = ctx.tensor(op.inputs[0]), ctx.tensor(op.inputs[1])
-    out = ctx.tensor(op.outputs[0])
+@dataclass
+class AddNumbers:
+    """ADD/SUB's Prepare, shared by every kernel variant: the tinyc_add_params fields."""
+    fields: dict
+
+
+def prepare(g, op) -> AddNumbers:
+    in1, in2 = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]]
+    out = g.tensors[op.outputs[0]]
     check_int8_binary(op, (in1, in2, out))
     (m1, sh1), (m2, sh2), (mo, sho) = add_multipliers(op, scale(in1), scale(in2), scale(out))
     lo, hi = fused_range(op, out)
     flag, bc = broadcast_params(op, in1.shape, in2.shape, out.shape)
-    params = ctx.params(op, "tinyc_add_params", {
+    return AddNumbers({
         "size": out.elements, "input1_offset": -zp(in1), "input2_offset": -zp(in2),
         "output_offset": zp(out), "left_shift": LEFT_SHIFT,
         "input1_multiplier": m1, "input1_shift": sh1, "input2_multiplier": m2,
         "input2_shift": sh2, "output_multiplier": mo, "output_shift": sho,
         "act_min": lo, "act_max": hi, "broadcast": flag, "bc": bc})
-    func = "tinyc_add_s8" if op.opcode == "ADD" else "tinyc_sub_s8"
-    return KernelCall(func=func, args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
-                                       ctx.ptr(op.outputs[0])],
-                      headers=["add_sub_s8.h"], sources=["add_sub_s8.c"])
 
 
-lowering("ADD", inplace=inplace_binary)(_lower)
-lowering("SUB", inplace=inplace_binary)(_lower)
+def emit_portable(ctx, op, choice, nums: AddNumbers):
+    params = ctx.params(op, "tinyc_add_params", nums.fields)
+    return KernelCall.of(choice, [params, ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]),
+                                  ctx.ptr(op.outputs[0])])
+
+
+for _opcode, _func in (("ADD", "tinyc_add_s8"), ("SUB", "tinyc_sub_s8")):
+    lowering_with_variants(_opcode, prepare, inplace=inplace_binary)
+    kernel_variant(_opcode, "portable",
+                   lambda g, op, target, f=_func: portable(f, "add_sub_s8"))(emit_portable)

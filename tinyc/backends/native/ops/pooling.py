@@ -2,14 +2,22 @@
 those of the input's scale and zero point."""
 from __future__ import annotations
 
-from tinyc.backends.native.lower import KernelCall, lowering
+from dataclasses import dataclass
+
+from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.fused import act_range
 from tinyc.backends.native.ops.geometry import dims4, spatial
+from tinyc.backends.native.target import portable
 from tinyc.errors import TinycError
 
 
-def _lower(ctx, op, func):
-    g = ctx.graph
+@dataclass
+class PoolNumbers:
+    """The pooling Prepare, shared by every kernel variant: the tinyc_pool2d_params fields."""
+    fields: dict
+
+
+def prepare(g, op) -> PoolNumbers:
     inp, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
     if inp.dtype != "int8" or out.dtype != "int8":
         raise TinycError(f"op {op.index} {op.opcode}: only int8 is supported "
@@ -19,19 +27,19 @@ def _lower(ctx, op, func):
                          f"{list(out.shape)} must be 4-D with the same channels")
     fh, fw = int(op.options.get("filter_height", 1)), int(op.options.get("filter_width", 1))
     lo, hi = act_range(op, out)
-    params = ctx.params(op, "tinyc_pool2d_params", {
+    return PoolNumbers({
         "input": dims4(inp), "output": dims4(out), "filter_h": fh, "filter_w": fw,
         **spatial(op, inp, out, fh, fw, dilated=False), "act_min": lo, "act_max": hi,
     })
-    return KernelCall(func=func, args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])],
-                      headers=["pooling_s8.h"], sources=["pooling_s8.c"])
 
 
-@lowering("AVERAGE_POOL_2D")
-def lower_avg(ctx, op):
-    return _lower(ctx, op, "tinyc_avg_pool2d_s8")
+def emit_pool(ctx, op, choice, nums: PoolNumbers):
+    params = ctx.params(op, "tinyc_pool2d_params", nums.fields)
+    return KernelCall.of(choice, [params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])])
 
 
-@lowering("MAX_POOL_2D")
-def lower_max(ctx, op):
-    return _lower(ctx, op, "tinyc_max_pool2d_s8")
+for _opcode, _func in (("AVERAGE_POOL_2D", "tinyc_avg_pool2d_s8"),
+                       ("MAX_POOL_2D", "tinyc_max_pool2d_s8")):
+    lowering_with_variants(_opcode, prepare)
+    kernel_variant(_opcode, "portable",
+                   lambda g, op, target, f=_func: portable(f, "pooling_s8"))(emit_pool)

@@ -1,0 +1,166 @@
+#include "fully_connected_s8_dsp.h"
+
+#include "tinyc_simd.h"
+
+/* as in depthwise_conv2d_s8_dsp.c: without the first scheduling pass the four accumulators,
+ * the two input words and the pointers stay in registers */
+#pragma GCC optimize("no-schedule-insns")
+
+int32_t tinyc_fully_connected_s8_dsp_scratch_size(const tinyc_fully_connected_params *p)
+{
+    return ((p->in_features + 3) / 4) * 4 * (int32_t)sizeof(int16_t);
+}
+
+/* in[0..n) -> int16 pairs (x0,x2),(x1,x3) per group of four, the last group zero-padded. */
+static void widen_interleaved(const int8_t *in, int32_t n, int32_t *dst)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int32_t v = tinyc_read_s32(in + i);
+        *dst++ = tinyc_sxtb16(v);
+        *dst++ = tinyc_sxtb16_ror8(v);
+    }
+    if (i < n) {
+        int8_t tail[4] = {0, 0, 0, 0};
+        memcpy(tail, in + i, (size_t)(n - i));
+        const int32_t v = tinyc_read_s32(tail);
+        *dst++ = tinyc_sxtb16(v);
+        *dst = tinyc_sxtb16_ror8(v);
+    }
+}
+
+typedef struct {
+    const int32_t *mult, *shift;
+    const tinyc_requant_r2 *rq;      /* precomputed at compile time, or NULL */
+    int32_t step;                    /* 1 per channel, 0 per tensor */
+    int32_t offset, lo, hi;
+} out_quant;
+
+/* full_range (constant): the activation range is all of int8, so SSAT replaces the clamp;
+ * one_rq (constant): per-tensor table, its one entry kept in registers. */
+static inline __attribute__((always_inline)) int8_t requantize_out(
+    const out_quant *q, const tinyc_requant_r2 *one, int full_range, int32_t acc, int32_t o)
+{
+    const int32_t k = o * q->step;
+    acc = (one ? tinyc_requantize_r2(acc, one)
+               : q->rq ? tinyc_requantize_r2(acc, &q->rq[k])
+                       : tinyc_requantize_fast(acc, q->mult[k], q->shift[k])) + q->offset;
+    return (int8_t)(full_range ? tinyc_ssat8(acc) : tinyc_clamp_i32(acc, q->lo, q->hi));
+}
+
+static inline __attribute__((always_inline)) int fully_connected(
+    const tinyc_fully_connected_params *p, tinyc_ctx scratch, const int8_t *input,
+    const int8_t *weights_blocked, const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+    int full_range, int per_tensor_rq, int8_t *output)
+{
+    const int32_t n_in = p->in_features, n_out = p->out_features;
+    const int32_t groups = (n_in + 3) / 4;
+    if (scratch.size < tinyc_fully_connected_s8_dsp_scratch_size(p) || scratch.buf == NULL) {
+        return TINYC_KERNEL_BAD_SCRATCH;
+    }
+    const tinyc_requant_r2 one_copy = per_tensor_rq ? rq[0] : (tinyc_requant_r2){0, 0, 0};
+    const tinyc_requant_r2 *one = per_tensor_rq ? &one_copy : NULL;
+    int32_t *x16 = (int32_t *)scratch.buf;
+    const int32_t *x_pairs_end = x16 + (groups / 2) * 4;
+    const out_quant q = {p->quant.multiplier, p->quant.shift, rq, p->per_channel ? 1 : 0,
+                         p->output_offset, p->act_min, p->act_max};
+    for (int32_t b = 0; b < p->batches; b++) {
+        widen_interleaved(input + b * n_in, n_in, x16);
+        int8_t *out = output + b * n_out;
+        const int32_t *w = (const int32_t *)(const void *)weights_blocked;
+        for (int32_t o = 0; o < n_out; o += 4) {
+            const int32_t rows = n_out - o < 4 ? n_out - o : 4;
+            int32_t acc0 = bias_folded[o];
+            int32_t acc1 = rows > 1 ? bias_folded[o + 1] : 0;
+            int32_t acc2 = rows > 2 ? bias_folded[o + 2] : 0;
+            int32_t acc3 = rows > 3 ? bias_folded[o + 3] : 0;
+            /* two groups of four inputs per pass (fewer loop branches), then the odd one */
+            const int32_t *x = x16;
+            for (; x != x_pairs_end; x += 4, w += 8) {
+                int32_t x02 = x[0], x13 = x[1];
+                int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+                acc0 = tinyc_smlad(tinyc_sxtb16(w0), x02, acc0);
+                acc0 = tinyc_smlad(tinyc_sxtb16_ror8(w0), x13, acc0);
+                acc1 = tinyc_smlad(tinyc_sxtb16(w1), x02, acc1);
+                acc1 = tinyc_smlad(tinyc_sxtb16_ror8(w1), x13, acc1);
+                acc2 = tinyc_smlad(tinyc_sxtb16(w2), x02, acc2);
+                acc2 = tinyc_smlad(tinyc_sxtb16_ror8(w2), x13, acc2);
+                acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
+                acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
+                x02 = x[2], x13 = x[3];
+                w0 = w[4], w1 = w[5], w2 = w[6], w3 = w[7];
+                acc0 = tinyc_smlad(tinyc_sxtb16(w0), x02, acc0);
+                acc0 = tinyc_smlad(tinyc_sxtb16_ror8(w0), x13, acc0);
+                acc1 = tinyc_smlad(tinyc_sxtb16(w1), x02, acc1);
+                acc1 = tinyc_smlad(tinyc_sxtb16_ror8(w1), x13, acc1);
+                acc2 = tinyc_smlad(tinyc_sxtb16(w2), x02, acc2);
+                acc2 = tinyc_smlad(tinyc_sxtb16_ror8(w2), x13, acc2);
+                acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
+                acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
+            }
+            if (groups & 1) {
+                const int32_t x02 = x[0], x13 = x[1];
+                const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+                w += 4;
+                acc0 = tinyc_smlad(tinyc_sxtb16(w0), x02, acc0);
+                acc0 = tinyc_smlad(tinyc_sxtb16_ror8(w0), x13, acc0);
+                acc1 = tinyc_smlad(tinyc_sxtb16(w1), x02, acc1);
+                acc1 = tinyc_smlad(tinyc_sxtb16_ror8(w1), x13, acc1);
+                acc2 = tinyc_smlad(tinyc_sxtb16(w2), x02, acc2);
+                acc2 = tinyc_smlad(tinyc_sxtb16_ror8(w2), x13, acc2);
+                acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
+                acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
+            }
+            out[o] = requantize_out(&q, one, full_range, acc0, o);
+            if (rows > 1) out[o + 1] = requantize_out(&q, one, full_range, acc1, o + 1);
+            if (rows > 2) out[o + 2] = requantize_out(&q, one, full_range, acc2, o + 2);
+            if (rows > 3) out[o + 3] = requantize_out(&q, one, full_range, acc3, o + 3);
+        }
+    }
+    return TINYC_KERNEL_OK;
+}
+
+/* The flavours the compiler picks from at compile time (only the one a model calls is linked):
+ * generic (p->quant, clamp), or the tinyc_requant_r2 table per output feature (_rq) or one
+ * for all (_rq1), with SSAT when the activation range is all of int8 (_sat). */
+int tinyc_fully_connected_s8_dsp(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                 const int8_t *input, const int8_t *weights_blocked,
+                                 const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                 int8_t *output)
+{
+    (void)rq;
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, NULL, 0, 0, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                    const int8_t *input, const int8_t *weights_blocked,
+                                    const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                    int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 0, 0, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq_sat(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                        const int8_t *input, const int8_t *weights_blocked,
+                                        const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                        int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 1, 0, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq1(const tinyc_fully_connected_params *p, tinyc_ctx scratch,
+                                     const int8_t *input, const int8_t *weights_blocked,
+                                     const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                     int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 0, 1, output);
+}
+
+int tinyc_fully_connected_s8_dsp_rq1_sat(const tinyc_fully_connected_params *p,
+                                         tinyc_ctx scratch, const int8_t *input,
+                                         const int8_t *weights_blocked,
+                                         const int32_t *bias_folded, const tinyc_requant_r2 *rq,
+                                         int8_t *output)
+{
+    return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 1, 1, output);
+}

@@ -1,0 +1,98 @@
+"""DEPTHWISE_CONV_2D on cores with the DSP extension: four channels per 32-bit load,
+SMLABB/SMLATT on weights widened and re-laid here at compile time.
+
+Three variants of one kernel file: `dsp_3x3` (depth multiplier 1, 3x3, stride 1 or 2,
+padding <= 1, no dilation: the layers of the MobileNet/DS-CNN models, taps unrolled), `dsp`
+(depth multiplier 1, any filter up to 64 taps, stride, dilation, padding) and `dsp_mult`
+(depth multiplier a multiple of 4, e.g. a first layer on a one-channel image). Depth
+multipliers 2, 3, 5, ... stay on the portable kernel."""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.backends.native.lower import KernelCall, kernel_variant
+from tinyc.backends.native.ops.depthwise_conv2d import DepthwiseNumbers, depthwise_params
+from tinyc.backends.native.ops.fully_connected_dsp import rq_pointer
+from tinyc.backends.native.ops.geometry import spatial
+from tinyc.backends.native.ops.requant_table import r2_table
+from tinyc.backends.native.target import KernelChoice
+
+MAX_TAPS = 64                # TINYC_DW_DSP_MAX_TAPS
+LANES = (0, 2, 1, 3)         # channel c of a group of four lands in int16 lane LANES[c]
+
+
+def scratch_bytes(channels: int) -> int:
+    """tinyc_depthwise_conv2d_s8_dsp_scratch_size: a zero-point row of ceil4(channels) bytes."""
+    return -(-channels // 4) * 4
+
+
+def grouped_weights(weights: np.ndarray) -> np.ndarray:
+    """int8 [fh, fw, c] -> int16 [ceil4(c)/4, fh*fw, 4] in lane order c0,c2,c1,c3 (what SXTB16
+    and SXTB16 ROR 8 make of four input bytes), zero-padded channels."""
+    fh, fw, c = weights.shape
+    padded = np.zeros((fh * fw, scratch_bytes(c)), np.int16)
+    padded[:, :c] = weights.reshape(fh * fw, c)
+    groups = padded.reshape(fh * fw, -1, 4)[:, :, LANES]
+    return np.ascontiguousarray(groups.transpose(1, 0, 2)).reshape(-1)
+
+
+def _shape(g, op):
+    """(filter h, w, input channels, depth multiplier, geometry) when the taps fit, else None."""
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    if len(w.shape) != 4 or len(inp.shape) != 4 or len(out.shape) != 4:
+        return None
+    _, fh, fw, oc = w.shape
+    ic = inp.shape[3]
+    if ic <= 0 or oc % ic or out.shape[3] != oc or fh * fw > MAX_TAPS:
+        return None
+    return fh, fw, ic, oc // ic, spatial(op, inp, out, fh, fw)
+
+
+def _choice(func: str, in_channels: int, variant: str) -> KernelChoice:
+    return KernelChoice(func, ("depthwise_conv2d_s8_dsp.h",), ("depthwise_conv2d_s8_dsp.c",),
+                        scratch_bytes(in_channels), variant)
+
+
+def choose_3x3(g, op, target):
+    shape = _shape(g, op) if target.has("dsp") else None
+    if shape is None:
+        return None
+    fh, fw, ic, dm, geo = shape
+    if (dm != 1 or (fh, fw) != (3, 3) or geo["stride_h"] not in (1, 2)
+            or geo["stride_w"] not in (1, 2) or geo["dilation_h"] != 1 or geo["dilation_w"] != 1
+            or geo["pad_h"] > 1 or geo["pad_w"] > 1):
+        return None
+    return _choice("tinyc_depthwise_conv2d_s8_dsp_3x3", ic, "dsp_3x3")
+
+
+def choose_generic(g, op, target):
+    shape = _shape(g, op) if target.has("dsp") else None
+    if shape is None or shape[3] != 1:
+        return None
+    return _choice("tinyc_depthwise_conv2d_s8_dsp", shape[2], "dsp")
+
+
+def choose_multiplied(g, op, target):
+    shape = _shape(g, op) if target.has("dsp") else None
+    if shape is None or shape[3] % 4:
+        return None
+    return _choice("tinyc_depthwise_conv2d_s8_dsp_mult", shape[2], "dsp_mult")
+
+
+def emit(ctx, op, choice, nums: DepthwiseNumbers):
+    params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
+    rq = r2_table(nums.mult, nums.shift)
+    call = KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+                                  ctx.const(f"op{op.index}_filter_dsp",
+                                            grouped_weights(nums.weights)),
+                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  "NULL" if rq is None else rq_pointer(ctx, op, rq),
+                                  ctx.ptr(op.outputs[0])])
+    if rq is not None:   # the flavour: the requantization table, SSAT when the range is int8's
+        call.func += "_rq_sat" if (nums.act_min, nums.act_max) == (-128, 127) else "_rq"
+    return call
+
+
+kernel_variant("DEPTHWISE_CONV_2D", "dsp_3x3", choose_3x3, priority=20)(emit)
+kernel_variant("DEPTHWISE_CONV_2D", "dsp", choose_generic, priority=10)(emit)
+kernel_variant("DEPTHWISE_CONV_2D", "dsp_mult", choose_multiplied, priority=10)(emit)

@@ -1,0 +1,69 @@
+"""FULLY_CONNECTED on cores with the DSP extension: four rows per pass, SMLAD on SXTB16 halves.
+
+The weights are re-laid here, at compile time, in the order the kernel's inner loop reads them
+(firmware/kernels/fully_connected_s8_dsp.h), so the loop reads one sequential stream."""
+from __future__ import annotations
+
+import numpy as np
+
+from tinyc.backends.native.lower import KernelCall, kernel_variant
+from tinyc.backends.native.ops.fully_connected import FullyConnectedNumbers, fully_connected_params
+from tinyc.backends.native.ops.requant_table import r2_table
+from tinyc.backends.native.target import KernelChoice
+
+ROWS = 4      # output rows per pass
+GROUP = 4     # int8 inputs per 32-bit word
+
+
+def _ceil(n: int, m: int) -> int:
+    return -(-n // m) * m
+
+
+def scratch_bytes(in_features: int) -> int:
+    """tinyc_fully_connected_s8_dsp_scratch_size: one widened input row, int16, padded to 4."""
+    return _ceil(in_features, GROUP) * 2
+
+
+def blocked_weights(weights: np.ndarray) -> np.ndarray:
+    """int8 [out, in] -> [ceil4(out)/4, ceil4(in)/4, 4 rows, 4 inputs], zero-padded, flattened."""
+    out_f, in_f = weights.shape
+    padded = np.zeros((_ceil(out_f, ROWS), _ceil(in_f, GROUP)), np.int8)
+    padded[:out_f, :in_f] = weights
+    blocks = padded.reshape(-1, ROWS, padded.shape[1] // GROUP, GROUP)
+    return np.ascontiguousarray(blocks.transpose(0, 2, 1, 3)).reshape(-1)
+
+
+def choose(g, op, target):
+    if not target.has("dsp"):
+        return None
+    in_features = g.tensors[op.inputs[1]].shape[-1]
+    return KernelChoice("tinyc_fully_connected_s8_dsp", ("fully_connected_s8_dsp.h",),
+                        ("fully_connected_s8_dsp.c",),
+                        scratch_bytes(in_features), "dsp")
+
+
+@kernel_variant("FULLY_CONNECTED", "dsp", choose, priority=10)
+def emit_dsp(ctx, op, choice, nums: FullyConnectedNumbers):
+    params = ctx.params(op, "tinyc_fully_connected_params", fully_connected_params(ctx, op, nums))
+    rq = r2_table(nums.mult, nums.shift)
+    call = KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
+                                  ctx.const(f"op{op.index}_weights_dsp",
+                                            blocked_weights(nums.weights)),
+                                  ctx.const(f"op{op.index}_bias", nums.bias),
+                                  "NULL" if rq is None else rq_pointer(ctx, op, rq),
+                                  ctx.ptr(op.outputs[0])])
+    call.func = flavour(choice.func, rq, nums.act_min, nums.act_max)
+    return call
+
+
+def flavour(func: str, rq, act_min: int, act_max: int) -> str:
+    """The kernel entry for what is known at compile time: the requantization table (one row
+    per channel or one for all) and whether the activation range is all of int8."""
+    if rq is None:
+        return func
+    return func + ("_rq1" if len(rq) == 1 else "_rq") + \
+        ("_sat" if (act_min, act_max) == (-128, 127) else "")
+
+
+def rq_pointer(ctx, op, rq) -> str:
+    return f"(const tinyc_requant_r2 *)(const void *){ctx.const(f'op{op.index}_rq', rq)}"
