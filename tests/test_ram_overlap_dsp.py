@@ -13,6 +13,7 @@ from conftest import model
 from modelgen import int8_model
 from test_ram_overlap import ForcedPlan
 from tinyc.backends.native.access_order import (blocked_window_overlap, channel_group_overlap,
+                                                 channel_group_overlap_above,
                                                  rows_read_first_overlap)
 from tinyc.backends.native.lower import LOWERINGS
 from tinyc.backends.native.rules import NativeRules
@@ -71,6 +72,33 @@ def depthwise_events(in_shape, out_shape, fh, fw, g):
             events += [("r", b) for b in window_bytes(in_shape, out_shape, fh, fw, g, p, chans)]
             events += [("w", p * oc + c) for c in chans]
     return events
+
+
+def depthwise_backward_events(in_shape, out_shape, fh, fw, g):
+    """depthwise_conv2d_s8_dsp_backward.c: pixels from the last, in each the tail channels
+    from the last, then the groups of four from the last."""
+    _, oh, ow, oc = out_shape
+    groups = [[c] for c in range(oc - 1, oc - oc % 4 - 1, -1)]
+    groups += [list(range(c, c + 4)) for c in range(oc - oc % 4 - 4, -1, -4)]
+    events = []
+    for p in range(oh * ow - 1, -1, -1):
+        for chans in groups:
+            events += [("r", b) for b in window_bytes(in_shape, out_shape, fh, fw, g, p, chans)]
+            events += [("w", p * oc + c) for c in chans]
+    return events
+
+
+def replayed_above(events):
+    """The smallest output-minus-input offset at which every write lands above every input
+    byte read after it."""
+    best, future_end = None, 0
+    for kind, b in reversed(events):
+        if kind == "r":
+            future_end = max(future_end, b + 1)
+        else:
+            s = future_end - b
+            best = s if best is None else max(best, s)
+    return best
 
 
 def fc_events(rows, n_in, n_out):
@@ -142,6 +170,10 @@ def test_depthwise_contract_never_exceeds_the_replayed_kernel_and_is_tight(case)
     exact = replayed_shift(depthwise_events(ins, outs, fh, fw, g), int(np.prod(ins)))
     assert d <= exact
     assert exact - d < 4
+    u = channel_group_overlap_above(ins, outs, fh, fw, g)
+    exact = replayed_above(depthwise_backward_events(ins, outs, fh, fw, g))
+    assert u >= exact
+    assert u - exact < 4
 
 
 @pytest.mark.parametrize("rows,n_in,n_out", [(1, 16, 4), (1, 8, 20), (3, 16, 4), (3, 6, 10)])
@@ -178,9 +210,18 @@ def test_dsp_overlapping_plan_is_bit_exact_with_a_poisoned_arena(name):
 
 
 class DspForcedPlan(ForcedPlan):
+    """ForcedPlan with the DSP kernels and their scratch above both tensors."""
+
     def __init__(self, graph, shift):
         super().__init__(graph, shift)
         self.rules = DSP_RULES
+        op = graph.ops[0]
+        size = LOWERINGS[op.opcode].select(graph, op, DSP).scratch_bytes
+        self._scratch = (self.arena_bytes, size) if size else None
+        self.arena_bytes += size
+
+    def scratch(self, op_index):
+        return self._scratch if op_index == 0 else None
 
 
 def _conv3x3(x):
@@ -217,20 +258,34 @@ def test_the_bit_exact_check_sees_a_dsp_shift_past_the_contract(build, variant, 
     for mod in (conv_mod, dw_mod):
         monkeypatch.setattr(mod, "runs_backward", lambda ctx, op, choice: False)
     assert mismatches(path, samples=3, plan=DspForcedPlan(g, d + row), poison=True) > 0
+    u = DSP_RULES.overlap_above(g, op)
+    if variant != "dsp_3x3":
+        assert u is None
+        return
+    assert 0 < u < g.tensors[op.inputs[0]].nbytes     # the backward twin, above the input
+    monkeypatch.undo()
+    assert mismatches(path, samples=3, plan=DspForcedPlan(g, u), poison=True) == 0
+    monkeypatch.setattr(dw_mod, "runs_backward", lambda ctx, op, choice: True)
+    assert mismatches(path, samples=3, plan=DspForcedPlan(g, u - row), poison=True) > 0
 
 
 def _fc(x):
     import tensorflow as tf
-    return tf.keras.layers.Dense(5)(tf.keras.layers.Flatten()(x))
+    return tf.keras.layers.Dense(3)(x)
 
 
 @pytest.mark.slow
-def test_fully_connected_dsp_overwrites_its_whole_input():
-    path = int8_model("ram_overlap_dsp_fc", _fc, [(1, 24)], seed=6)
+def test_fully_connected_dsp_writes_over_rows_it_has_read(monkeypatch):
+    import tinyc.backends.native.ops.fully_connected_dsp as fc_mod
+    path = int8_model("ram_overlap_dsp_fc_rows", _fc, [(6, 8)], seed=6)
     g = load_model(path)
-    op = [o for o in g.ops if o.opcode == "FULLY_CONNECTED"][0]
-    assert LOWERINGS["FULLY_CONNECTED"].select(g, op, DSP).variant == "dsp"
-    assert DSP_RULES.overlap(g, op) >= g.tensors[op.inputs[0]].nbytes
-    assert g.ops[0] is op                    # ForcedPlan places op 0's tensors
-    for shift in (0, -3, 7):                 # the output anywhere over its input
+    op = next(o for o in g.ops if o.opcode == "FULLY_CONNECTED")
+    assert g.ops[0] is op and LOWERINGS["FULLY_CONNECTED"].select(g, op, DSP).variant == "dsp"
+    d = DSP_RULES.overlap(g, op)
+    assert d == 8 - 3                        # row r's outputs may reach into row r + 1's place
+    for shift in (d, 0, -20):
         assert mismatches(path, samples=3, plan=DspForcedPlan(g, shift), poison=True) == 0
+    with pytest.raises(AssertionError, match="beyond the kernel's contract"):
+        mismatches(path, samples=1, plan=DspForcedPlan(g, d + 1))
+    monkeypatch.setattr(fc_mod, "runs_backward", lambda ctx, op, choice: False)
+    assert mismatches(path, samples=3, plan=DspForcedPlan(g, d + 8), poison=True) > 0

@@ -163,6 +163,33 @@ def channel_group_overlap(in_shape, out_shape, fh: int, fw: int, g: dict,
     return int(min(limits)) if limits else _anywhere(in_shape)
 
 
+def channel_group_overlap_above(in_shape, out_shape, fh: int, fw: int, g: dict,
+                                group: int = 4) -> int | None:
+    """`u` for depthwise_conv2d_s8_dsp_backward.c: pixels from the last, in each the tail
+    channels and then the groups from the last. Writing pixel p's channels from s on needs
+    its window's channels below s and every earlier window intact:
+
+        out + p * C + s  >=  in + max(last(p) + s, end_before(p))   for each write start s
+
+    (last(p): the byte where its highest tap starts), which comes down to last(p) - p * C
+    (when a pixel has more than one group) and end_before(p) - p * C."""
+    n_, ih, iw, ic = (int(v) for v in in_shape)
+    _, oh, ow, oc = (int(v) for v in out_shape)
+    if n_ != 1 or ic != oc:
+        return None
+    ry = _last_tap(oh, ih, fh, g["stride_h"], g.get("dilation_h", 1), g["pad_h"])
+    rx = _last_tap(ow, iw, fw, g["stride_w"], g.get("dilation_w", 1), g["pad_w"])
+    none = ((ry[:, None] < 0) | (rx[None, :] < 0)).reshape(-1)
+    last = ((ry[:, None] * iw + rx[None, :]).reshape(-1).astype(np.int64)) * ic
+    last = np.where(none, -ic, last)                  # all padding: reads nothing
+    p = np.arange(len(last), dtype=np.int64)
+    end_before = np.maximum.accumulate(last + ic)[:-1]        # by an earlier pixel
+    limits = list(end_before - p[1:] * oc)
+    if oc // group + oc % group > 1:
+        limits += list(np.where(none, -(1 << 40), last - p * oc))
+    return int(max(limits)) if limits else -_anywhere(in_shape)
+
+
 def rows_read_first_overlap(rows: int, in_row: int, out_row: int) -> int:
     """`d` for a kernel that copies each input row to scratch before writing its output row
     (fully_connected_s8_dsp.c): writing row r must spare rows r + 1 on."""

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinyc.backends.native.access_order import (channel_group_overlap, runs_backward,
+from tinyc.backends.native.access_order import (channel_group_overlap,
+                                                 channel_group_overlap_above, runs_backward,
                                                  window_overlap)
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.depthwise_conv2d import DepthwiseNumbers, depthwise_params
@@ -56,14 +57,18 @@ def _shape(g, op):
 
 def _choice(g, op, func: str, shape, variant: str, per_mac: float) -> KernelChoice:
     """The variant with its access-order contract: with depth multiplier 1 the kernel reads
-    and writes four channels at a time (channel_group_overlap); a multiplied one reads one
-    input channel for four outputs, taken pixel by pixel (window_overlap)."""
+    and writes four channels at a time (channel_group_overlap), and its backward twin
+    (depthwise_conv2d_s8_dsp_backward.c) lets the output start above the input; a multiplied
+    one reads one input channel for four outputs, taken pixel by pixel (window_overlap)."""
     fh, fw, ic, dm, geo = shape
     ins, outs = g.tensors[op.inputs[0]].shape, g.tensors[op.outputs[0]].shape
-    overlap = (channel_group_overlap(ins, outs, fh, fw, geo, len(LANES)) if dm == 1
-               else window_overlap(ins, outs, fh, fw, geo))
+    if dm == 1:
+        overlap = channel_group_overlap(ins, outs, fh, fw, geo, len(LANES))
+        above = channel_group_overlap_above(ins, outs, fh, fw, geo, len(LANES))
+    else:
+        overlap, above = window_overlap(ins, outs, fh, fw, geo), None
     return KernelChoice(func, ("depthwise_conv2d_s8_dsp.h",), ("depthwise_conv2d_s8_dsp.c",),
-                        scratch_bytes(ic), variant, overlap=overlap,
+                        scratch_bytes(ic), variant, overlap=overlap, overlap_above=above,
                         instructions_per_mac=per_mac)
 
 
@@ -94,7 +99,8 @@ def choose_multiplied(g, op, target):
 
 
 def emit(ctx, op, choice, nums: DepthwiseNumbers):
-    runs_backward(ctx, op, choice)           # refuses a plan beyond the contract
+    if runs_backward(ctx, op, choice):       # (and refuses a plan beyond the contract)
+        choice = choice.backward()
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
     rq = r2_table(nums.mult, nums.shift)
     call = KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
