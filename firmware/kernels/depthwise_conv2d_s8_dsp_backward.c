@@ -2,6 +2,8 @@
 
 #include "tinyc_simd.h"
 
+#pragma GCC optimize("no-schedule-insns")   /* as the forward kernel: fewer instructions */
+
 /* tinyc_depthwise_conv2d_s8_dsp_scratch_size (the forward file is not linked when only the
  * backward twin runs): a zero-point row of ceil4(channels) bytes. */
 static int32_t pad_row_bytes(const tinyc_depthwise_conv2d_params *p)
@@ -72,18 +74,35 @@ static inline __attribute__((always_inline)) int depthwise_backward(
     }
     int8_t *pad = (int8_t *)scratch.buf;
     memset(pad, (int8_t)(-p->input_offset), (size_t)pad_row_bytes(p));
+    int32_t offsets[TINYC_DW_DSP_MAX_TAPS];
+    for (int32_t ky = 0, t = 0; ky < p->filter.h; ky++) {
+        for (int32_t kx = 0; kx < p->filter.w; kx++, t++) {
+            offsets[t] = (ky * p->dilation_h * p->input.w + kx * p->dilation_w) * in_c;
+        }
+    }
     const int8_t *taps[TINYC_DW_DSP_MAX_TAPS];
     const int32_t *w = (const int32_t *)(const void *)filter_grouped;
+    const int32_t span_h = (p->filter.h - 1) * p->dilation_h;
+    const int32_t span_w = (p->filter.w - 1) * p->dilation_w;
     for (int32_t oy = p->output.h - 1; oy >= 0; oy--) {
+        const int32_t y0 = oy * p->stride_h - p->pad_h;
+        const int rows_in = y0 >= 0 && y0 + span_h < p->input.h;
         for (int32_t ox = p->output.w - 1; ox >= 0; ox--) {
-            const int32_t y0 = oy * p->stride_h - p->pad_h, x0 = ox * p->stride_w - p->pad_w;
-            for (int32_t ky = 0, t = 0; ky < p->filter.h; ky++) {
-                const int32_t y = y0 + ky * p->dilation_h;
-                for (int32_t kx = 0; kx < p->filter.w; kx++, t++) {
-                    const int32_t x = x0 + kx * p->dilation_w;
-                    taps[t] = y >= 0 && y < p->input.h && x >= 0 && x < p->input.w
-                                  ? input + (y * p->input.w + x) * in_c
-                                  : pad;
+            const int32_t x0 = ox * p->stride_w - p->pad_w;
+            if (rows_in && x0 >= 0 && x0 + span_w < p->input.w) {
+                const int8_t *base = input + (y0 * p->input.w + x0) * in_c;
+                for (int32_t t = 0; t < n_taps; t++) {
+                    taps[t] = base + offsets[t];
+                }
+            } else {
+                for (int32_t ky = 0, t = 0; ky < p->filter.h; ky++) {
+                    const int32_t y = y0 + ky * p->dilation_h;
+                    for (int32_t kx = 0; kx < p->filter.w; kx++, t++) {
+                        const int32_t x = x0 + kx * p->dilation_w;
+                        taps[t] = y >= 0 && y < p->input.h && x >= 0 && x < p->input.w
+                                      ? input + (y * p->input.w + x) * in_c
+                                      : pad;
+                    }
                 }
             }
             pixel_backward(p, taps, n_taps, w, bias, rq, full_range,
