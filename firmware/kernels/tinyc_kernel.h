@@ -100,7 +100,11 @@ static inline int32_t tinyc_requantize_i64(int64_t x, int32_t multiplier, int32_
     return (int32_t)(r >> total_shift);
 }
 
-/* tinyc_requantize for multipliers >= 0 with the shift split at compile time into left = max(shift, 0), right = max(-shift, 0)
+/* tinyc_requantize with the same double rounding in fewer instructions (one SMLAL instead of
+ * a 64-bit sign test and fix-up): floor((ab + 2^30) / 2^31) equals TFLM's nudged truncating
+ * division for every ab, and the saturating case (a == b == INT32_MIN) cannot occur because
+ * compile-time multipliers are non-negative. Bit-exact with tinyc_requantize for mult >= 0.
+ * The shift comes split at compile time into left = max(shift, 0), right = max(-shift, 0)
  * (kernels that keep per-channel constants in one table store these). */
 static inline int32_t tinyc_requantize_fast_lr(int32_t x, int32_t multiplier, int32_t left,
                                                int32_t right)
@@ -111,9 +115,6 @@ static inline int32_t tinyc_requantize_fast_lr(int32_t x, int32_t multiplier, in
     const int32_t threshold = (mask >> 1) + (int32_t)((uint32_t)y >> 31);
     return (y >> right) + ((y & mask) > threshold ? 1 : 0);
 }
-
-/* (one SMLAL: floor((ab + 2^30) / 2^31) equals TFLM's nudged truncating division for
- * every ab; the saturating case a == b == INT32_MIN cannot occur.) */
 
 /* tinyc_requantize, bit for bit, in about half the instructions (for kernels with few MACs per
  * output). Multipliers are non-negative (never INT32_MIN), so TFLM's saturating case cannot

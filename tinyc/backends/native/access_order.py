@@ -100,18 +100,103 @@ def runs_backward(ctx, op, choice) -> bool:
                          f"({oy}) with its input ({ox}) beyond the kernel's contract")
 
 
-def window_overlap(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:
-    """`d` for a raster-order windowed kernel (batch 1); None when it does not apply."""
-    n, ih, iw, ic = (int(v) for v in in_shape)
-    _, oh, ow, oc = (int(v) for v in out_shape)
-    if n != 1:
-        return None
+def _first_bytes(in_shape, out_shape, fh: int, fw: int, g: dict) -> np.ndarray:
+    """Per output pixel in raster order: the lowest input byte its window reads (the input's
+    size when the window is all padding)."""
+    _, ih, iw, ic = (int(v) for v in in_shape)
+    _, oh, ow, _ = (int(v) for v in out_shape)
     ry = _first_tap(oh, ih, fh, g["stride_h"], g.get("dilation_h", 1), g["pad_h"])
     rx = _first_tap(ow, iw, fw, g["stride_w"], g.get("dilation_w", 1), g["pad_w"])
-    # a window's lowest byte: its first valid row, first valid column; all padding: no read
     first = ry[:, None] * iw + rx[None, :]
     none = (ry[:, None] >= ih) | (rx[None, :] >= iw)
-    first = np.where(none, ih * iw, first).reshape(-1).astype(np.int64) * ic
+    return np.where(none, ih * iw, first).reshape(-1).astype(np.int64) * ic
+
+
+def window_overlap(in_shape, out_shape, fh: int, fw: int, g: dict) -> int | None:
+    """`d` for a raster-order windowed kernel (batch 1); None when it does not apply."""
+    if int(in_shape[0]) != 1:
+        return None
+    first = _first_bytes(in_shape, out_shape, fh, fw, g)
     still_read = np.minimum.accumulate(first[::-1])[::-1]     # by this pixel or a later one
-    written = (np.arange(oh * ow, dtype=np.int64) + 1) * oc
+    written = (np.arange(len(first), dtype=np.int64) + 1) * int(out_shape[3])
     return int((still_read - written).min())
+
+
+def blocked_window_overlap(in_shape, out_shape, fh: int, fw: int, g: dict, block: int,
+                           read_first: bool) -> int | None:
+    """`d` for a kernel that writes `block` output pixels at a time (the DSP GEMMs: two).
+    read_first: the block's windows are copied to scratch before its outputs are written
+    (im2col), so only later blocks' windows must survive; otherwise the block's own windows
+    are read while its outputs are written (the 1x1 GEMMs read the input directly)."""
+    if int(in_shape[0]) != 1:
+        return None
+    first = _first_bytes(in_shape, out_shape, fh, fw, g)
+    n, oc = len(first), int(out_shape[3])
+    from_pixel = np.append(np.minimum.accumulate(first[::-1])[::-1], np.iinfo(np.int64).max)
+    starts = np.arange(0, n, block)
+    ends = np.minimum(starts + block, n)
+    still_read = from_pixel[ends if read_first else starts]
+    limits = still_read - ends * oc
+    return int(limits.min()) if still_read.min() < np.iinfo(np.int64).max else _anywhere(in_shape)
+
+
+def channel_group_overlap(in_shape, out_shape, fh: int, fw: int, g: dict,
+                          group: int = 4) -> int | None:
+    """`d` for depthwise_conv2d_s8_dsp.c (depth multiplier 1): per output pixel it computes
+    `group` channels at a time (then the tail one by one), reading only those channels of the
+    window before writing them. So writing pixel p's channels [c, c + k) needs pixel p's window
+    from channel c + k on and every later window intact:
+
+        out + p * C + e  <=  in + min(first(p) + e, first_after(p))  for each write end e
+
+    which comes down to first(p) - p * C (when a pixel has more than one group) and
+    first_after(p) - (p + 1) * C."""
+    if int(in_shape[0]) != 1 or int(in_shape[3]) != int(out_shape[3]):
+        return None
+    first = _first_bytes(in_shape, out_shape, fh, fw, g)
+    n, c = len(first), int(out_shape[3])
+    p = np.arange(n, dtype=np.int64)
+    after = np.minimum.accumulate(first[::-1])[::-1][1:]      # by a later pixel
+    limits = list(after - (p[:-1] + 1) * c)
+    if c // group + c % group > 1:
+        limits += list(first - p * c)
+    return int(min(limits)) if limits else _anywhere(in_shape)
+
+
+def channel_group_overlap_above(in_shape, out_shape, fh: int, fw: int, g: dict,
+                                group: int = 4) -> int | None:
+    """`u` for depthwise_conv2d_s8_dsp_backward.c: pixels from the last, in each the tail
+    channels and then the groups from the last. Writing pixel p's channels from s on needs
+    its window's channels below s and every earlier window intact:
+
+        out + p * C + s  >=  in + max(last(p) + s, end_before(p))   for each write start s
+
+    (last(p): the byte where its highest tap starts), which comes down to last(p) - p * C
+    (when a pixel has more than one group) and end_before(p) - p * C."""
+    n_, ih, iw, ic = (int(v) for v in in_shape)
+    _, oh, ow, oc = (int(v) for v in out_shape)
+    if n_ != 1 or ic != oc:
+        return None
+    ry = _last_tap(oh, ih, fh, g["stride_h"], g.get("dilation_h", 1), g["pad_h"])
+    rx = _last_tap(ow, iw, fw, g["stride_w"], g.get("dilation_w", 1), g["pad_w"])
+    none = ((ry[:, None] < 0) | (rx[None, :] < 0)).reshape(-1)
+    last = ((ry[:, None] * iw + rx[None, :]).reshape(-1).astype(np.int64)) * ic
+    last = np.where(none, -ic, last)                  # all padding: reads nothing
+    p = np.arange(len(last), dtype=np.int64)
+    end_before = np.maximum.accumulate(last + ic)[:-1]        # by an earlier pixel
+    limits = list(end_before - p[1:] * oc)
+    if oc // group + oc % group > 1:
+        limits += list(np.where(none, -(1 << 40), last - p * oc))
+    return int(max(limits)) if limits else -_anywhere(in_shape)
+
+
+def rows_read_first_overlap(rows: int, in_row: int, out_row: int) -> int:
+    """`d` for a kernel that copies each input row to scratch before writing its output row
+    (fully_connected_s8_dsp.c): writing row r must spare rows r + 1 on."""
+    r = np.arange(1, rows, dtype=np.int64)
+    return int((r * (in_row - out_row)).min()) if rows > 1 else rows * in_row
+
+
+def _anywhere(in_shape) -> int:
+    """A `d` no overlapping output can exceed: every input byte is read before any write."""
+    return int(np.prod([int(v) for v in in_shape]))

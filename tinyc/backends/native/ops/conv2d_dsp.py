@@ -8,12 +8,35 @@ from dataclasses import replace
 
 import numpy as np
 
+from tinyc.backends.native.access_order import blocked_window_overlap, runs_backward
 from tinyc.backends.native.cgen import CExpr
 from tinyc.backends.native.fixedpoint import mbqm
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.common import zp
 from tinyc.backends.native.ops.conv2d import ConvNumbers, conv_params, prepare
+from tinyc.backends.native.ops.geometry import spatial
 from tinyc.backends.native.target import KernelChoice
+
+
+# Instructions per MAC on mps2-an386 (for --optimize balanced), from `verify -n 1 --profile`
+# over kws, vww, resnet and ad01: im2col 30.39 M / 17.0 M MACs, 1x1 5.09 M / 1.31 M (vww's
+# narrow layers), sparse 1.33 M / 3.24 M dense MACs (vww).
+IPM_IM2COL = 1.8
+IPM_1X1 = 3.9
+IPM_SPARSE = 0.41
+
+# Each GEMM writes two output pixels at a time (conv2d_gemm_s8_dsp.h gemm_pixels_s8).
+PIXELS_PER_BLOCK = 2
+
+
+def gemm_overlap(g, op, read_first: bool) -> int | None:
+    """The access-order contract of a two-pixel GEMM variant (access_order.py): im2col
+    (read_first) copies both windows to scratch before writing; the 1x1 GEMMs read the
+    input pixels while they write the two outputs."""
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _, fh, fw, _ = w.shape
+    return blocked_window_overlap(inp.shape, out.shape, fh, fw,
+                                  spatial(op, inp, out, fh, fw), PIXELS_PER_BLOCK, read_first)
 
 
 def _is_pointwise(g, op) -> bool:
@@ -103,7 +126,9 @@ def _choose_1x1(g, op, target):
             or g.tensors[op.outputs[0]].shape[3] >= WIDEN_MIN_OUT_CHANNELS):
         return None
     return KernelChoice("tinyc_conv2d_1x1_s8_dsp", ("conv2d_1x1_s8_dsp.h",),
-                        ("conv2d_1x1_s8_dsp.c",), 0, "dsp-1x1")
+                        ("conv2d_1x1_s8_dsp.c",), 0, "dsp-1x1",
+                        overlap=gemm_overlap(g, op, read_first=False),
+                        instructions_per_mac=IPM_1X1)
 
 
 def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray,
@@ -111,6 +136,7 @@ def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray,
     """Every GEMM variant takes (params, scratch, input, re-laid filter, channel table, output);
     `rows`: the filter as the GEMM's [oc, k] rows; `channels`: the table when not RQ_EXACT's."""
     table = channel_table(nums) if channels is None else channels
+    runs_backward(ctx, op, choice)           # refuses a plan beyond the contract
     return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
                                   ctx.ptr(op.inputs[0]),
                                   ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(rows)),
@@ -158,8 +184,11 @@ def _choose_1x1_cn(g, op, target):
     if c_in not in FIXED_IN_CHANNELS or (op.options.get("stride_h", 1),
                                          op.options.get("stride_w", 1)) != (1, 1):
         return None
+    # the same two-pixel loop as dsp-1x1 (gemm_pixels_s8), so the same contract
     return KernelChoice(f"tinyc_conv2d_1x1_s8_c{c_in}_dsp", ("conv2d_1x1_s8_cn_dsp.h",),
-                        ("conv2d_1x1_s8_cn_dsp.c",), 0, "dsp-1x1-cn")
+                        ("conv2d_1x1_s8_cn_dsp.c",), 0, "dsp-1x1-cn",
+                        overlap=gemm_overlap(g, op, read_first=False),
+                        instructions_per_mac=IPM_1X1)
 
 
 @kernel_variant("CONV_2D", "dsp-1x1-cn", _choose_1x1_cn, priority=12)
@@ -193,7 +222,9 @@ def _choose_im2col(g, op, target):
     if not target.has("dsp") or not _no_groups(g, op):
         return None
     return KernelChoice("tinyc_conv2d_s8_dsp", ("conv2d_s8_dsp.h",), ("conv2d_s8_dsp.c",),
-                        im2col_scratch_bytes(g, op), "dsp-im2col")
+                        im2col_scratch_bytes(g, op), "dsp-im2col",
+                        overlap=gemm_overlap(g, op, read_first=True),
+                        instructions_per_mac=IPM_IM2COL)
 
 
 def column_rows(nums: ConvNumbers) -> np.ndarray:
@@ -257,11 +288,14 @@ def _choose_sparse(g, op, target):
             or weight_density(g, op) > SPARSE_MAX_DENSITY):
         return None
     return KernelChoice("tinyc_conv2d_1x1_s8_sparse_dsp", ("conv2d_1x1_s8_sparse_dsp.h",),
-                        ("conv2d_1x1_s8_sparse_dsp.c",), 0, "dsp-1x1-sparse")
+                        ("conv2d_1x1_s8_sparse_dsp.c",), 0, "dsp-1x1-sparse",
+                        overlap=gemm_overlap(g, op, read_first=False),
+                        instructions_per_mac=IPM_SPARSE)
 
 
 @kernel_variant("CONV_2D", "dsp-1x1-sparse", _choose_sparse, priority=15)
 def emit_sparse(ctx, op, choice, nums: ConvNumbers):
+    runs_backward(ctx, op, choice)           # refuses a plan beyond the contract
     counts, taps = sparse_taps(nums.weights)
     if not len(taps):
         taps = np.zeros(2, np.uint8)         # a C array needs one element; never read
