@@ -2,7 +2,9 @@
 
 #include "tinyc_simd.h"
 
-#pragma GCC optimize("no-schedule-insns")   /* as the forward kernel: fewer instructions */
+#if defined(__GNUC__) && !defined(__clang__)   /* as the forward kernel: fewer instructions */
+#pragma GCC optimize("no-schedule-insns")
+#endif
 
 /* tinyc_depthwise_conv2d_s8_dsp_scratch_size (the forward file is not linked when only the
  * backward twin runs): a zero-point row of ceil4(channels) bytes. */

@@ -66,7 +66,7 @@ def render(plan, graph, title: str = "") -> str:
             (xo, xs), (yo, ys) = off[o["input_id"]], off[o["output_id"]]
             lo, hi = max(xo, yo), min(xo + xs, yo + ys)
             way = "below" if yo < xo else "above"
-            tip = (f"op {o['op']} {graph.ops[o['op']].opcode} writes tensor {o['output']} over "
+            tip = (f"op {o['op']} {graph.ops[o['op']].opcode} writes tensor {o['output_id']} over "
                    f"{hi - lo:,} B of its dying input {o['input_id']} (output starts {way} it; "
                    f"contract: start <= input {o['shift_bytes']:+,} B or >= input "
                    f"{o['above_bytes']:+,} B)")
