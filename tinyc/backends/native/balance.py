@@ -19,8 +19,8 @@ MAX_UNDO = 12
 
 
 def _select(graph, op, target):
-    from tinyc.backends.native.lower import LOWERINGS
-    low = LOWERINGS.get(op.opcode)
+    from tinyc.backends.native.lower import lowering_for
+    low = lowering_for(graph, op)
     return low.select(graph, op, target) if low is not None and low.select else None
 
 

@@ -17,7 +17,7 @@ def fusable_pairs(graph: Graph, target) -> dict[int, int]:
     """{1x1 conv op: the depthwise op it feeds} for the pairs that run as one kernel."""
     if target.optimize == "speed" or not target.fuse:
         return {}
-    from tinyc.backends.native.lower import LOWERINGS
+    from tinyc.backends.native.lower import lowering_for
     users: dict[int, list[int]] = {}
     for k, op in enumerate(graph.ops):
         for i in op.inputs:
@@ -36,7 +36,7 @@ def fusable_pairs(graph: Graph, target) -> dict[int, int]:
         x = graph.tensors[pw.inputs[0]]
         if graph.tensors[t].nbytes <= x.nbytes or not _plain_depthwise(graph, dw):
             continue
-        if any(LOWERINGS[o.opcode].select(graph, o, target).variant != "portable"
+        if any(lowering_for(graph, o).select(graph, o, target).variant != "portable"
                for o in (pw, dw)):
             continue
         pairs[pw_k] = k
