@@ -282,7 +282,7 @@ def test_plan_does_not_fit_exits_1_with_one_line():
 
 
 def test_plan_table_and_bad_input():
-    r = run_tinyc("plan", model("ad01_int8"), "--strategy", "greedy")
+    r = run_tinyc("plan", model("ad01_int8"), "--strategy", "greedy", "--kernels", "portable")
     assert r.returncode == 0 and "arena 768 B" in r.stdout and "fits mps2-an386" in r.stdout
     r = run_tinyc("plan", model("ad01_int8"), "--board", "nosuch")
     assert r.returncode == 2 and r.stderr.startswith("error: unknown board")

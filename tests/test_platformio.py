@@ -76,8 +76,10 @@ def test_every_board_gets_a_complete_project(board_id, tmp_path, pio_home):
     assert not re.search(r"(^|[\s=]|://)/", ini, re.M), ini   # no absolute path
     src = {p.name for p in (build.project_dir / "src").iterdir()}
     expected = {"model.c", "harness.c", "protocol.c", "protocol.h", "tinyc_model.h",
-                "board.h", "fully_connected_s8.c"} | {f.rsplit("/", 1)[1] for f in glue_files(b)}
+                "board.h"} | {f.rsplit("/", 1)[1] for f in glue_files(b)}
     assert expected <= src, expected - src
+    fc = "fully_connected_s8_dsp.c" if "dsp" in b.features else "fully_connected_s8.c"
+    assert fc in src, sorted(src)      # the board decides the kernels
     assert build.to_json()["platformio_ran"] is False
 
 
