@@ -248,7 +248,8 @@ def test_the_bit_exact_check_sees_a_dsp_shift_past_the_contract(build, variant, 
     path = int8_model(f"ram_overlap_dsp_{build.__name__}", build, [(1, 8, 7, 4)], seed=3)
     g = load_model(path)
     op = g.ops[0]
-    assert _variants(g) == {variant}
+    got, = _variants(g)     # the fast-requantization twin (-rqfast) keeps the same loop
+    assert got in (variant, variant + "-rqfast"), got
     d = DSP_RULES.overlap(g, op)
     row = g.tensors[op.inputs[0]].shape[2] * g.tensors[op.inputs[0]].shape[3]
     assert d is not None and d < g.tensors[op.inputs[0]].nbytes
