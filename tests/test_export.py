@@ -548,3 +548,8 @@ def test_a_model_with_state_does_not_share_its_arena(tmp_path):
     r = run_tinyc("export", f"{path}:st", specs()[0], "--shared-arena", "-o", tmp_path / "lib")
     one_error_line(r, 2, "keeps state between invokes")
     assert not (tmp_path / "lib").exists()
+
+
+# Seconds per case (host builds under sanitizers, cross-compiles): the full suite runs them,
+# the fast loop does not.
+pytestmark = pytest.mark.slow

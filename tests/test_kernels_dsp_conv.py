@@ -394,3 +394,8 @@ def test_weights_bytes_counts_the_arrays_written():
     # (depthwise, FC) are counted too, so well under the dense 219 KB but not under half
     assert 0 < rep["weights_bytes"] < weight_bytes(g) * 0.6
     assert rep["code_bytes"] > 0 and rep["flash_bytes"] > rep["weights_bytes"]
+
+
+# Seconds per case (host builds under sanitizers, cross-compiles): the full suite runs them,
+# the fast loop does not.
+pytestmark = pytest.mark.slow

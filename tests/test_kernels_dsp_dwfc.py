@@ -435,3 +435,8 @@ def test_dsp_scratch_twins():
             assert want > 0 and cfun(ctypes.byref(params)) == want, (path.name, op.opcode)
             checked += 1
     assert checked == len(paths)
+
+
+# Seconds per case (host builds under sanitizers, cross-compiles): the full suite runs them,
+# the fast loop does not.
+pytestmark = pytest.mark.slow

@@ -164,3 +164,7 @@ def test_sub_int16_zero_points(q1, q2, qo):
                   opcode="SUB")
     assert _ops(path)[0] == ["SUB"]
     assert mismatches(path, samples=4) == 0
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

@@ -284,3 +284,7 @@ def test_div_by_zero_fails_the_invoke():
     x = [np.ones(t.shape, np.int8) * int(t.quant.zero_point[0]) for t in g.input_tensors()]
     with pytest.raises(TinycError, match="tinyc_invoke"):
         m.run(x)
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

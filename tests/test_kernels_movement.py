@@ -190,3 +190,7 @@ def test_mirror_pad(shape, pads, mode):
     op = next(o for o in load_model(path).ops if o.opcode == "MIRROR_PAD")
     assert op.options.get("mode") == {"REFLECT": 0, "SYMMETRIC": 1}[mode]
     assert sweep_mismatches(path, samples=4) == 0
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

@@ -57,3 +57,7 @@ def test_arg_min_max(opcode, shape, axis):
                          lambda x: fn(x), [shape])
     assert opcodes(path) == [opcode]
     assert sweep_mismatches(path, samples=6) == 0
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

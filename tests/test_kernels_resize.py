@@ -62,3 +62,7 @@ def test_bilinear_align_and_half_pixel_refused():
     with pytest.raises(TinycError, match=r"^op 0 RESIZE_BILINEAR: align_corners and "
                                          r"half_pixel_centers cannot both be set"):
         mismatches(path, samples=1)
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

@@ -135,3 +135,7 @@ def test_folded_ops_are_supported_ops():
     from tinyc.ops import NATIVE_OPS
     from tinyc.passes.fold_shapes import FOLDED_OPS
     assert FOLDED_OPS <= NATIVE_OPS
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

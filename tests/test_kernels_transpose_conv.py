@@ -117,3 +117,7 @@ def test_transpose_conv_with_the_planner():
     op = next(o for o in g.ops if o.opcode == "TRANSPOSE_CONV")
     assert plan.scratch(op.index)[1] >= 4 * g.tensors[op.outputs[0]].elements
     assert mismatches(path, samples=6, plan=plan) == 0
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

@@ -229,3 +229,7 @@ def test_row_streamed_pair_on_its_own_and_a_short_ring_is_refused():
     plan._scratch[1] = (off, size - 1)
     with pytest.raises(AssertionError, match="ring"):
         mismatches(path, samples=1, plan=plan)
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

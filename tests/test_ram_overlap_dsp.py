@@ -315,3 +315,7 @@ def test_dsp_overlapping_plan_on_the_board(name):
     rep = json.loads(r.stdout)
     assert rep["samples"] == 2 and rep["mismatched_bytes"] == 0 and rep["bit_exact"], rep
     assert rep["arena_bytes"] <= BOARD_ARENAS[name]
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first

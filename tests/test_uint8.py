@@ -129,3 +129,7 @@ def test_uint8_model_bit_exact_on_mps2_an386():
     r = run_tinyc("verify", model("tiny_aww_model_uint8in"), "--board", "mps2-an386", "-n", "2",
                   "--json", timeout=900)
     assert r.returncode == 0, r.stderr
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first
