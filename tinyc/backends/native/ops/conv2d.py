@@ -86,15 +86,21 @@ def conv_params(ctx, op, nums: ConvNumbers, quant: dict | None = None) -> dict:
 select = lowering_with_variants("CONV_2D", prepare)
 
 
-def choose_portable(g, op, target):
+def portable_window_kernel(g, op, stem: str):
+    """The portable kernel `tinyc_<stem>` of a windowed op (conv, depthwise) with the
+    access-order contract of its window walk (int8 only: the contracts count int8 bytes)."""
     inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
     _, fh, fw, _ = w.shape
-    if inp.dtype != "int8" or out.dtype != "int8":   # the contracts count int8 bytes
-        return portable("tinyc_conv2d_s8", "conv2d_s8")
+    if inp.dtype != "int8" or out.dtype != "int8":
+        return portable(f"tinyc_{stem}", stem)
     geometry = spatial(op, inp, out, fh, fw)
-    return portable("tinyc_conv2d_s8", "conv2d_s8",
+    return portable(f"tinyc_{stem}", stem,
                     overlap=window_overlap(inp.shape, out.shape, fh, fw, geometry),
                     overlap_above=window_overlap_above(inp.shape, out.shape, fh, fw, geometry))
+
+
+def choose_portable(g, op, target):
+    return portable_window_kernel(g, op, "conv2d_s8")
 
 
 @kernel_variant("CONV_2D", "portable", choose_portable)

@@ -5,14 +5,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tinyc.backends.native.access_order import (runs_backward, window_overlap,
-                                                 window_overlap_above)
+from tinyc.backends.native.access_order import runs_backward
 from tinyc.backends.native.lower import KernelCall, kernel_variant, lowering_with_variants
 from tinyc.backends.native.ops.common import channel_multipliers, zp
-from tinyc.backends.native.ops.conv2d import check_int8, folded_bias
+from tinyc.backends.native.ops.conv2d import check_int8, folded_bias, portable_window_kernel
 from tinyc.backends.native.ops.fused import act_range
 from tinyc.backends.native.ops.geometry import dims4, spatial
-from tinyc.backends.native.target import portable
 
 
 @dataclass
@@ -60,14 +58,7 @@ select = lowering_with_variants("DEPTHWISE_CONV_2D", prepare)
 
 
 def choose_portable(g, op, target):
-    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
-    _, fh, fw, _ = w.shape
-    if inp.dtype != "int8" or out.dtype != "int8":   # the contracts count int8 bytes
-        return portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8")
-    geometry = spatial(op, inp, out, fh, fw)
-    return portable("tinyc_depthwise_conv2d_s8", "depthwise_conv2d_s8",
-                    overlap=window_overlap(inp.shape, out.shape, fh, fw, geometry),
-                    overlap_above=window_overlap_above(inp.shape, out.shape, fh, fw, geometry))
+    return portable_window_kernel(g, op, "depthwise_conv2d_s8")
 
 
 @kernel_variant("DEPTHWISE_CONV_2D", "portable", choose_portable)
