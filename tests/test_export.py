@@ -21,10 +21,11 @@ import pytest
 from conftest import model, run_tinyc
 from tinyc.boards import get_board
 from tinyc.frontend import load_model
+from tinyc.paths import FIRMWARE_DIR
 from tinyc.reference import random_inputs, tflm_outputs
 
 APP = Path(__file__).parent / "export_app"
-FIRMWARE = Path(__file__).parent.parent / "firmware"
+FIRMWARE = FIRMWARE_DIR
 BOARD = "mps2-an386"
 NAMES = {"kws": "kws_ref_model", "ad01": "ad01_int8"}
 CFLAGS = ["-std=c99", "-O2", "-Wall", "-Wextra", "-Werror", "-pedantic"]

@@ -2,7 +2,6 @@
 tinyc_invoke() through the harness's INVOKE answer to one `error:` line naming op and status."""
 import re
 import types
-from pathlib import Path
 
 import pytest
 
@@ -12,9 +11,10 @@ from tinyc.boards import get_board
 from tinyc.device import protocol as P
 from tinyc.device.client import Device, InvokeFailed, _host_program
 from tinyc.errors import TinycError
+from tinyc.paths import FIRMWARE_DIR
 
 AD01 = model("ad01_int8")
-KERNEL_H = Path(__file__).parents[1] / "firmware" / "kernels" / "tinyc_kernel.h"
+KERNEL_H = FIRMWARE_DIR / "kernels" / "tinyc_kernel.h"
 
 
 def test_every_kernel_status_has_a_name():

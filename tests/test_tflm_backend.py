@@ -116,7 +116,7 @@ def _tflm_includes() -> list[str]:
 def test_generated_cc_compiles_against_tflm_headers(tmp_path, board_id, cxx):
     import subprocess
     from tinyc.backends.tflm import generate
-    from tinyc.models_dir import REPO
+    from tinyc.paths import FIRMWARE_DIR
     board = get_board(board_id)
     flags = ["-mcpu=cortex-m4", "-mthumb"] if cxx.startswith("arm") else []
     for name in ["kws_ref_model", "ad01_int8", "vww_96_int8"]:
@@ -125,7 +125,7 @@ def test_generated_cc_compiles_against_tflm_headers(tmp_path, board_id, cxx):
         for src in ["tinyc_tflm.cc", "model_data.cc"]:
             p = subprocess.run([cxx, "-std=c++17", "-fsyntax-only", "-Wall", "-Wextra", "-Werror",
                                 "-fno-rtti", "-fno-exceptions", "-DTF_LITE_STATIC_MEMORY", *flags,
-                                f"-I{REPO / 'firmware/runtime'}",
+                                f"-I{FIRMWARE_DIR / 'runtime'}",
                                 *(f.replace("-I", "-isystem", 1) for f in _tflm_includes()),
                                 str(tmp_path / name / src)],
                                capture_output=True, text=True, timeout=300)

@@ -1,4 +1,4 @@
-"""The board database: one TOML file per board in boards/, read by every command."""
+"""The board database: one TOML file per board in tinyc/data/boards/, read by every command."""
 from __future__ import annotations
 
 import sys
@@ -8,9 +8,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from tinyc.errors import TinycError
-from tinyc.models_dir import REPO
+from tinyc.paths import BOARDS_DIR
 
-BOARDS_DIR = REPO / "boards"
 DEFAULT_BOARD = "mps2-an386"
 
 # What each core family offers the kernels, unless a board file says otherwise (`features`):

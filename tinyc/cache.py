@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tinyc.build import outdir
-from tinyc.models_dir import REPO
+from tinyc.paths import PACKAGE_DIR
 from tinyc.output import progress
 
 TFLM_ENVS = ("TINYC_TFLM_DIR", "TINYC_TFLM_INCLUDES")
@@ -38,12 +38,11 @@ def cache_root() -> Path:
 @lru_cache(maxsize=1)
 def tool_digest() -> str:
     h = hashlib.sha256()
-    for sub in ("tinyc", "templates", "firmware", "boards", "platformio"):
-        for p in sorted((REPO / sub).rglob("*")):
-            if p.is_file() and p.suffix in {".py", ".j2", ".c", ".h", ".cc", ".cpp", ".toml",
-                                            ".ld", ".cmake", ".txt", ".json", ".ini"}:
-                h.update(str(p.relative_to(REPO)).encode())
-                h.update(p.read_bytes())
+    for p in sorted(PACKAGE_DIR.rglob("*")):     # the code and tinyc/data/
+        if p.is_file() and p.suffix in {".py", ".j2", ".c", ".h", ".cc", ".cpp", ".toml",
+                                        ".ld", ".cmake", ".txt", ".json", ".ini"}:
+            h.update(p.relative_to(PACKAGE_DIR).as_posix().encode())
+            h.update(p.read_bytes())
     return h.hexdigest()
 
 

@@ -22,9 +22,8 @@ from tinyc.build.elfsize import BuildResult, elf_sizes
 from tinyc.build.linker import DEFAULT_STACK_BYTES, linker_script
 from tinyc.build.proc import run_group
 from tinyc.errors import TinycError
-from tinyc.models_dir import REPO
+from tinyc.paths import FIRMWARE_DIR as FIRMWARE
 
-FIRMWARE = REPO / "firmware"
 RUNTIME_DIR = "tinyc_rt"
 ELF_NAME = "firmware"
 _RUNTIME = ["runtime/harness.c", "runtime/protocol.c", "runtime/protocol.h",

@@ -91,8 +91,9 @@ def linker_script(board: Board, stack_bytes: int = DEFAULT_STACK_BYTES) -> str:
         flash_origin = int(board.memory["flash_origin"])
         ram_origin = int(board.memory["ram_origin"])
     except KeyError as e:
-        raise TinycError(f"board {board.id} has no memory.{e.args[0]} in boards/{board.id}.toml; "
-                         "it is needed to write the linker script") from None
+        raise TinycError(f"board {board.id} has no memory.{e.args[0]} in "
+                         f"tinyc/data/boards/{board.id}.toml; it is needed to write the linker "
+                         "script") from None
     return _SCRIPT.format(board_id=board.id, flash_origin=flash_origin, ram_origin=ram_origin,
                           flash_bytes=board.flash_bytes, ram_bytes=board.ram_bytes,
                           stack_bytes=stack_bytes)

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from tinyc.cache import cache_root
 from tinyc.errors import TinycError
-from tinyc.models_dir import REPO
+from tinyc.paths import PLATFORMIO_DIR
 
-LOCAL_PLATFORM = REPO / "platformio" / "tinyc-qemu"
+LOCAL_PLATFORM = PLATFORMIO_DIR / "tinyc-qemu"
 REGISTRY_HOST = "api.registry.platformio.org"
 SCONS_VERSION = "4.41101.0"   # the tool-scons version PlatformIO 6.x asks for (~4.41101.0)
 

@@ -22,12 +22,12 @@ from tinyc.backends.native.target import Target
 from tinyc.debug import dump
 from tinyc.dtypes import dtype
 from tinyc.ir import Graph, Tensor
-from tinyc.models_dir import REPO
+from tinyc.paths import FIRMWARE_DIR, TEMPLATES_DIR
 from tinyc.provenance import Provenance
 
-TEMPLATES = REPO / "templates"
-KERNELS_DIR = REPO / "firmware" / "kernels"
-RUNTIME_DIR = REPO / "firmware" / "runtime"
+TEMPLATES = TEMPLATES_DIR
+KERNELS_DIR = FIRMWARE_DIR / "kernels"
+RUNTIME_DIR = FIRMWARE_DIR / "runtime"
 
 
 def jinja_env(backend: str) -> jinja2.Environment:
