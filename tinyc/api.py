@@ -14,6 +14,7 @@ tinyc.TinycError (its .message is the CLI's `error:` line, .exit_code its exit c
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from tinyc import pipeline
 from tinyc.backends import DEFAULT_BACKEND
 from tinyc.boards import Board, get_board
 from tinyc.errors import TinycError
-from tinyc.hostlib import NP_DTYPES
+from tinyc.model_io import input_samples
 
 
 def compile(model: str | Path, board: str | None = None, backend: str = DEFAULT_BACKEND,
@@ -84,33 +85,14 @@ class Build:
                 self._device, self._port = None, None
 
     def run(self, x, port: str | None = None):
-        """Outputs of the model on the board. x: one array per input (a list for several
-        inputs), each [N, *input_shape] or one sample of input_shape, in the input's dtype.
-        Returns the same form: one array (or a list, one per output), [N, …] or one sample."""
+        """Outputs of the model on the board. x: one array per input (a list in the model's
+        input order, or a dict keyed by input name for several inputs), each [N, *input_shape]
+        or one sample of input_shape, in the input's dtype. Returns one array (or a list, one
+        per output), [N, …] or one sample as given."""
         from tinyc.verify import run_on_board
         g = self.built.graph
-        xs = list(x) if isinstance(x, (list, tuple)) else [x]
-        if len(xs) != len(g.inputs):
-            raise TinycError(f"the model has {len(g.inputs)} inputs, got {len(xs)} arrays")
-        batch, single = [], None
-        for i, (tid, a) in enumerate(zip(g.inputs, xs)):
-            t = g.tensors[tid]
-            a = np.asarray(a)
-            one = tuple(a.shape) == tuple(t.shape)
-            if not one and tuple(a.shape[1:]) != tuple(t.shape):
-                raise TinycError(f"input {i} has shape {list(a.shape)}; the model wants "
-                                 f"{list(t.shape)} or [N, {', '.join(map(str, t.shape))}]")
-            if a.dtype != np.dtype(NP_DTYPES[t.dtype]):
-                raise TinycError(f"input {i} holds {a.dtype}; the model's input is "
-                                 f"{np.dtype(NP_DTYPES[t.dtype])}")
-            single = one if single is None else single
-            if one != single:
-                raise TinycError("give every input as one sample, or every input as a batch")
-            batch.append(a[None] if one else a)
-        n = {len(a) for a in batch}
-        if len(n) != 1:
-            raise TinycError(f"the inputs hold different numbers of samples: {sorted(n)}")
-        samples = [[a[k] for a in batch] for k in range(n.pop())]
+        xs = x if isinstance(x, (list, tuple, Mapping)) else [x]
+        samples, single = input_samples(g, xs)
         res = run_on_board(self.built, samples, port=self._port_for(port), quiet=self.quiet,
                            device=self._device)
         ys = [np.stack([s[j] for s in res["outputs"]]) for j in range(len(g.outputs))]
@@ -122,11 +104,14 @@ class Build:
                port: str | None = None) -> dict:
         """Every output byte against the TFLM interpreter: the fields of `tinyc verify
         --json` (bit_exact, mismatched_bytes, instructions_per_inference, selfcheck, …). inputs: your own
-        samples (a list of [one array per model input]) instead of `samples` random ones."""
+        samples (a list of [one array per model input]), or a dict of batches keyed by input
+        name (as `run` takes), instead of `samples` random ones."""
         from tinyc.verify import verify_build
         if inputs is None and samples < 1:
             raise TinycError(f"samples must be at least 1 (got {samples}): a check of no "
                              "inputs proves nothing")
+        if isinstance(inputs, Mapping):
+            inputs = input_samples(self.built.graph, inputs)[0]
         return verify_build(self.built, samples, seed, port=self._port_for(port),
                             quiet=self.quiet, inputs=inputs, device=self._device)
 

@@ -10,7 +10,7 @@ from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, build_options, json_option,
                                    kernels_option, model_argument, optimize_option, port_option,
                                    require_port, samples_option, strategy_option)
-from tinyc.commands.run import load_input_batch
+from tinyc.model_io import read_input_files
 from tinyc.output import emit_json, kib, table
 from tinyc.pipeline import ensure_build
 from tinyc.verify import first_mismatching_op, verify_build
@@ -23,8 +23,9 @@ from tinyc.verify import first_mismatching_op, verify_build
 @port_option
 @samples_option(20, "Random inputs to compare.")
 @click.option("--seed", default=0, show_default=True, help="Seed of the random inputs.")
-@click.option("--input", "input_path", default=None, type=click.Path(dir_okay=False),
-              help="Your own inputs instead of random ones: .npy of shape [N, *input_shape].")
+@click.option("--input", "input_paths", multiple=True, type=click.Path(dir_okay=False),
+              help="Your own inputs instead of random ones: .npy of shape [N, *input_shape]; "
+                   "repeat for each input in the model's order, or one .npz keyed by input name.")
 @click.option("--profile", is_flag=True, help="Per-op instruction/cycle counts.")
 @click.option("--debug-layers", is_flag=True,
               help="On a mismatch, compare op by op and name the first op that differs.")
@@ -32,15 +33,13 @@ from tinyc.verify import first_mismatching_op, verify_build
 @kernels_option
 @optimize_option
 @json_option
-def command(model, board, backend, ports, samples, seed, input_path, profile, debug_layers,
+def command(model, board, backend, ports, samples, seed, input_paths, profile, debug_layers,
             strategy, kernels, optimize, as_json):
     """Check that BOARD computes exactly what the TFLM interpreter computes."""
     b = get_board(board)
     require_port(b, ports, "verify")
     build = ensure_build(model, b, backend, strategy, build_options(kernels, optimize))
-    inputs = None
-    if input_path:
-        inputs = [[x] for x in load_input_batch(input_path, build.graph, "tinyc verify")]
+    inputs = read_input_files(input_paths, build.graph) if input_paths else None
     reports = [verify_build(build, samples, seed, port=p, profile=profile, quiet=as_json,
                             inputs=inputs) for p in (ports or [None])]
     failed = [r for r in reports if not r["bit_exact"]]
