@@ -19,7 +19,8 @@ extern "C" {
 
 typedef struct {
     int32_t batches, input_size, units, rank, memory;   /* filters = units * rank */
-    int32_t input_offset;                   /* -input zero point */
+    const int8_t *weights_feature;          /* [filters][input_size] */
+    const int32_t *feature_bias;            /* [filters]: -input zero point x sum of the row */
     int32_t state_zero_point;
     int32_t output_offset;                  /* output zero point */
     int32_t feature_multiplier, feature_shift;   /* input x weights_feature -> state */
@@ -27,13 +28,12 @@ typedef struct {
 } tinyc_svdf_params;
 
 /* state: [batches][units * rank][memory], kept from one invoke to the next. */
-int tinyc_svdf_s8(const tinyc_svdf_params *p, const int8_t *input,
-                  const int8_t *weights_feature, const int8_t *weights_time,
+int tinyc_svdf_s8(const tinyc_svdf_params *p, const int8_t *input, const int8_t *weights_time,
                   const int32_t *bias, int8_t *state, int8_t *output);
 
 int tinyc_svdf_state_s16_s8(const tinyc_svdf_params *p, const int8_t *input,
-                            const int8_t *weights_feature, const int16_t *weights_time,
-                            const int32_t *bias, int16_t *state, int8_t *output);
+                            const int16_t *weights_time, const int32_t *bias, int16_t *state,
+                            int8_t *output);
 
 #ifdef __cplusplus
 }

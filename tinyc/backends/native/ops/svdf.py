@@ -6,6 +6,8 @@ The two effective scales are computed as PrepareSvdf does: in float (single prec
 widened to double for QuantizeMultiplier."""
 from __future__ import annotations
 
+import numpy as np
+
 from tinyc.backends.native.lower import KernelCall, lowering
 from tinyc.backends.native.ops.common import scale, zp
 from tinyc.backends.native.ops.lut import f32
@@ -28,18 +30,26 @@ def lower(ctx, op):
     if inp.dtype != "int8" or any(t.quant is None for t in (inp, wf, wt, state, out)):
         raise TinycError(f"op {op.index} SVDF: only the quantized int8 SVDF is supported "
                          f"(input is {inp.dtype}); a float SVDF needs --backend tflm")
+    if not wf.is_const:
+        raise TinycError(f"op {op.index} SVDF: weights_feature '{wf.name}' must be constant "
+                         "(the native backend folds the input offset into it); try --backend "
+                         "tflm")
     rank = int(op.options["rank"])
     filters, memory = wt.shape
+    weights = np.asarray(wf.data, np.int8).reshape(filters, -1)
+    # TFLM sums w * (x - input zero point) in int32; the zero point's part, modulo 2^32 alike
+    feature_bias = (-zp(inp) * weights.astype(np.int64).sum(axis=1)).astype(np.int32)
     params = ctx.params(op, "tinyc_svdf_params", {
         "batches": inp.shape[0], "input_size": inp.shape[1], "units": filters // rank,
-        "rank": rank, "memory": memory, "input_offset": -zp(inp),
+        "rank": rank, "memory": memory, "weights_feature": ctx.ptr(op.inputs[1]),
+        "feature_bias": ctx.const(f"op{op.index}_feature_bias", feature_bias),
         "state_zero_point": zp(state), "output_offset": zp(out),
         **_multiplier("feature", f32(f32(scale(inp) * scale(wf)) / scale(state))),
         **_multiplier("output", f32(f32(scale(state) * scale(wt)) / scale(out))),
     })
     return KernelCall.of(ctx.choice(op), [
-        params, ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[1]), ctx.ptr(op.inputs[2]),
-        ctx.ptr(op.inputs[3]), ctx.ptr(op.inputs[4]), ctx.ptr(op.outputs[0])])
+        params, ctx.ptr(op.inputs[0]), ctx.ptr(op.inputs[2]), ctx.ptr(op.inputs[3]),
+        ctx.ptr(op.inputs[4]), ctx.ptr(op.outputs[0])])
 
 
 def _multiplier(name: str, effective_scale: float) -> dict:
