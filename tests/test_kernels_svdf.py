@@ -110,6 +110,16 @@ def test_keyword_scrambled_host():
 
 
 @pytest.mark.qemu
+@pytest.mark.parametrize("case", ["int8_rank2_batch3_relu", "int16_state_zp_rank2_batch2"])
+def test_svdf_mps2_an386(case):
+    """Both state types on the Cortex-M4 board, six invokes in a row."""
+    r = run_tinyc("verify", svdf_model(**CASES[case]), "--board", "mps2-an386", "--samples", "6",
+                  "--json", timeout=900)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["bit_exact"]
+
+
+@pytest.mark.qemu
 @pytest.mark.slow
 def test_keyword_scrambled_mps2_an386():
     r = run_tinyc("verify", model("keyword_scrambled_8bit"), "--board", "mps2-an386",
