@@ -59,6 +59,20 @@ def test_a_board_that_keeps_restarting_fails_loudly(host_elf, hide_hello):
         t.close()
 
 
+def test_a_restart_mid_sequence_of_a_model_with_state_fails_loudly(host_elf):
+    """A sample that needs the state earlier ones left (resumable=False) is not resent after
+    a restart: the state is gone, a resent sample would give another result."""
+    dev, t = _device(host_elf, before={P.INVOKE: {2}})
+    try:
+        dev.infer([sample(0)[0]], reset_state=True)
+        with pytest.raises(TinycError, match="keeps state between invokes") as e:
+            dev.infer([sample(1)[0]], label="sample 2 of 3", resumable=False)
+        assert "\n" not in e.value.message and e.value.exit_code == 1
+        assert t.restarts == 1
+    finally:
+        t.close()
+
+
 def test_the_piecewise_api_never_returns_a_result_across_a_restart(host_elf):
     dev, t = _device(host_elf, before={P.INVOKE: {1}})
     try:

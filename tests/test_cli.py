@@ -57,8 +57,10 @@ def test_does_not_fit_exit_1(tmp_path):
 
 
 def test_unsupported_op_named(tmp_path):
-    _one_error_line(run_tinyc("build", model("keyword_scrambled_8bit"), "--board", "host",
-                              "-o", tmp_path / "p"), 2, "SVDF")
+    import tflite_edit
+    tflite_edit.with_opcode(AD01, tmp_path / "lrn.tflite", "LOCAL_RESPONSE_NORMALIZATION")
+    _one_error_line(run_tinyc("build", tmp_path / "lrn.tflite", "--board", "host",
+                              "-o", tmp_path / "p"), 2, "LOCAL_RESPONSE_NORMALIZATION")
     assert not (tmp_path / "p").exists()
 
 

@@ -85,10 +85,17 @@ def test_inspect_json_fields():
     assert rep["supported"] is True
 
 
-def test_inspect_reports_unsupported():
-    r = run_tinyc("inspect", model("keyword_scrambled_8bit"), "--json")
+def _unsupported_model(tmp_path):
+    """kws with an op no backend of tinyc compiles (TFLM has no kernel for it either)."""
+    path = tmp_path / "lrn.tflite"
+    tflite_edit.with_opcode(model("kws_ref_model"), path, "LOCAL_RESPONSE_NORMALIZATION", 1)
+    return path
+
+
+def test_inspect_reports_unsupported(tmp_path):
+    r = run_tinyc("inspect", _unsupported_model(tmp_path), "--json")
     rep = json.loads(r.stdout)
-    assert rep["supported"] is False and "SVDF" in rep["unsupported"]
+    assert rep["supported"] is False and "LOCAL_RESPONSE_NORMALIZATION" in rep["unsupported"]
 
 
 def _one_error_line(r, *words):
@@ -183,7 +190,7 @@ def test_float_model(tmp_path):
     _one_error_line(run_tinyc("inspect", tmp_path / "float.tflite"), "float", "quantize it first")
 
 
-def test_unsupported_op_named_with_tensors():
+def test_unsupported_op_named_with_tensors(tmp_path):
     with pytest.raises(TinycError) as e:
-        load_model(model("keyword_scrambled_8bit"))
-    assert "SVDF" in e.value.message and "inputs:" in e.value.message
+        load_model(_unsupported_model(tmp_path))
+    assert "op 1 LOCAL_RESPONSE_NORMALIZATION" in e.value.message and "inputs:" in e.value.message

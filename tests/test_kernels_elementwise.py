@@ -181,6 +181,9 @@ def test_quantize_int8_to_int8_all_256_inputs(s_in, z_in, s_out, z_out):
     ("INT16", "INT8", (0.002, 0), (0.002, 0)),
     ("INT8", "INT16", (0.03, -5), (0.0004, 0)),
     ("INT16", "INT16", (0.001, 0), (0.0003, 0)),
+    # keyword_scrambled_8bit's last op (softmax probabilities to int32), and zero points
+    ("INT16", "INT32", (1.5259022e-05, -32768), (3.051851e-05, 0)),
+    ("INT16", "INT32", (0.0005, 7), (0.00001, -1000)),
 ])
 @pytest.mark.fast_first
 def test_quantize_int16(src, dst, q_in, q_out):
@@ -274,6 +277,34 @@ def test_softmax(shape, q_in, options):
         path = edited(path, "softmax", quant={"in0": q_in} if q_in else None, options=options)
     assert opcodes(path) == ["SOFTMAX"]
     assert sweep_mismatches(path) == 0
+
+
+# int8 in, int16 out (zero point -32768, scale 1/65536): TFLM's Softmax<int8_t, int16_t>,
+# as keyword_scrambled_8bit ends
+SOFTMAX_S16 = [((3, 17), None, None), ((3, 17), (0.02, -128), {"beta": 2.0}),
+               ((3, 17), (0.1, 0), {"beta": 30.0}), ((2, 300), (0.05, 0), None),
+               ((1, 2), (0.06996273, 2), None)]
+
+
+@pytest.mark.parametrize("shape,q_in,options", SOFTMAX_S16,
+                         ids=[f"{'x'.join(map(str, c[0]))}-{c[1]}-{c[2]}" for c in SOFTMAX_S16])
+@pytest.mark.fast_first
+def test_softmax_int16_output(shape, q_in, options):
+    path = edited(softmax_base(shape), "softmax16",
+                  quant={"out": (1 / 65536, -32768), **({"in0": q_in} if q_in else {})},
+                  options=options, dtypes={"out": "INT16"})
+    assert opcodes(path) == ["SOFTMAX"]
+    assert sweep_mismatches(path) == 0
+
+
+def test_softmax_int16_output_quant_is_checked():
+    path = edited(softmax_base((3, 17)), "badsm16", quant={"out": (1 / 32768, 0)},
+                  dtypes={"out": "INT16"})
+    with pytest.raises(TinycError, match=r"op 0 SOFTMAX: int16 output must have zero point "
+                                         r"-32768 and scale 1/65536"):
+        with tempfile.TemporaryDirectory() as work:
+            g = load_model(path)
+            build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), Path(work))
 
 
 # ---------------------------------------------------------------- ADD, SUB, MUL

@@ -26,6 +26,7 @@ MODELS = {
     "str_ww_ref_model": 20,
     "person_detect": 20,
     "micro_speech_quantized": 20,
+    "keyword_scrambled_8bit": 20,   # SVDF: 20 invokes in a row, the state carried
     "mobilenet_v2_quantized_1x3x224x224": 4,   # 300 M MACs: a few samples
 }
 

@@ -65,7 +65,8 @@ def test_delayed_add_keeps_state_in_tflm():
     assert [r[0].tobytes() for r in ref] == outs
 
 
-@pytest.mark.parametrize("samples", [1, 3])
+@pytest.mark.parametrize("samples", [3, 1])
+@pytest.mark.fast_first
 def test_verify_host_matches_tflm_sequence(samples):
     """Sample 1 needs the reset value (the zero point, not 0); the others the carried state."""
     r = run_tinyc("verify", delayed_add(), "--board", "host", "--samples", samples, "--json")
@@ -74,6 +75,7 @@ def test_verify_host_matches_tflm_sequence(samples):
     assert rep["bit_exact"] and rep["samples"] == samples
 
 
+@pytest.mark.slow
 def test_run_is_one_sequence_from_reset(tmp_path):
     """`run` on N samples gives TFLM's sequence; a second run starts from reset again."""
     path = delayed_add()
@@ -88,6 +90,7 @@ def test_run_is_one_sequence_from_reset(tmp_path):
         assert np.load(tmp_path / "y.npy").tobytes() == want.tobytes()
 
 
+@pytest.mark.slow
 def test_export_reset_state(tmp_path):
     """NAME_reset_state() puts the state back as TFLM's Reset(): the same outputs again."""
     path = delayed_add()

@@ -44,6 +44,8 @@ def macs(graph: Graph, op: Op) -> int:
         return ins[2].elements * w.shape[0] * w.shape[1] * w.shape[2]
     if op.opcode in ("AVERAGE_POOL_2D", "MAX_POOL_2D"):
         return out.elements * op.options.get("filter_height", 1) * op.options.get("filter_width", 1)
+    if op.opcode == "SVDF":   # feature (input_size) and time (memory) MACs per filter
+        return ins[0].shape[0] * ins[1].shape[0] * (ins[1].shape[1] + ins[2].shape[1])
     if op.opcode in ("ADD", "SUB", "MUL"):
         return out.elements
     return 0

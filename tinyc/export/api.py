@@ -14,7 +14,8 @@ float for goto if inline int long register restrict return short signed sizeof s
 switch typedef union unsigned void volatile while _Bool _Complex _Imaginary bool true false
 class delete new namespace operator private protected public template this throw try catch
 virtual main""".split())
-FUNCTIONS = ("init", "invoke", "input", "output", "set_input_f32", "get_output_f32", "selfcheck")
+FUNCTIONS = ("init", "invoke", "input", "output", "set_input_f32", "get_output_f32", "selfcheck",
+             "reset_state")
 
 
 @dataclass(frozen=True)

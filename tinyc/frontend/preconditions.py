@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+import numpy as np
+
 from tinyc.errors import TinycError
 from tinyc.ir import Graph, Op, Tensor
 
@@ -217,6 +219,52 @@ def _bias_scale(inp: Tensor, w: Tensor, bias: Tensor | None, out: Tensor) -> Non
                    f"({product!r}) within 2 % of the output scale, as TFLM requires")
 
 
+def _svdf(g: Graph, op: Op, ins, out: Tensor) -> None:
+    """TFLM's PrepareSvdf: input [batch, input_size], weights_feature [filters, input_size],
+    weights_time [filters, memory], bias [filters / rank], a variable state [batch, memory x
+    filters], output [batch, filters / rank]; the int8 types and bias scale it checks. Its
+    Eval reads the state as the time weights' type, so those two must agree."""
+    inp, wf, wt, bias, state = ins
+    rank = int(op.options.get("rank", 0) or 0)
+    for t, what in ((inp, "input"), (wf, "weights_feature"), (wt, "weights_time"),
+                    (state, "state"), (out, "output")):
+        _rank(t, 2, what)
+        _positive(t, what)
+    batch, input_size = inp.shape
+    filters, memory = wt.shape
+    if rank < 1 or filters % rank:
+        raise _Bad(f"rank {rank} does not divide the {filters} filters")
+    units = filters // rank
+    if list(wf.shape) != [filters, input_size]:
+        raise _Bad(f"weights_feature is {list(wf.shape)}, it must be [{filters}, {input_size}]")
+    if list(state.shape) != [batch, memory * filters]:
+        raise _Bad(f"state '{state.name}' is {list(state.shape)}, it must be "
+                   f"[{batch}, {memory * filters}] (batch, memory x filters)")
+    if not state.is_variable:
+        raise _Bad(f"state '{state.name}' must be a variable tensor (TFLM keeps it between "
+                   "invokes)")
+    if list(out.shape) != [batch, units]:
+        raise _Bad(f"output is {list(out.shape)}, it must be [{batch}, {units}]")
+    if bias is not None and bias.shape[:1] != (units,):
+        raise _Bad(f"bias '{bias.name}' is {list(bias.shape)}, it must be [{units}]")
+    if inp.dtype != "int8":
+        return
+    if bias is None:   # TFLM's int8 Prepare reads the bias scale without checking
+        raise _Bad("an int8 SVDF needs its bias input (TFLM reads it)")
+    types = (wf.dtype, wt.dtype, state.dtype, bias.dtype, out.dtype)
+    if types[0] != "int8" or types[1] not in ("int8", "int16") or types[2] != types[1] \
+            or types[3] != "int32" or types[4] != "int8":
+        raise _Bad("weights_feature, weights_time, state, bias, output are "
+                   f"{'/'.join(types)}; TFLM runs int8 with int8/int8 or int16/int16 "
+                   "weights_time/state, int32 bias, int8 output")
+    if any(t.quant is None for t in (inp, wf, wt, bias, state, out)):
+        raise _Bad("an int8 SVDF needs quantization parameters on every tensor")
+    product = float(np.float32(np.float32(state.quant.scale[0]) * np.float32(wt.quant.scale[0])))
+    if not abs(float(bias.quant.scale[0]) - product) < 1e-5:
+        raise _Bad(f"bias scale {float(bias.quant.scale[0])!r} is not state scale x "
+                   f"weights_time scale ({product!r}) within 1e-5, as TFLM requires")
+
+
 def _pool(g: Graph, op: Op, ins, out: Tensor) -> None:
     inp = ins[0]
     _rank(inp, 4, "input")
@@ -385,6 +433,7 @@ PRECONDITIONS: dict[str, Rule] = {
     "HARD_SWISH": Rule(_UNARY, _elementwise),
     "TRANSPOSE": Rule(_BINARY, _transpose),
     "STRIDED_SLICE": Rule(Arity(4, 4), _strided_slice),
+    "SVDF": Rule(Arity(5, 5, optional=frozenset({3})), _svdf),
 }
 
 

@@ -14,7 +14,8 @@ from tinyc.errors import TinycError
 
 _REQUANT = {("int16", "int8"): "tinyc_requantize_s16_s8",
             ("int8", "int16"): "tinyc_requantize_s8_s16",
-            ("int16", "int16"): "tinyc_requantize_s16_s16"}
+            ("int16", "int16"): "tinyc_requantize_s16_s16",
+            ("int16", "int32"): "tinyc_requantize_s16_s32"}
 _FROM_FLOAT = {"int8": "tinyc_quantize_f32_s8", "int16": "tinyc_quantize_f32_s16"}
 
 
@@ -77,6 +78,6 @@ def lower(ctx, op):
         func = _REQUANT[pair]
     else:
         raise TinycError(f"op {op.index} QUANTIZE: {inp.dtype} -> {out.dtype} is not supported "
-                         "(float32 -> int8/int16, int8 <-> int16, int8 -> int8, uint8 <-> int8 are)")
+                         "(float32 -> int8/int16, int8 <-> int16, int16 -> int32, int8 -> int8, uint8 <-> int8 are)")
     return KernelCall(func=func, args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])],
                       headers=["quantize.h"], sources=["quantize.c"])

@@ -97,6 +97,18 @@ int tinyc_requantize_s8_s16(const tinyc_requantize_params *p, const int8_t *inpu
     return TINYC_KERNEL_OK;
 }
 
+int tinyc_requantize_s16_s32(const tinyc_requantize_params *p, const int16_t *input,
+                             int32_t *output)
+{
+    for (int32_t i = 0; i < p->size; i++) {
+        /* TFLM's int32 sum of the requantized value and the zero point, wrapping alike */
+        output[i] = tinyc_add_wrap(tinyc_requantize((int32_t)input[i] - p->input_zero_point,
+                                                    p->multiplier, p->shift),
+                                   p->output_zero_point);
+    }
+    return TINYC_KERNEL_OK;
+}
+
 int tinyc_requantize_s16_s16(const tinyc_requantize_params *p, const int16_t *input,
                              int16_t *output)
 {
