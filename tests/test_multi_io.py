@@ -96,6 +96,7 @@ def test_verify_takes_the_same_inputs(add2, tmp_path, monkeypatch):
                    for k, s in enumerate(seen))
 
 
+@pytest.mark.fast_first
 @pytest.mark.parametrize("make,words", [
     (lambda d, a, b, n: np.save(d / "a.npy", a), ["2 inputs", "1 file"]),
     (lambda d, a, b, n: np.savez(d / "x.npz", **{n[0]: a}), ["x.npz", "no array", "serving_default_input_2:0"]),
@@ -139,6 +140,7 @@ def test_single_input_form_still_works(tmp_path):
     assert doc["input"] == str(tmp_path / "x.npy") and doc["output"] == str(tmp_path / "y.npy")
 
 
+@pytest.mark.slow
 def test_the_api_takes_inputs_keyed_by_name(add2, tmp_path):
     import tinyc
     g, (a, b), names, ref = add2

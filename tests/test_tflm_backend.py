@@ -145,7 +145,7 @@ def test_tflm_application_bit_exact_in_qemu_and_arena_exact(tmp_path):
     build = compile_model(str(model("kws_ref_model")), board, "tflm", out_dir=tmp_path / "p",
                           quiet=True)
     rep = verify_build(build, 3, seed=0, quiet=True)
-    assert rep["bit_exact"], rep
+    assert rep["bit_exact"] and rep["selfcheck"] == "ok", rep
     n = rep["tflm_arena_bytes"]
     assert n == build.extra["tflm_arena_bytes"]
     assert rep["tflm_arena_used_bytes"] is not None and 0 < rep["tflm_arena_used_bytes"] <= n

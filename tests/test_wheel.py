@@ -1,9 +1,11 @@
 """tinyc as a user's CI job installs it: a wheel built from this tree, installed into a fresh
-venv, used from a folder outside the repo (`tinyc verify`, `tinyc export`, and pytest with the
-plugin on the example test file of docs/pytest.md), outputs checked against TFLM."""
+venv, used from a folder outside the repo (`tinyc verify`, `tinyc export`, and the pytest step
+of docs/ci-example.yml on the example test file of docs/pytest.md, with the plugin), outputs
+checked against TFLM."""
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -20,12 +22,12 @@ from tinyc.frontend import load_model
 from tinyc.paths import DATA_DIR, PACKAGE_DIR
 from tinyc.reference import random_inputs, tflm_outputs
 
-pytestmark = pytest.mark.slow
 needs_cross_tools = pytest.mark.skipif(not have_cross_tools(),
                                        reason="needs arm-none-eabi-gcc, qemu, cmake")
 SOURCE = PACKAGE_DIR.parent
 AD01 = model("ad01_int8")
 DOCS_PYTEST = SOURCE / "docs" / "pytest.md"
+CI_EXAMPLE = SOURCE / "docs" / "ci-example.yml"
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +68,7 @@ def _in_venv(installed, *args, cwd=None, timeout=900) -> subprocess.CompletedPro
                           capture_output=True, text=True, timeout=timeout)
 
 
+@pytest.mark.slow
 def test_the_wheel_holds_every_data_file(installed):
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     data = {p.relative_to(SOURCE).as_posix() for p in DATA_DIR.rglob("*")
@@ -73,6 +76,7 @@ def test_the_wheel_holds_every_data_file(installed):
     assert data and not data - names, sorted(data - names)[:10]
 
 
+@pytest.mark.slow
 def test_the_venv_imports_the_wheel_and_its_plugin(installed):
     where = _ok(_in_venv(installed, installed.python, "-c", (
         "import importlib.metadata as m, tinyc, tinyc.paths as p\n"
@@ -85,6 +89,7 @@ def test_the_venv_imports_the_wheel_and_its_plugin(installed):
 
 @pytest.mark.qemu
 @needs_cross_tools
+@pytest.mark.slow
 def test_verify_from_the_wheel_on_the_emulated_board(installed):
     r = _in_venv(installed, installed.tinyc, "verify", AD01, "--board", "mps2-an386",
                  "--samples", "5", "--json")
@@ -94,6 +99,7 @@ def test_verify_from_the_wheel_on_the_emulated_board(installed):
     assert any(Path(installed.env["TINYC_CACHE"]).iterdir())    # built here, by the wheel
 
 
+@pytest.mark.slow
 def test_export_from_the_wheel_compiles(installed):
     out = installed.user / "ad01_lib"
     r = _in_venv(installed, installed.tinyc, "export", f"{AD01}:ad01", "--board", "mps2-an386",
@@ -107,6 +113,23 @@ def test_export_from_the_wheel_compiles(installed):
                         f"-I{out}"], cwd=objs, capture_output=True, text=True, timeout=300))
 
 
+def _ci_step(name: str) -> tuple[list[str], dict]:
+    """The one-line `run:` command of docs/ci-example.yml's step `name`, and its `env:`."""
+    text = CI_EXAMPLE.read_text()
+    step = text.split(f"- name: {name}\n", 1)[1].split("\n      - name:", 1)[0]
+    env = dict(re.findall(r"^\s+([A-Z_]+): (\S+)", step, re.M))
+    return shlex.split(re.search(r"^\s+run: (.+)$", step, re.M).group(1)), env
+
+
+def test_the_ci_example_is_one_pip_install_of_tinyc():
+    lines = [l for l in CI_EXAMPLE.read_text().splitlines() if not l.strip().startswith("#")]
+    assert sum("pip install" in l for l in lines) == 1 and not any(" -e " in l for l in lines)
+    assert sum(bool(re.match(r"\s+run: pytest ", l)) for l in lines) == 1
+    cmd, _ = _ci_step("tinyc and pytest")
+    assert cmd[:2] == ["pip", "install"] and cmd[2].startswith("tinyc @ ")
+    assert {"pytest", "pytest-xdist"} <= set(cmd[3:])
+
+
 def _docs_example() -> str:
     text = DOCS_PYTEST.read_text()
     section = text.split("## An example test file", 1)[1]
@@ -115,6 +138,7 @@ def _docs_example() -> str:
 
 @pytest.mark.qemu
 @needs_cross_tools
+@pytest.mark.slow
 def test_the_docs_example_passes_under_pytest_in_the_venv(installed):
     project = installed.user / "project"
     (project / "models").mkdir(parents=True)
@@ -126,8 +150,10 @@ def test_the_docs_example_passes_under_pytest_in_the_venv(installed):
     np.save(project / "tests" / "data" / "ad01_expected.npy",
             np.stack([o[0] for o in tflm_outputs(g, xs)]))    # TFLM's bytes, not tinyc's
     (project / "tests" / "test_models.py").write_text(_docs_example())
-    r = _in_venv(installed, installed.python, "-m", "pytest", "-v", "tests/", cwd=project,
-                 timeout=1800)
+    step, env = _ci_step("tests on the board")
+    assert step[0] == "pytest"      # the workflow's command, run by the venv's Python
+    r = subprocess.run([str(installed.python), "-m", *step], cwd=project,
+                       env={**installed.env, **env}, capture_output=True, text=True, timeout=1800)
     assert r.returncode == 0, r.stdout[-4000:] + r.stderr[-2000:]
     assert "tinyc: board mps2-an386, backend native" in r.stdout
     assert re.search(r"\b5 passed\b", r.stdout), r.stdout[-2000:]

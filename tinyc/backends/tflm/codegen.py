@@ -8,6 +8,7 @@ sources, from TINYC_TFLM_DIR); `cmake_fragment` names it for the project's CMake
 """
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ def generate(graph, board, plan, out_dir, provenance: Provenance | None = None,
         "pointer_bytes": board.pointer_bytes,
         "arena_bytes": arena.arena_bytes, "head_bytes": arena.head_bytes,
         "tail_bytes": arena.tail_bytes, "model_bytes": len(model),
+        "model_crc32": f"0x{zlib.crc32(model):08x}",
         "body": c_array_body(np.frombuffer(model, np.uint8)),
         "ops": [{"index": op.index, "opcode": op.opcode} for op in graph.ops],
         "resolver": resolver_calls(graph), "target": target,
