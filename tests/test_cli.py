@@ -114,3 +114,15 @@ def test_bench_json():
               "flash_bytes", "code_bytes", "weights_bytes", "bit_exact"):
         assert k in rows[0]
     assert rows[0]["bit_exact"] and rows[0]["board"] == "mps2-an386"
+
+
+def test_reader_closing_the_pipe_is_not_an_error():
+    """`tinyc boards | head -1`: the reader left; tinyc stops quietly (no `error:` line)."""
+    import subprocess
+    import sys
+    p = subprocess.Popen([sys.executable, "-m", "tinyc", "boards"], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    p.stdout.close()   # before tinyc writes: its first write meets a closed pipe
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) != 0
+    assert "error" not in err and "Traceback" not in err, err

@@ -37,6 +37,9 @@ class _Group(click.Group):
             fail(f"stopped by {signal.Signals(e.signum).name}", 128 + e.signum)
         except KeyboardInterrupt:
             fail("interrupted", 130)
+        except BrokenPipeError:   # `tinyc boards | head`: the reader left, nothing to report
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(128 + signal.SIGPIPE)
         except click.ClickException as e:   # usage errors: click prints its usage block
             if as_json:
                 click.echo(json.dumps(error_document(e.format_message(), e.exit_code), indent=2))
