@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from tinyc.backends.native.access_order import rows_read_first_overlap, runs_backward
+from tinyc.backends.native.access_order import (rows_read_first_overlap, runs_backward,
+                                                 widened_scratch_overlap)
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.fully_connected import FullyConnectedNumbers, fully_connected_params
 from tinyc.backends.native.ops.requant_table import r2_table
@@ -43,11 +44,13 @@ def choose(g, op, target):
     w = g.tensors[op.inputs[1]]
     out_features, in_features = int(w.shape[0]), int(w.shape[-1])
     rows = int(np.prod(g.tensors[op.inputs[0]].shape)) // max(in_features, 1)
-    # each input row is widened into scratch before its output row is written
+    # each input row is widened into scratch before its output row is written, in ascending
+    # order, so the scratch may also lie over the input's low end
     return KernelChoice("tinyc_fully_connected_s8_dsp", ("fully_connected_s8_dsp.h",),
                         ("fully_connected_s8_dsp.c",),
                         scratch_bytes(in_features), "dsp",
                         overlap=rows_read_first_overlap(rows, in_features, out_features),
+                        scratch_overlap=widened_scratch_overlap(rows, in_features),
                         instructions_per_mac=IPM_FC)
 
 
