@@ -50,6 +50,22 @@ static inline __attribute__((always_inline)) int8_t requantize_out(
     return (int8_t)(full_range ? tinyc_ssat8(acc) : tinyc_clamp_i32(acc, q->lo, q->hi));
 }
 
+/* Multiply-accumulate one group of four inputs (x02, x13: widened as SXTB16 gives them) with
+ * the four rows' weight words at w. */
+#define TINYC_FC_GROUP(x02_, x13_, w)                                       \
+    do {                                                                    \
+        const int32_t x02 = (x02_), x13 = (x13_);                           \
+        const int32_t w0 = (w)[0], w1 = (w)[1], w2 = (w)[2], w3 = (w)[3];   \
+        acc0 = tinyc_smlad(tinyc_sxtb16(w0), x02, acc0);                    \
+        acc0 = tinyc_smlad(tinyc_sxtb16_ror8(w0), x13, acc0);               \
+        acc1 = tinyc_smlad(tinyc_sxtb16(w1), x02, acc1);                    \
+        acc1 = tinyc_smlad(tinyc_sxtb16_ror8(w1), x13, acc1);               \
+        acc2 = tinyc_smlad(tinyc_sxtb16(w2), x02, acc2);                    \
+        acc2 = tinyc_smlad(tinyc_sxtb16_ror8(w2), x13, acc2);               \
+        acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);                    \
+        acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);               \
+    } while (0)
+
 static inline __attribute__((always_inline)) int fully_connected(
     const tinyc_fully_connected_params *p, tinyc_ctx scratch, const int8_t *input,
     const int8_t *weights_blocked, const int32_t *bias_folded, const tinyc_requant_r2 *rq,
@@ -63,7 +79,6 @@ static inline __attribute__((always_inline)) int fully_connected(
     const tinyc_requant_r2 one_copy = per_tensor_rq ? rq[0] : (tinyc_requant_r2){0, 0, 0};
     const tinyc_requant_r2 *one = per_tensor_rq ? &one_copy : NULL;
     int32_t *x16 = (int32_t *)scratch.buf;
-    const int32_t *x_pairs_end = x16 + (groups / 2) * 4;
     const out_quant q = {p->quant.multiplier, p->quant.shift, rq, p->per_channel ? 1 : 0,
                          p->output_offset, p->act_min, p->act_max};
     for (int32_t b = 0; b < p->batches; b++) {
@@ -78,40 +93,68 @@ static inline __attribute__((always_inline)) int fully_connected(
             int32_t acc3 = rows > 3 ? bias_folded[o + 3] : 0;
             /* two groups of four inputs per pass (fewer loop branches), then the odd one */
             const int32_t *x = x16;
-            for (; x != x_pairs_end; x += 4, w += 8) {
-                int32_t x02 = x[0], x13 = x[1];
-                int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
-                acc0 = tinyc_smlad(tinyc_sxtb16(w0), x02, acc0);
-                acc0 = tinyc_smlad(tinyc_sxtb16_ror8(w0), x13, acc0);
-                acc1 = tinyc_smlad(tinyc_sxtb16(w1), x02, acc1);
-                acc1 = tinyc_smlad(tinyc_sxtb16_ror8(w1), x13, acc1);
-                acc2 = tinyc_smlad(tinyc_sxtb16(w2), x02, acc2);
-                acc2 = tinyc_smlad(tinyc_sxtb16_ror8(w2), x13, acc2);
-                acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
-                acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
-                x02 = x[2], x13 = x[3];
-                w0 = w[4], w1 = w[5], w2 = w[6], w3 = w[7];
-                acc0 = tinyc_smlad(tinyc_sxtb16(w0), x02, acc0);
-                acc0 = tinyc_smlad(tinyc_sxtb16_ror8(w0), x13, acc0);
-                acc1 = tinyc_smlad(tinyc_sxtb16(w1), x02, acc1);
-                acc1 = tinyc_smlad(tinyc_sxtb16_ror8(w1), x13, acc1);
-                acc2 = tinyc_smlad(tinyc_sxtb16(w2), x02, acc2);
-                acc2 = tinyc_smlad(tinyc_sxtb16_ror8(w2), x13, acc2);
-                acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
-                acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
+            for (int32_t k = groups / 2; k > 0; k--, x += 4, w += 8) {
+                TINYC_FC_GROUP(x[0], x[1], w);
+                TINYC_FC_GROUP(x[2], x[3], w + 4);
             }
             if (groups & 1) {
-                const int32_t x02 = x[0], x13 = x[1];
-                const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+                TINYC_FC_GROUP(x[0], x[1], w);
                 w += 4;
-                acc0 = tinyc_smlad(tinyc_sxtb16(w0), x02, acc0);
-                acc0 = tinyc_smlad(tinyc_sxtb16_ror8(w0), x13, acc0);
-                acc1 = tinyc_smlad(tinyc_sxtb16(w1), x02, acc1);
-                acc1 = tinyc_smlad(tinyc_sxtb16_ror8(w1), x13, acc1);
-                acc2 = tinyc_smlad(tinyc_sxtb16(w2), x02, acc2);
-                acc2 = tinyc_smlad(tinyc_sxtb16_ror8(w2), x13, acc2);
-                acc3 = tinyc_smlad(tinyc_sxtb16(w3), x02, acc3);
-                acc3 = tinyc_smlad(tinyc_sxtb16_ror8(w3), x13, acc3);
+            }
+            out[o] = requantize_out(&q, one, full_range, acc0, o);
+            if (rows > 1) out[o + 1] = requantize_out(&q, one, full_range, acc1, o + 1);
+            if (rows > 2) out[o + 2] = requantize_out(&q, one, full_range, acc2, o + 2);
+            if (rows > 3) out[o + 3] = requantize_out(&q, one, full_range, acc3, o + 3);
+        }
+    }
+    return TINYC_KERNEL_OK;
+}
+
+/* The same sums without scratch: each block of four rows widens the input words it reads
+ * (two SXTB16 more per group of four inputs), so the input is read again by every block and
+ * the output may not overlap it (one row); the ragged last group is widened once per row. */
+static inline __attribute__((always_inline)) int fully_connected_direct(
+    const tinyc_fully_connected_params *p, const int8_t *input, const int8_t *weights_blocked,
+    const int32_t *bias_folded, const tinyc_requant_r2 *rq, int full_range, int per_tensor_rq,
+    int8_t *output)
+{
+    const int32_t n_in = p->in_features, n_out = p->out_features;
+    const int32_t full = n_in / 4, ragged = n_in % 4;
+    const tinyc_requant_r2 one_copy = per_tensor_rq ? rq[0] : (tinyc_requant_r2){0, 0, 0};
+    const tinyc_requant_r2 *one = per_tensor_rq ? &one_copy : NULL;
+    const out_quant q = {p->quant.multiplier, p->quant.shift, rq, p->per_channel ? 1 : 0,
+                         p->output_offset, p->act_min, p->act_max};
+    for (int32_t b = 0; b < p->batches; b++) {
+        const int8_t *in = input + b * n_in;
+        int32_t last[2] = {0, 0};
+        if (ragged) {
+            int8_t tail[4] = {0, 0, 0, 0};
+            memcpy(tail, in + full * 4, (size_t)ragged);
+            widen_interleaved(tail, 4, last);
+        }
+        int8_t *out = output + b * n_out;
+        const int32_t *w = (const int32_t *)(const void *)weights_blocked;
+        for (int32_t o = 0; o < n_out; o += 4) {
+            const int32_t rows = n_out - o < 4 ? n_out - o : 4;
+            int32_t acc0 = bias_folded[o];
+            int32_t acc1 = rows > 1 ? bias_folded[o + 1] : 0;
+            int32_t acc2 = rows > 2 ? bias_folded[o + 2] : 0;
+            int32_t acc3 = rows > 3 ? bias_folded[o + 3] : 0;
+            const int8_t *x = in;
+            for (int32_t k = full / 2; k > 0; k--, x += 8, w += 8) {
+                int32_t v = tinyc_read_s32(x);
+                TINYC_FC_GROUP(tinyc_sxtb16(v), tinyc_sxtb16_ror8(v), w);
+                v = tinyc_read_s32(x + 4);
+                TINYC_FC_GROUP(tinyc_sxtb16(v), tinyc_sxtb16_ror8(v), w + 4);
+            }
+            if (full & 1) {
+                const int32_t v = tinyc_read_s32(x);
+                TINYC_FC_GROUP(tinyc_sxtb16(v), tinyc_sxtb16_ror8(v), w);
+                w += 4;
+            }
+            if (ragged) {
+                TINYC_FC_GROUP(last[0], last[1], w);
+                w += 4;
             }
             out[o] = requantize_out(&q, one, full_range, acc0, o);
             if (rows > 1) out[o + 1] = requantize_out(&q, one, full_range, acc1, o + 1);
@@ -166,3 +209,17 @@ int tinyc_fully_connected_s8_dsp_rq1_sat(const tinyc_fully_connected_params *p,
 {
     return fully_connected(p, scratch, input, weights_blocked, bias_folded, rq, 1, 1, output);
 }
+
+/* The same flavours of the scratch-free kernel (scratch unused). */
+#define TINYC_FC_DIRECT(name, use_rq, full_range, per_tensor_rq)                              \
+    TINYC_FC_DSP_FLAVOUR(name)                                                                \
+    {                                                                                         \
+        (void)scratch;                                                                        \
+        return fully_connected_direct(p, input, weights_blocked, bias_folded,                 \
+                                      use_rq ? rq : NULL, full_range, per_tensor_rq, output); \
+    }
+TINYC_FC_DIRECT(tinyc_fully_connected_s8_dsp_direct, 0, 0, 0)
+TINYC_FC_DIRECT(tinyc_fully_connected_s8_dsp_direct_rq, 1, 0, 0)
+TINYC_FC_DIRECT(tinyc_fully_connected_s8_dsp_direct_rq_sat, 1, 1, 0)
+TINYC_FC_DIRECT(tinyc_fully_connected_s8_dsp_direct_rq1, 1, 0, 1)
+TINYC_FC_DIRECT(tinyc_fully_connected_s8_dsp_direct_rq1_sat, 1, 1, 1)

@@ -197,6 +197,18 @@ def rows_read_first_overlap(rows: int, in_row: int, out_row: int) -> int:
     return int((r * (in_row - out_row)).min()) if rows > 1 else rows * in_row
 
 
+def rows_read_during_overlap(rows: int, in_row: int, out_row: int, block: int = 4) -> int:
+    """`d` for a kernel that reads the whole input row again for each block of `block` outputs
+    (fully_connected_s8_dsp.c's scratch-free twin): writing a block of row r must spare row r
+    while a later block of it remains, and rows r + 1 on."""
+    r = np.arange(rows, dtype=np.int64)
+    blocks = -(-out_row // block)
+    limits = list((r[:-1] + 1) * (in_row - out_row))
+    if blocks > 1:
+        limits += list(r * (in_row - out_row) - (blocks - 1) * block)
+    return int(min(limits)) if limits else rows * in_row
+
+
 def widened_scratch_overlap(rows: int, in_row: int) -> int:
     """`d` for the scratch of fully_connected_s8_dsp.c (how far it may start above the input):
     each input row is widened in ascending groups of four bytes, each into eight bytes of

@@ -116,6 +116,10 @@ def lowering_with_variants(opcode: str, prepare, inplace=None):
             choice = v.choose(graph, op, target)
             if choice is None:
                 continue
+            if choice.ram_only:
+                if target.wants_ram(op.index):
+                    return choice
+                continue
             if not target.wants_ram(op.index) or choice.has_contract:
                 return choice
             fastest = fastest or choice
