@@ -27,9 +27,9 @@ class MemoryPlan:
     tried: dict[str, int] = field(default_factory=dict)   # strategy -> arena bytes
     # the bound if no output could overlap its input (every op's inputs and outputs apart)
     lower_bound_without_overlap_bytes: int = 0
-    # ops whose output (or scratch) may overlap its dying input: op, step, input, output (tensor
-    # ids; "scratch:opN" for a scratch), the kernel's contract (output start <= input + shift_bytes, or >= input + above_bytes) and
-    # the bytes the two share in this plan
+    # ops whose output (or scratch) may overlap its dying input: op, step, input, output
+    # (tensor ids; "scratch:opN" for a scratch), the kernel's contract (output start <= input +
+    # shift_bytes, or >= input + above_bytes) and the bytes the two share in this plan
     overlaps: list[dict] = field(default_factory=list)
     # op pairs run as one kernel: the producer's output is never stored (not in `tensors`)
     fused: dict[int, int] = field(default_factory=dict)

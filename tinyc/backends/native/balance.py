@@ -1,8 +1,8 @@
 """`--optimize balanced`: the least RAM that costs at most 5 % more instructions.
 
 Each op starts on its fastest variant. Ops whose slower variant states an access order (its
-output may overlap its input) or needs no scratch (KernelChoice.ram_only) are switched, the most activation bytes per added instruction
-first, while the whole model stays within 5 % of the fastest build's instructions (estimated
+output may overlap its input) or needs no scratch (KernelChoice.ram_only) are switched, the
+most activation bytes per added instruction first, while the whole model stays within 5 % of the fastest build's instructions (estimated
 from MACs, KernelChoice.estimated_instructions: nothing runs at plan time). Then each switch
 that costs instructions is undone again if the arena does not grow without it, and the op at
 the peak is switched while the budget allows and the arena shrinks (judged on heuristic plans,
