@@ -249,6 +249,23 @@ def test_ad01_scratch_lies_over_its_dying_input_in_every_strategy():
         assert off - plan.offset(g.inputs[0]) <= -636
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("ram_ops,arena", [({0}, 896), (set(range(10)), 768)],
+                         ids=["balanced", "ram"])
+def test_ad01_without_scratch_where_it_peaks_is_bit_exact_with_a_poisoned_arena(ram_ops, arena):
+    """What balanced (the first FC without scratch, the others' scratch over their input) and
+    ram (every FC without scratch) plan for ad01, run against TFLM with a poisoned arena."""
+    from dataclasses import replace
+    path = model("ad01_int8")
+    g = load_model(path)
+    target = replace(DSP, ram_ops=frozenset(ram_ops))
+    plan = plan_memory(g, HOST, NativeRules(target), time_limit_s=2.0)
+    assert plan.arena_bytes == arena
+    used = {LOWERINGS[op.opcode].select(g, op, target).variant for op in g.ops}
+    assert used == ({"dsp", "dsp-direct"} if len(ram_ops) == 1 else {"dsp-direct"})
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
 class ScratchForcedPlan(ForcedPlan):
     """The DSP kernels, input at `base`, scratch at `base + shift`, the output above both."""
 
