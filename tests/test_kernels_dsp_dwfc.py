@@ -6,6 +6,7 @@ silently fall back to the portable kernel. The QEMU checks run the same kernels 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -25,14 +26,17 @@ from tinyc.frontend import load_model  # noqa: E402
 DSP = Target(get_board("host"), features=frozenset({"dsp"}))
 
 
-def dsp_mismatches(path, opcode: str, variant: str) -> int:
+DSP_RAM = replace(DSP, optimize="ram")     # the variants that need less memory
+
+
+def dsp_mismatches(path, opcode: str, variant: str, target: Target = DSP) -> int:
     """Mismatched bytes vs TFLM with the DSP kernels, after asserting every `opcode` op
     takes `variant`."""
     g = load_model(path)
-    chosen = [LOWERINGS[op.opcode].select(g, op, DSP).variant for op in g.ops
+    chosen = [LOWERINGS[op.opcode].select(g, op, target).variant for op in g.ops
               if op.opcode == opcode]
     assert chosen and set(chosen) == {variant}, chosen
-    return mismatches(path, samples=8, plan=NoReusePlan(g, NativeRules(DSP)))
+    return mismatches(path, samples=8, plan=NoReusePlan(g, NativeRules(target)))
 
 
 # ---- FULLY_CONNECTED -------------------------------------------------------------------------
@@ -58,6 +62,13 @@ def test_fully_connected_dsp(name):
     assert dsp_mismatches(fc_model(name), "FULLY_CONNECTED", "dsp") == 0
 
 
+@pytest.mark.parametrize("name", sorted(FC_DSP))
+def test_fully_connected_dsp_without_scratch(name):
+    """--optimize ram: the scratch-free twin (input words widened in the loop, the ragged
+    last group once per row)."""
+    assert dsp_mismatches(fc_model(name), "FULLY_CONNECTED", "dsp-direct", DSP_RAM) == 0
+
+
 
 # (model, output (scale, zero point) or None, the kernel flavour emitted)
 FC_FLAVOURS = [
@@ -69,10 +80,12 @@ FC_FLAVOURS = [
 ]
 
 
+@pytest.mark.parametrize("direct", [False, True], ids=["scratch", "direct"])
 @pytest.mark.parametrize("name,out_q,suffix", FC_FLAVOURS)
-def test_fully_connected_dsp_flavours(name, out_q, suffix):
-    """Every compile-time flavour of the kernel (requantization table per channel or per
-    tensor, SSAT or clamp, generic), bit-exact, the flavour asserted in the generated call."""
+def test_fully_connected_dsp_flavours(name, out_q, suffix, direct):
+    """Every compile-time flavour of the kernel and of its scratch-free twin (requantization
+    table per channel or per tensor, SSAT or clamp, generic), bit-exact, the flavour asserted
+    in the generated call."""
     from test_kernels_elementwise import edited
 
     from tinyc.backends.native.lower import LowerCtx, lower_op
@@ -81,9 +94,12 @@ def test_fully_connected_dsp_flavours(name, out_q, suffix):
         path = edited(path, f"fc-flavour-{out_q}", quant={"out": out_q})
     g = load_model(path)
     (op,) = [o for o in g.ops if o.opcode == "FULLY_CONNECTED"]
-    ctx = LowerCtx(g, NoReusePlan(g, NativeRules(DSP)), get_board("host"))
-    assert lower_op(ctx, op).func == "tinyc_fully_connected_s8_dsp" + suffix
-    assert dsp_mismatches(path, "FULLY_CONNECTED", "dsp") == 0
+    target = DSP_RAM if direct else DSP
+    ctx = LowerCtx(g, NoReusePlan(g, NativeRules(target)), get_board("host"))
+    stem = "tinyc_fully_connected_s8_dsp" + ("_direct" if direct else "")
+    assert lower_op(ctx, op).func == stem + suffix
+    assert dsp_mismatches(path, "FULLY_CONNECTED", "dsp-direct" if direct else "dsp",
+                          target) == 0
 
 
 @pytest.mark.parametrize("out_scale", [5e-5, 2.5e-5, 8e-6])

@@ -14,7 +14,8 @@ from modelgen import int8_model
 from test_ram_overlap import ForcedPlan
 from tinyc.backends.native.access_order import (blocked_window_overlap, channel_group_overlap,
                                                  channel_group_overlap_above,
-                                                 rows_read_first_overlap)
+                                                 rows_read_during_overlap, rows_read_first_overlap,
+                                                 widened_scratch_overlap)
 from tinyc.backends.native.lower import LOWERINGS
 from tinyc.backends.native.rules import NativeRules
 from tinyc.backends.native.target import Target
@@ -187,6 +188,119 @@ def test_fully_connected_contract_matches_the_replay(rows, n_in, n_out):
         assert exact - d < n_out
 
 
+def fc_direct_events(rows, n_in, n_out):
+    """fully_connected_s8_dsp.c's scratch-free twin: per row, per block of four outputs, the
+    whole input row read, then the block written."""
+    events = []
+    for r in range(rows):
+        for o in range(0, n_out, 4):
+            events += [("r", r * n_in + i) for i in range(n_in)]
+            events += [("w", r * n_out + c) for c in range(o, min(o + 4, n_out))]
+    return events
+
+
+@pytest.mark.parametrize("rows,n_in,n_out", [(1, 16, 4), (1, 16, 12), (1, 8, 21), (3, 16, 4),
+                                           (3, 6, 10), (2, 40, 9)])
+def test_fully_connected_direct_contract_matches_the_replay(rows, n_in, n_out):
+    d = rows_read_during_overlap(rows, n_in, n_out)
+    exact = replayed_shift(fc_direct_events(rows, n_in, n_out), rows * n_in)
+    if exact is None:                        # one row, one block: read whole before writing
+        assert d >= rows * n_in
+    else:
+        assert d == exact
+
+
+def fc_widen_events(rows, n_in):
+    """fully_connected_s8_dsp.c's widening, input reads and scratch writes: per row, per group
+    of four input bytes (the last one short), the group read, then its eight scratch bytes."""
+    events = []
+    for r in range(rows):
+        for g0 in range(0, n_in, 4):
+            events += [("r", r * n_in + i) for i in range(g0, min(g0 + 4, n_in))]
+            events += [("w", 2 * g0 + b) for b in range(8)]
+    return events
+
+
+@pytest.mark.parametrize("rows,n_in", [(1, 640), (1, 18), (1, 4), (1, 3), (2, 16), (3, 18)])
+def test_fully_connected_scratch_contract_matches_the_replay(rows, n_in):
+    d = widened_scratch_overlap(rows, n_in)
+    exact = replayed_shift(fc_widen_events(rows, n_in), rows * n_in)
+    if exact is None:                        # one group: read whole before it is widened
+        assert rows == 1 and n_in <= 4 and d >= 0
+    else:
+        assert d <= exact
+        assert exact - d < 8
+
+
+def test_ad01_scratch_lies_over_its_dying_input_in_every_strategy():
+    """The DSP FC widens its input into twice its size of scratch: the scratch may cover the
+    input, so ad01's first op needs scratch + output (1,280 + 128 B), not input on top."""
+    g = load_model(model("ad01_int8"))
+    rules = NativeRules(Target(get_board("mps2-an386")))
+    for strategy in ("heuristic", "optimal"):
+        plan = plan_memory(g, get_board("mps2-an386"), rules, strategy=strategy,
+                           time_limit_s=2.0)
+        assert plan.arena_bytes == plan.lower_bound_bytes == 1408, strategy
+        assert plan.lower_bound_without_overlap_bytes == 2048
+        scratch = [o for o in plan.overlaps if o["output_id"] == "scratch:op0"]
+        assert scratch and scratch[0]["input_id"] == g.inputs[0]
+        assert scratch[0]["overlap_bytes"] == 640 and scratch[0]["shift_bytes"] == -636
+        off, _ = plan.scratch(0)
+        assert off - plan.offset(g.inputs[0]) <= -636
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ram_ops,arena", [({0}, 896), (set(range(10)), 768)],
+                         ids=["balanced", "ram"])
+def test_ad01_without_scratch_where_it_peaks_is_bit_exact_with_a_poisoned_arena(ram_ops, arena):
+    """What balanced (the first FC without scratch, the others' scratch over their input) and
+    ram (every FC without scratch) plan for ad01, run against TFLM with a poisoned arena."""
+    from dataclasses import replace
+    path = model("ad01_int8")
+    g = load_model(path)
+    target = replace(DSP, ram_ops=frozenset(ram_ops))
+    plan = plan_memory(g, HOST, NativeRules(target), time_limit_s=2.0)
+    assert plan.arena_bytes == arena
+    used = {LOWERINGS[op.opcode].select(g, op, target).variant for op in g.ops}
+    assert used == ({"dsp", "dsp-direct"} if len(ram_ops) == 1 else {"dsp-direct"})
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
+class ScratchForcedPlan(ForcedPlan):
+    """The DSP kernels, input at `base`, scratch at `base + shift`, the output above both."""
+
+    def __init__(self, graph, shift):
+        op = graph.ops[0]
+        x, y = op.inputs[0], op.outputs[0]
+        size = LOWERINGS[op.opcode].select(graph, op, DSP).scratch_bytes
+        base = max(-shift, 0) + 64
+        top = max(base + graph.tensors[x].nbytes, base + shift + size) + 16
+        self._offsets = {x: base, y: top}
+        self._scratch = (base + shift, size)
+        self.arena_bytes = top + graph.tensors[y].nbytes + 64
+        self.rules, self.schedule, self.lower_bound_bytes = DSP_RULES, [0], 0
+
+    def scratch(self, op_index):
+        return self._scratch if op_index == 0 else None
+
+
+@pytest.mark.slow
+def test_fully_connected_dsp_scratch_over_its_input_and_a_group_past_is_caught(monkeypatch):
+    import tinyc.backends.native.lower as lower_mod
+    path = int8_model("ram_overlap_dsp_fc_scratch", _fc, [(1, 18)], seed=7)
+    g = load_model(path)
+    op = g.ops[0]
+    assert op.opcode == "FULLY_CONNECTED"
+    d = DSP_RULES.scratch_overlap(g, op)
+    assert d == -16                          # five groups of four inputs: the last one short
+    for shift in (d, d - 4, -40):
+        assert mismatches(path, samples=3, plan=ScratchForcedPlan(g, shift), poison=True) == 0
+    with pytest.raises(AssertionError, match="scratch .* beyond the kernel's contract"):
+        mismatches(path, samples=1, plan=ScratchForcedPlan(g, d + 4))
+    monkeypatch.setattr(lower_mod, "check_scratch", lambda *a: None)
+    assert mismatches(path, samples=3, plan=ScratchForcedPlan(g, d + 4), poison=True) > 0
+
+
 def _variants(g, target=DSP):
     return {LOWERINGS[op.opcode].select(g, op, target).variant
             for op in g.ops if op.opcode in ("CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED")}
@@ -203,9 +317,8 @@ def test_dsp_overlapping_plan_is_bit_exact_with_a_poisoned_arena(name):
     g = load_model(path)
     assert "portable" not in _variants(g)     # every conv/depthwise/FC runs a DSP variant
     plan = plan_memory(g, HOST, DSP_RULES, time_limit_s=2.0)
-    if name != "ad01_int8":                   # fully connected: the FCs overlap differently
-        assert plan.overlaps and max(o["overlap_bytes"] for o in plan.overlaps) > 0
-        assert plan.arena_bytes < plan.lower_bound_without_overlap_bytes
+    assert plan.overlaps and max(o["overlap_bytes"] for o in plan.overlaps) > 0
+    assert plan.arena_bytes < plan.lower_bound_without_overlap_bytes
     assert mismatches(path, samples=3, plan=plan, poison=True) == 0
 
 
@@ -292,6 +405,37 @@ def test_fully_connected_dsp_writes_over_rows_it_has_read(monkeypatch):
     assert mismatches(path, samples=3, plan=DspForcedPlan(g, d + 8), poison=True) > 0
 
 
+@pytest.mark.slow
+def test_fully_connected_dsp_direct_output_over_its_input(monkeypatch):
+    """The scratch-free twin re-reads its row for every block of four outputs: its output may
+    only start 4 (blocks - 1) bytes below the row (here -8), and a plan past that goes wrong."""
+    import tinyc.backends.native.ops.fully_connected_dsp as fc_mod
+    from dataclasses import replace
+    path = int8_model("ram_overlap_dsp_fc_direct", _fc9, [(2, 40)], seed=8)
+    g = load_model(path)
+    op = g.ops[0]
+    ram = NativeRules(replace(DSP, optimize="ram"))
+    assert LOWERINGS[op.opcode].select(g, op, ram.target).variant == "dsp-direct"
+    d = ram.overlap(g, op)
+    assert d == -8
+
+    class DirectForcedPlan(DspForcedPlan):
+        def __init__(self, graph, shift):
+            super().__init__(graph, shift)
+            self.rules = ram
+
+    assert mismatches(path, samples=3, plan=DirectForcedPlan(g, d), poison=True) == 0
+    with pytest.raises(AssertionError, match="beyond the kernel's contract"):
+        mismatches(path, samples=1, plan=DirectForcedPlan(g, d + 4))
+    monkeypatch.setattr(fc_mod, "runs_backward", lambda ctx, op, choice: False)
+    assert mismatches(path, samples=3, plan=DirectForcedPlan(g, d + 4), poison=True) > 0
+
+
+def _fc9(x):
+    import tensorflow as tf
+    return tf.keras.layers.Dense(9)(x)
+
+
 # the arenas the DSP contracts reach with the default options (no-overlap bound: 16,256 and
 # 55,296 B); vww stays above issue 15's 32 KiB: its 48x48x8 -> 16 expand conv needs its whole
 # 36,864 B output unless the pair is row-streamed, which only the portable kernels do
@@ -315,6 +459,22 @@ def test_dsp_overlapping_plan_on_the_board(name):
     rep = json.loads(r.stdout)
     assert rep["samples"] == 2 and rep["mismatched_bytes"] == 0 and rep["bit_exact"], rep
     assert rep["arena_bytes"] <= BOARD_ARENAS[name]
+
+
+@pytest.mark.qemu
+def test_ad01_on_the_board_with_its_scratch_over_the_input():
+    """Default options on mps2-an386 (balanced): the first FC runs without scratch, the last
+    one's output over its input (1,920 B before), bit-exact against TFLM over the UART; model
+    RAM is the arena."""
+    import json
+
+    from conftest import run_tinyc
+    r = run_tinyc("bench", model("ad01_int8"), "--board", "mps2-an386", "-n", 3, "--json",
+                  timeout=900)
+    assert r.returncode == 0, r.stderr
+    rep, = json.loads(r.stdout)
+    assert rep["bit_exact"], rep
+    assert rep["model_ram_bytes"] == rep["arena_bytes"] == 896
 
 
 # The fast loop runs each table once (its first case); the full suite runs them all.

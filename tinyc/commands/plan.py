@@ -76,7 +76,7 @@ def _print(graph, board, plan, budget):
     click.echo(peak_summary(graph, plan))
     shared = [o for o in plan.overlaps if o["overlap_bytes"] > 0]
     if shared:
-        click.echo(f"{len(shared)} ops write their output over their dying input "
+        click.echo(f"{len(shared)} ops write their output or scratch over their dying input "
                    f"({sum(o['overlap_bytes'] for o in shared):,} B shared); without that the "
                    f"bound is {plan.lower_bound_without_overlap_bytes:,} B")
     if plan.fused:

@@ -1,9 +1,9 @@
 """The CP-SAT model of the arena (2-D no-overlap: time x address), run in its own process.
 
 stdin: {"units", "spans", "hint", "lower", "time_limit_s", "overlaps"} in alignment units;
-an overlap [input, output, shift, above, step] lets the output's box share addresses with the
-dying input's at that step when offset(output) <= offset(input) + shift or
-offset(output) >= offset(input) + above;
+an overlap [input, output, shift, above, step] lets the output's (or the op's scratch's) box
+share addresses with the dying input's at that step when
+offset(output) <= offset(input) + shift or offset(output) >= offset(input) + above;
 stdout: {"offsets" or null, "arena", "bound", "optimal"}.
 """
 from __future__ import annotations
@@ -36,11 +36,16 @@ def solve(problem: dict) -> dict:
         m.AddHint(off, hint[i])
         offs.append(off)
     m.AddNoOverlap2D(xs, ys)
-    for i, o, shift, above, step in overlaps:
-        live = [j for j, (s, e) in enumerate(spans) if s <= step <= e and j != o]
+    partners: dict[int, set[int]] = {}      # a dying input -> its output and/or scratch
+    for i, o, _, _, _ in overlaps:
+        partners.setdefault(i, set()).add(o)
+    for i, step in last.items():
+        live = [j for j, (s, e) in enumerate(spans)
+                if s <= step <= e and j not in partners[i]]
         m.AddNoOverlap([m.NewFixedSizeIntervalVar(offs[j], units[j], f"s{step}_{j}")
                         for j in live])
-        up = m.NewBoolVar(f"above{step}")
+    for i, o, shift, above, step in overlaps:
+        up = m.NewBoolVar(f"above{step}_{o}")
         m.Add(offs[o] <= offs[i] + shift).OnlyEnforceIf(up.Not())
         m.Add(offs[o] >= offs[i] + above).OnlyEnforceIf(up)
     m.Minimize(height)

@@ -34,7 +34,8 @@ class Buffer:
 
 @dataclass(frozen=True)
 class Overlap:
-    """At `step`, buffer `output` may share bytes with buffer `input` (which dies there) when
+    """At `step`, buffer `output` (the op's output, or its scratch) may share bytes with buffer
+    `input` (which dies there) when
     offset(output) <= offset(input) + shift, or offset(output) >= offset(input) + above.
     shift = -(output size) and above = input size are plain "no overlap"."""
     input: int     # index in buffers
@@ -164,36 +165,46 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
 
 def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer],
                   tensor_buffer: dict[int, int], pinned: set[int]) -> list[Overlap]:
-    """The ops whose kernel states an access order (rules.overlap, rules.overlap_above) and
-    whose input 0 dies there: its buffer may then be partly overwritten by the output's."""
+    """The ops whose kernel states an access order (rules.overlap, rules.overlap_above for the
+    output, rules.scratch_overlap for the scratch) and whose input 0 dies there: its buffer may
+    then be partly overwritten by the output's or the scratch's."""
     ask = getattr(rules, "overlap", None)
     ask_above = getattr(rules, "overlap_above", None)
-    if ask is None and ask_above is None:
+    ask_scratch = getattr(rules, "scratch_overlap", None)
+    if ask is None and ask_above is None and ask_scratch is None:
         return []
+    scratch_of = {b.scratch_op: i for i, b in enumerate(buffers) if b.scratch_op is not None}
     found = []
     for step, k in enumerate(schedule):
         op = graph.ops[k]
         if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
             continue
         x, y = op.inputs[0], op.outputs[0]
-        if x not in tensor_buffer or y not in tensor_buffer:
+        if x not in tensor_buffer:
             continue
-        bx, by = tensor_buffer[x], tensor_buffer[y]
-        if bx == by or buffers[bx].end != step or buffers[by].start != step:
-            continue
-        if any(m in pinned for m in buffers[bx].members):
+        bx = tensor_buffer[x]
+        if buffers[bx].end != step or any(m in pinned for m in buffers[bx].members):
             continue
         if any(i >= 0 and tensor_buffer.get(i) == bx for i in op.inputs[1:]):
             continue
-        shift = ask(graph, op) if ask else None
-        above = ask_above(graph, op) if ask_above else None
-        if shift is None and above is None:
-            continue
-        sx, sy = buffers[bx].size, buffers[by].size
-        shift = -sy if shift is None else max(int(shift), -sy)
-        above = sx if above is None else min(int(above), sx)
-        found.append(Overlap(bx, by, shift, above, step, k))
+        by = tensor_buffer.get(y)
+        if by is not None and by != bx and buffers[by].start == step:
+            shift = ask(graph, op) if ask else None
+            above = ask_above(graph, op) if ask_above else None
+            if shift is not None or above is not None:
+                found.append(_overlap(buffers, bx, by, shift, above, step, k))
+        shift = ask_scratch(graph, op) if ask_scratch and k in scratch_of else None
+        if shift is not None:
+            found.append(_overlap(buffers, bx, scratch_of[k], shift, None, step, k))
     return found
+
+
+def _overlap(buffers, bx: int, by: int, shift, above, step: int, k: int) -> Overlap:
+    """The contract clipped to the buffers: None on a side is plain "no overlap" there."""
+    sx, sy = buffers[bx].size, buffers[by].size
+    shift = -sy if shift is None else max(int(shift), -sy)
+    above = sx if above is None else min(int(above), sx)
+    return Overlap(bx, by, shift, above, step, k)
 
 
 def align_up(n: int, a: int) -> int:
@@ -203,13 +214,19 @@ def align_up(n: int, a: int) -> int:
 def live_bytes(buffers: list[Buffer], steps: int, alignment: int,
                overlaps: list[Overlap] = ()) -> list[int]:
     """Bytes live at each step, every buffer rounded up to the alignment; an overlapping
-    input/output pair counts the fewest bytes the two can cover together."""
+    input/output pair counts the fewest bytes the two can cover together. An input overlapped
+    by both its output and its op's scratch (which never share a byte with each other) saves
+    at most its own size."""
     load = [0] * max(steps, 1)
     for b in buffers:
         for s in range(b.start, b.end + 1):
             load[s] += align_up(b.size, alignment)
+    saved: dict[tuple[int, int], int] = {}
     for ov in overlaps:
         sx = align_up(buffers[ov.input].size, alignment)
         sy = align_up(buffers[ov.output].size, alignment)
-        load[ov.step] -= sx + sy - ov.footprint(sx, sy, alignment)
+        key = (ov.step, ov.input)
+        saved[key] = min(sx, saved.get(key, 0) + sx + sy - ov.footprint(sx, sy, alignment))
+    for (step, _), n in saved.items():
+        load[step] -= n
     return load

@@ -27,9 +27,9 @@ class MemoryPlan:
     tried: dict[str, int] = field(default_factory=dict)   # strategy -> arena bytes
     # the bound if no output could overlap its input (every op's inputs and outputs apart)
     lower_bound_without_overlap_bytes: int = 0
-    # ops whose output may overlap its dying input: op, step, input, output (tensor ids), the
-    # kernel's contract (output start <= input + shift_bytes, or >= input + above_bytes) and
-    # the bytes the two share in this plan
+    # ops whose output (or scratch) may overlap its dying input: op, step, input, output
+    # (tensor ids; "scratch:opN" for a scratch), the kernel's contract (output start <= input +
+    # shift_bytes, or >= input + above_bytes) and the bytes the two share in this plan
     overlaps: list[dict] = field(default_factory=list)
     # op pairs run as one kernel: the producer's output is never stored (not in `tensors`)
     fused: dict[int, int] = field(default_factory=dict)
@@ -147,13 +147,13 @@ def _make_plan(graph: Graph, c: _Candidate, bound: int, optimal: bool, align: in
     plain = live_bytes(life.buffers, len(life.schedule), align)
     overlaps = []
     for ov in life.overlaps:
-        x = next(t for t in life.buffers[ov.input].members)
-        y = next(t for t in life.buffers[ov.output].members)
+        bx, by = life.buffers[ov.input], life.buffers[ov.output]
+        x = bx.members[0]
+        y = by.members[0] if by.members else f"scratch:op{by.scratch_op}"
+        ox, oy = c.offsets[ov.input], c.offsets[ov.output]
         overlaps.append({"op": ov.op, "step": ov.step, "input_id": x, "output_id": y,
                          "shift_bytes": ov.shift, "above_bytes": ov.above,
-                         "overlap_bytes": max(0, min(offsets[x] + life.buffers[ov.input].size,
-                                                     offsets[y] + life.buffers[ov.output].size)
-                                              - max(offsets[x], offsets[y]))})
+                         "overlap_bytes": max(0, min(ox + bx.size, oy + by.size) - max(ox, oy))})
     peak = max(range(len(live)), key=lambda s: (live[s], -s)) if life.schedule else 0
     return MemoryPlan(arena_bytes=align_up(c.arena, align), lower_bound_bytes=bound,
                       strategy=c.name, optimal=optimal, alignment=align,

@@ -30,5 +30,10 @@ class DefaultRules:
         two never share a byte. Asked only of ops that do not run in place."""
         return None
 
+    def scratch_overlap(self, graph: Graph, op: Op) -> int | None:
+        """The same contract for the op's scratch: it may start at most this many bytes above
+        input 0's start when input 0 dies at this op; None: the two never share a byte."""
+        return None
+
 
 DEFAULT_RULES = DefaultRules()

@@ -55,6 +55,9 @@ def min_peak_schedule(graph: Graph, rules, alignment: int, beam: int = 4000) -> 
     ask, ask_above = getattr(rules, "overlap", None), getattr(rules, "overlap_above", None)
     contract = [(ask(graph, op) if ask else None, ask_above(graph, op) if ask_above else None)
                 for op in graph.ops]
+    ask_scratch = getattr(rules, "scratch_overlap", None)
+    scratch_contract = [ask_scratch(graph, op) if ask_scratch and scratch[k] else None
+                        for k, op in enumerate(graph.ops)]
     bits = [1 << k for k in range(n)]
     pred_mask = [sum(bits[p] for p in preds[k]) for k in range(n)]
     user_mask = {r: sum(bits[k] for k in users[r]) for r in size}
@@ -71,16 +74,19 @@ def min_peak_schedule(graph: Graph, rules, alignment: int, beam: int = 4000) -> 
                 total += s
         dies = (in0 is not None and in0 not in pinned and not user_mask[in0] & ~after
                 and len(op.outputs) == 1 and op.outputs[0] in acts)
+        sk = align_up(scratch[k], alignment)
         if dies and inplace[k] and size[root(op.outputs[0])] == size[in0]:
             total -= size[in0]
-        elif dies and contract[k] != (None, None) and root(op.outputs[0]) != in0:
-            # the output may overlap its dying input: count the least the two can cover
-            sx, sy = size[in0], size[root(op.outputs[0])]
-            d, u = contract[k]
-            d = -sy if d is None else max(d, -sy)
-            u = sx if u is None else min(u, sx)
-            total -= sx + sy - Overlap(0, 1, d, u, 0, k).footprint(sx, sy, alignment)
-        return total + align_up(scratch[k], alignment)
+        elif dies:
+            # the output and the scratch may overlap the dying input: count the least they
+            # can cover (the two never share a byte, so together they save at most its size)
+            sx, saved = size[in0], 0
+            if contract[k] != (None, None) and root(op.outputs[0]) != in0:
+                saved += _saved(sx, size[root(op.outputs[0])], *contract[k], alignment)
+            if scratch_contract[k] is not None:
+                saved += _saved(sx, sk, scratch_contract[k], None, alignment)
+            total -= min(sx, saved)
+        return total + sk
 
     states = {0: (0, None, None)}   # done mask -> (peak, previous mask, op run last)
     history = []
@@ -104,3 +110,11 @@ def min_peak_schedule(graph: Graph, rules, alignment: int, beam: int = 4000) -> 
         order.append(k)
         done = prev
     return order[::-1]
+
+
+def _saved(sx: int, sy: int, d: int | None, u: int | None, alignment: int) -> int:
+    """Bytes an output (or scratch) of sy bytes can share with its dying input of sx bytes
+    under the contract (d, u)."""
+    d = -sy if d is None else max(d, -sy)
+    u = sx if u is None else min(u, sx)
+    return sx + sy - Overlap(0, 1, d, u, 0, 0).footprint(sx, sy, alignment)

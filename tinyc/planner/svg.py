@@ -66,15 +66,16 @@ def render(plan, graph, title: str = "") -> str:
             (xo, xs), (yo, ys) = off[o["input_id"]], off[o["output_id"]]
             lo, hi = max(xo, yo), min(xo + xs, yo + ys)
             way = "below" if yo < xo else "above"
-            tip = (f"op {o['op']} {graph.ops[o['op']].opcode} writes tensor {o['output_id']} over "
+            what = o["output_id"] if isinstance(o["output_id"], str) else f"tensor {o['output_id']}"
+            tip = (f"op {o['op']} {graph.ops[o['op']].opcode} writes {what} over "
                    f"{hi - lo:,} B of its dying input {o['input_id']} (output starts {way} it; "
                    f"contract: start <= input {o['shift_bytes']:+,} B or >= input "
                    f"{o['above_bytes']:+,} B)")
             out.append(f'<rect x="{x(o["step"]):.1f}" y="{y(hi):.1f}" width="{col:.1f}" '
                        f'height="{max(y(lo) - y(hi), 1):.1f}" fill="url(#overlap)" '
                        f'stroke="#d62728" stroke-width="1"><title>{escape(tip)}</title></rect>')
-        out.append(f'<text x="{LEFT}" y="54" fill="#d62728">hatched: {len(shared)} ops write '
-                   f'their output over their dying input; without that the bound is '
+        out.append(f'<text x="{LEFT}" y="54" fill="#d62728">hatched: {len(shared)} outputs or '
+                   f'scratches over their dying input; without that the bound is '
                    f'{plan.lower_bound_without_overlap_bytes:,} B</text>')
     fused = getattr(plan, "fused", {})
     if fused:

@@ -197,6 +197,51 @@ def rows_read_first_overlap(rows: int, in_row: int, out_row: int) -> int:
     return int((r * (in_row - out_row)).min()) if rows > 1 else rows * in_row
 
 
+def rows_read_during_overlap(rows: int, in_row: int, out_row: int, block: int = 4) -> int:
+    """`d` for a kernel that reads the whole input row again for each block of `block` outputs
+    (fully_connected_s8_dsp.c's scratch-free twin): writing a block of row r must spare row r
+    while a later block of it remains, and rows r + 1 on."""
+    r = np.arange(rows, dtype=np.int64)
+    blocks = -(-out_row // block)
+    limits = list((r[:-1] + 1) * (in_row - out_row))
+    if blocks > 1:
+        limits += list(r * (in_row - out_row) - (blocks - 1) * block)
+    return int(min(limits)) if limits else rows * in_row
+
+
+def widened_scratch_overlap(rows: int, in_row: int) -> int:
+    """`d` for the scratch of fully_connected_s8_dsp.c (how far it may start above the input):
+    each input row is widened in ascending groups of four bytes, each into eight bytes of
+    scratch, so writing group g must spare the row's groups from g + 1 on:
+
+        scratch + 8 (g + 1)  <=  in + 4 (g + 1)   for g < groups - 1
+
+    and, with more rows, all of the scratch must stay below row 1 (widened later)."""
+    groups = -(-in_row // 4)
+    d = -4 * (groups - 1) if groups > 1 else in_row
+    return min(d, in_row - 8 * groups) if rows > 1 else d
+
+
+def check_scratch(ctx, op, choice, scratch: tuple[int, int]) -> None:
+    """Refuses a plan whose scratch shares bytes with the op's output, or with its input 0
+    beyond the kernel's contract (KernelChoice.scratch_overlap)."""
+    off, size = scratch
+    g = ctx.graph
+    for role, t in (("input", op.inputs[0] if op.inputs else -1),
+                    ("output", op.outputs[0] if op.outputs else -1)):
+        try:
+            start = ctx.plan.offset(t) if t >= 0 else None
+        except KeyError:
+            continue
+        if start is None or off + size <= start or off >= start + g.tensors[t].nbytes:
+            continue
+        if role == "input" and choice.scratch_overlap is not None \
+                and off - start <= choice.scratch_overlap:
+            continue
+        raise AssertionError(f"op {op.index} {op.opcode}: the plan overlaps its scratch ({off}) "
+                             f"with its {role} ({start}) beyond the kernel's contract")
+
+
 def _anywhere(in_shape) -> int:
     """A `d` no overlapping output can exceed: every input byte is read before any write."""
     return int(np.prod([int(v) for v in in_shape]))

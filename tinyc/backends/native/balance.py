@@ -1,12 +1,12 @@
 """`--optimize balanced`: the least RAM that costs at most 5 % more instructions.
 
 Each op starts on its fastest variant. Ops whose slower variant states an access order (its
-output may overlap its input) are switched, the most activation bytes per added instruction
-first, while the whole model stays within 5 % of the fastest build's instructions (estimated
+output may overlap its input) or needs no scratch (KernelChoice.ram_only) are switched, the
+most activation bytes per added instruction first, while the whole model stays within 5 % of the fastest build's instructions (estimated
 from MACs, KernelChoice.estimated_instructions: nothing runs at plan time). Then each switch
-that costs instructions is undone again if the arena does not grow without it (judged on
-heuristic plans, at most MAX_UNDO of them, so balanced never runs the exact solver more than
-once).
+that costs instructions is undone again if the arena does not grow without it, and the op at
+the peak is switched while the budget allows and the arena shrinks (judged on heuristic plans,
+at most MAX_UNDO of them each, so balanced never runs the exact solver more than once).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def balanced_plan(graph, target, plan_with):
             continue
         n = macs(graph, op)
         total += fast.estimated_instructions(n)
-        if slow != fast and slow.has_contract:
+        if slow != fast and (slow.has_contract or slow.ram_only):
             extra[op.index] = slow.estimated_instructions(n) - fast.estimated_instructions(n)
     base = replace(target, optimize="balanced", ram_ops=frozenset())
     if not extra:
@@ -59,5 +59,18 @@ def balanced_plan(graph, target, plan_with):
         arena = plan_with(replace(base, ram_ops=frozenset(chosen - {k})), True).arena_bytes
         if arena <= best:
             chosen.discard(k)
+            spent -= extra[k]
             best = arena
+    # then the op at the peak, while it has a RAM variant the rest of the budget pays for and
+    # switching it lowers the arena (the order above guesses from tensor sizes alone)
+    for _ in range(MAX_UNDO):
+        plan = plan_with(replace(base, ram_ops=frozenset(chosen)), True)
+        k = plan.peak_op
+        if k not in extra or k in chosen or spent + max(extra[k], 0) > MAX_EXTRA * total:
+            break
+        if plan_with(replace(base, ram_ops=frozenset(chosen | {k})), True).arena_bytes \
+                >= plan.arena_bytes:
+            break
+        chosen.add(k)
+        spent += max(extra[k], 0)
     return plan_with(replace(base, ram_ops=frozenset(chosen)), False)

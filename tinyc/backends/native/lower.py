@@ -15,6 +15,7 @@ from typing import Callable
 
 import numpy as np
 
+from tinyc.backends.native.access_order import check_scratch
 from tinyc.backends.native.cgen import CExpr, c_identifier, ctype_of
 from tinyc.backends.native.target import PORTABLE, KernelChoice, Target
 from tinyc.errors import TinycError
@@ -52,6 +53,9 @@ class Lowering:
 
     def overlap_above(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int | None:
         return self.select(graph, op, target).overlap_above if self.select else None
+
+    def scratch_overlap(self, graph: Graph, op: Op, target: Target = PORTABLE) -> int | None:
+        return self.select(graph, op, target).scratch_overlap if self.select else None
 
 
 LOWERINGS: dict[str, Lowering] = {}
@@ -111,6 +115,10 @@ def lowering_with_variants(opcode: str, prepare, inplace=None):
         for v in VARIANTS.get(opcode, []):
             choice = v.choose(graph, op, target)
             if choice is None:
+                continue
+            if choice.ram_only:
+                if target.wants_ram(op.index):
+                    return choice
                 continue
             if not target.wants_ram(op.index) or choice.has_contract:
                 return choice
@@ -198,6 +206,7 @@ class LowerCtx:
                                  f"{s[1] if s else 0} B of scratch, the kernel needs {need} B")
         if not s or not s[1]:
             return CExpr("((tinyc_ctx){ 0, 0 })")
+        check_scratch(self, op, self.choice(op), s)
         off, size = s
         return CExpr(f"((tinyc_ctx){{ tinyc_arena + {off}, {size} }})")
 

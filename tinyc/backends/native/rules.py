@@ -47,6 +47,15 @@ class NativeRules:
         low = lowering_for(graph, op)
         return low.overlap_above(graph, op, self.target) if low else None
 
+    def scratch_overlap(self, graph: Graph, op: Op) -> int | None:
+        """How far the chosen kernel's scratch may overlap its dying input 0
+        (KernelChoice.scratch_overlap), None: not at all. A fused pair's ring never does."""
+        from tinyc.backends.native.lower import lowering_for
+        if op.index in self.fusions(graph).values():
+            return None
+        low = lowering_for(graph, op)
+        return low.scratch_overlap(graph, op, self.target) if low else None
+
     def model_state_bytes(self, graph: Graph) -> int:
         """RAM the model's code keeps besides the arena: none, every table is `static const`
         in flash and scratch is planned in the arena (tests/test_ram_accounting.py checks

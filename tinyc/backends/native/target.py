@@ -56,7 +56,11 @@ class KernelChoice:
     without overwriting input the kernel still reads. None, the default, promises nothing: a
     variant that does not state its access order never gets an overlapping plan.
     `overlap_above`: the variant has a backward twin (`backward_func` in `backward_stem`.c)
-    that may write an output starting `overlap_above` bytes or more above the input's start."""
+    that may write an output starting `overlap_above` bytes or more above the input's start.
+    `scratch_overlap`: the same contract for the scratch: it may start up to that many bytes
+    above input 0's start (negative: below it) when input 0 dies at the op; None: apart.
+    `ram_only`: a variant that needs less memory than the faster ones (no scratch) for more
+    instructions; `select` takes it only for an op that asks for RAM (Target.wants_ram)."""
     func: str | None
     headers: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
@@ -64,6 +68,8 @@ class KernelChoice:
     variant: str = "portable"
     overlap: int | None = None
     overlap_above: int | None = None
+    scratch_overlap: int | None = None
+    ram_only: bool = False
     # estimated instructions per MAC, for --optimize balanced; None: PORTABLE_INSTRUCTIONS_PER_MAC
     # for the portable kernels, that divided by OPTIMISED_SPEEDUP for any other variant
     instructions_per_mac: float | None = None

@@ -29,6 +29,13 @@ TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_rq);
 TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_rq_sat);
 TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_rq1);
 TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_rq1_sat);
+/* The same without scratch (scratch unused): every block of four rows widens the input words
+ * it reads, a few per cent slower, so the input needs no widened copy (--optimize ram). */
+TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_direct);
+TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_direct_rq);
+TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_direct_rq_sat);
+TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_direct_rq1);
+TINYC_FC_DSP_FLAVOUR(tinyc_fully_connected_s8_dsp_direct_rq1_sat);
 
 /* ceil4(in_features) int16 values: one batch row of the widened input. */
 int32_t tinyc_fully_connected_s8_dsp_scratch_size(const tinyc_fully_connected_params *p);
