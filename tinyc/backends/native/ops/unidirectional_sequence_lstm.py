@@ -1,0 +1,179 @@
+"""UNIDIRECTIONAL_SEQUENCE_LSTM, int8 activations, as TFLM's integer LSTM (its Prepare is
+lstm_eval_common.cc: PrepareGateParametersInteger, CreateLstmCellStateInfo): every gate's FC
+multipliers, the three gate-product multipliers, the cell state's power of two, the clip and
+the folded biases, computed here (firmware/kernels/unidirectional_sequence_lstm_s8.c).
+
+Only what TFLM's kernel takes: the standard Keras LSTM (no CIFG, peephole, projection or layer
+norm), per-tensor int8 weights, hidden and cell states as variable tensors, an int16 cell
+state, the tanh cell activation."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from tinyc.backends.native.lower import KernelCall, lowering
+from tinyc.backends.native.ops.common import scale, zp
+from tinyc.backends.native.ops.lut import f32
+from tinyc.backends.native.ops.sigmoid_table import sigmoid_table_uint16
+from tinyc.backends.native.quant import quantize_multiplier
+from tinyc.errors import TinycError
+
+INPUT, HIDDEN, CELL = 0, 18, 19
+GATES = ("input", "forget", "cell", "output")   # TFLM's order (lstm_shared.h)
+INPUT_WEIGHTS, RECURRENT_WEIGHTS, BIASES = (1, 2, 3, 4), (5, 6, 7, 8), (12, 13, 14, 15)
+VARIANT_INPUTS = {"peephole": (9, 10, 11), "projection": (16, 17),
+                  "layer normalization": (20, 21, 22, 23)}
+GATE_SCALE = 2.0 ** -12         # the FCs' output: Q3.12
+GATE_OUT_SCALE = 2.0 ** -15     # sigmoid/tanh output: Q0.15
+GATE_TABLE_INPUT = (3, 0)       # Q3.12 -> the table's input (TFLM: power-of-two case, shift 0)
+
+
+def _fail(op, what: str) -> TinycError:
+    return TinycError(f"op {op.index} UNIDIRECTIONAL_SEQUENCE_LSTM: {what}")
+
+
+def _tensor(g, op, k):
+    return g.tensors[op.inputs[k]] if len(op.inputs) > k and op.inputs[k] >= 0 else None
+
+
+def _check(g, op) -> None:
+    """What TFLM's LstmTensors::ValidateTensorStatus and the Eval's type switch refuse."""
+    for variant, ks in VARIANT_INPUTS.items():
+        if any(_tensor(g, op, k) is not None for k in ks):
+            raise _fail(op, f"the {variant} LSTM variant is not supported (TFLM runs only the "
+                            "standard LSTM, as Keras makes it)")
+    inp, out = g.tensors[op.inputs[INPUT]], g.tensors[op.outputs[0]]
+    hidden, cell = _tensor(g, op, HIDDEN), _tensor(g, op, CELL)
+    if inp.dtype != "int8" or out.dtype != "int8" or hidden.dtype != "int8":
+        raise _fail(op, f"input, output and hidden state must be int8 (got {inp.dtype}, "
+                        f"{out.dtype}, {hidden.dtype})")
+    if cell.dtype != "int16":
+        raise _fail(op, f"the cell state is {cell.dtype}; TFLM's quantized LSTM needs int16")
+    for t, what in ((hidden, "hidden state"), (cell, "cell state")):
+        if not t.is_variable or t.is_const:
+            raise _fail(op, f"the {what} '{t.name}' must be a variable tensor, as TFLM requires")
+    for t in (inp, hidden, cell):
+        if t.quant is None or len(t.quant.scale) != 1:
+            raise _fail(op, f"tensor '{t.name}' must be quantized per tensor")
+    if zp(cell) != 0:
+        raise _fail(op, f"the cell state has zero point {zp(cell)}; TFLM's LSTM needs 0")
+    for k in INPUT_WEIGHTS + RECURRENT_WEIGHTS:
+        w = _tensor(g, op, k)
+        if w is None:
+            raise _fail(op, f"input {k} (gate weights) is missing: the CIFG variant (no input "
+                            "gate) is not supported, TFLM needs all eight weight tensors")
+        if w.dtype != "int8" or not w.is_const or w.quant is None:
+            raise _fail(op, f"weights '{w.name}' must be constant quantized int8 (got {w.dtype})")
+        if len(w.quant.scale) != 1:
+            raise _fail(op, f"weights '{w.name}' are quantized per channel; TFLM's LSTM applies "
+                            "one multiplier per gate (per-tensor weights)")
+        if zp(w) != 0:
+            raise _fail(op, f"weights '{w.name}' have zero point {zp(w)}; int8 weights are "
+                            "symmetric (zero point 0)")
+    for k in BIASES:
+        b = _tensor(g, op, k)
+        if b is None or b.dtype != "int32" or not b.is_const:
+            raise _fail(op, f"input {k} (gate bias) must be a constant int32 tensor")
+    act = op.options.get("fused_activation", "TANH")
+    if act != "TANH":   # TFLM has tanh and sigmoid, and the schema cannot express sigmoid
+        raise _fail(op, f"cell activation {act} is not supported: TFLM's LSTM applies TANH")
+
+
+def cell_scale_power(cell_scale: float) -> int:
+    """TFLM's CheckedLog2 in float (its result is used even when the scale is no power of
+    two): round(log(x) * (1 / log(2)))."""
+    x = np.float32(np.log(np.float32(cell_scale))) * np.float32(
+        np.float32(1.0) / np.float32(np.log(np.float32(2.0))))
+    x = float(np.float32(x))
+    return int(math.floor(abs(x) + 0.5)) * (1 if x >= 0 else -1)
+
+
+def cell_tanh_rescale(op, power: int) -> tuple[int, int]:
+    """TFLM's lstm_internal::Tanh input rescale for a cell state in 2^power steps, resolved:
+    (multiplier, right shift) with x * multiplier rounded right by the shift."""
+    left = 15 + power - 3
+    if left < 0:
+        return 3, -left
+    if left > 14:     # int16 * (3 << left) overflows int32 in TFLM
+        raise _fail(op, f"the cell state's scale 2^{power} is too coarse for TFLM's int16 tanh")
+    return 3 << left, 0
+
+
+def quantized_cell_clip(cell_clip: float, cell_scale: float) -> int:
+    """CreateLstmCellStateInfo: the clip in cell-state steps (truncated), -1: no clipping."""
+    if not cell_clip > 0:
+        return -1
+    return int(min(max(float(cell_clip) / float(cell_scale), -32768.0), 32767.0))
+
+
+def _multiplier(op, real: float) -> tuple[int, int]:
+    from tinyc.backends.native.quant import ScaleError
+    try:
+        return quantize_multiplier(real)
+    except ScaleError as e:
+        raise _fail(op, str(e)) from None
+
+
+def _gate(ctx, op, k: int, x, h) -> dict:
+    """One gate's two FCs (CreateGateParams: float scale product, ratio in double, bias
+    nullptr) with their zero points folded into the biases."""
+    g = ctx.graph
+    wi, wr = g.tensors[op.inputs[INPUT_WEIGHTS[k]]], g.tensors[op.inputs[RECURRENT_WEIGHTS[k]]]
+    bias = np.asarray(g.tensors[op.inputs[BIASES[k]]].data, np.int64).reshape(-1)
+    wi_data = np.asarray(wi.data, np.int8).reshape(wi.shape)
+    wr_data = np.asarray(wr.data, np.int8).reshape(wr.shape)
+    in_bias = bias - zp(x) * wi_data.astype(np.int64).sum(axis=1)
+    rec_bias = -zp(h) * wr_data.astype(np.int64).sum(axis=1)
+    for b in (in_bias, rec_bias):
+        if b.min() < -(1 << 31) or b.max() >= 1 << 31:
+            raise _fail(op, f"the {GATES[k]} gate's bias overflows int32 with the zero point")
+    mi, si = _multiplier(op, f32(f32(scale(x)) * f32(scale(wi))) / GATE_SCALE)
+    mr, sr = _multiplier(op, f32(f32(scale(h)) * f32(scale(wr))) / GATE_SCALE)
+    name = f"op{op.index}_{GATES[k]}"
+    return {"input_weights": ctx.ptr(op.inputs[INPUT_WEIGHTS[k]]),
+            "recurrent_weights": ctx.ptr(op.inputs[RECURRENT_WEIGHTS[k]]),
+            "input_bias": ctx.const(f"{name}_input_bias", in_bias.astype(np.int32)),
+            "recurrent_bias": ctx.const(f"{name}_recurrent_bias", rec_bias.astype(np.int32)),
+            "input_multiplier": mi, "input_shift": si,
+            "recurrent_multiplier": mr, "recurrent_shift": sr}
+
+
+def _mul(op, s1: float, s2: float, out: float) -> tuple[int, int]:
+    """CreateInterGateMulParams: the product of two scales over the output's, in double."""
+    return _multiplier(op, float(np.float32(s1)) * float(np.float32(s2)) / float(np.float32(out)))
+
+
+@lowering("UNIDIRECTIONAL_SEQUENCE_LSTM")
+def lower(ctx, op):
+    g = ctx.graph
+    _check(g, op)
+    x, hidden, cell = (g.tensors[op.inputs[k]] for k in (INPUT, HIDDEN, CELL))
+    time_major = bool(op.options.get("time_major", False))
+    d0, d1, input_size = x.shape
+    batches, steps = (d1, d0) if time_major else (d0, d1)
+    units = hidden.shape[-1]
+    cs = f32(scale(cell))
+    tanh_m, tanh_s = cell_tanh_rescale(op, cell_scale_power(cs))
+    fm, fs = _mul(op, GATE_OUT_SCALE, cs, cs)
+    im, is_ = _mul(op, GATE_OUT_SCALE, GATE_OUT_SCALE, cs)
+    hm, hs = _mul(op, GATE_OUT_SCALE, GATE_OUT_SCALE, scale(hidden))
+    params = ctx.params(op, "tinyc_lstm_s8_params", {
+        "batches": batches, "time_steps": steps, "input_size": input_size, "units": units,
+        "time_major": int(time_major),
+        "gate": [_gate(ctx, op, k, x, hidden) for k in range(4)],
+        "gate_multiplier": GATE_TABLE_INPUT[0], "gate_shift": GATE_TABLE_INPUT[1],
+        "cell_tanh_multiplier": tanh_m, "cell_tanh_shift": tanh_s,
+        "forget_multiplier": fm, "forget_shift": fs,
+        "input_multiplier": im, "input_shift": is_,
+        "hidden_multiplier": hm, "hidden_shift": hs,
+        "hidden_zero_point": zp(hidden),
+        "cell_clip": quantized_cell_clip(op.options.get("cell_clip", 0.0), cs),
+        "sigmoid_table": ctx.const("sigmoid_table_uint16", sigmoid_table_uint16(),
+                                   key=("sigmoid_table_uint16",)),
+    })
+    return KernelCall(func="tinyc_unidirectional_sequence_lstm_s8",
+                      args=[params, ctx.ptr(op.inputs[INPUT]), ctx.ptr(op.inputs[HIDDEN]),
+                            ctx.ptr(op.inputs[CELL]), ctx.ptr(op.outputs[0])],
+                      headers=["unidirectional_sequence_lstm_s8.h"],
+                      sources=["unidirectional_sequence_lstm_s8.c"])
