@@ -20,7 +20,8 @@ def mismatches(model_path, samples: int = 20, seed: int = 0, plan=None, sanitize
     """Mismatched output bytes over `samples` seeded random inputs (0 = bit-exact).
     With plan=None every tensor gets its own bytes; pass a planner's plan to test it.
     poison: before each invoke fill the whole arena with seeded random bytes, so a kernel that
-    reads a byte its plan let another tensor overwrite (or never wrote) reads garbage."""
+    reads a byte its plan let another tensor overwrite (or never wrote) reads garbage; the
+    variable tensors (state carried from the last invoke, as in TFLM) keep theirs."""
     g = load_model(model_path)
     plan = plan or NoReusePlan(g, NATIVE_RULES)
     with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:   # the loaded library stays
@@ -31,10 +32,14 @@ def mismatches(model_path, samples: int = 20, seed: int = 0, plan=None, sanitize
     junk = np.random.default_rng(seed + 1)
     # the arena is static in the library: its start is input 0's address minus its offset
     arena_base = m.lib.tinyc_input(0) - plan.offset(g.inputs[0])
+    state = [(plan.offset(t.id), t.nbytes) for t in g.activations() if t.is_variable]
     for x, r in zip(xs, ref):
         if poison:
+            kept = [ctypes.string_at(arena_base + off, n) for off, n in state]
             fill = junk.integers(0, 256, plan.arena_bytes, dtype=np.uint8)
             ctypes.memmove(arena_base, fill.ctypes.data, plan.arena_bytes)
+            for (off, _), data in zip(state, kept):
+                ctypes.memmove(arena_base + off, data, len(data))
         got = m.run(x)
         bad += sum(int(np.count_nonzero(a != b)) for a, b in zip(got, r))
     return bad

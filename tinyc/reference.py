@@ -68,10 +68,12 @@ class quiet_stderr:
 
 
 def _outputs(model_bytes: bytes, samples, n_outputs: int) -> list[list[np.ndarray]]:
+    """The samples as one sequence: variable tensors (state) reset once, then carried from
+    each invoke to the next, as the board runs them (README, "State between invokes")."""
     it = _interpreter(model_bytes)
+    it.reset()
     outs = []
     for xs in samples:
-        it.reset()
         for k, x in enumerate(xs):
             it.set_input(x, k)
         it.invoke()
@@ -92,7 +94,8 @@ _JOBS = {"outputs": _outputs, "tensors": _tensors}
 
 
 def tflm_outputs(graph: Graph, samples: list[list[np.ndarray]]) -> list[list[np.ndarray]]:
-    """The interpreter's outputs for each sample (one child process for all of them)."""
+    """The interpreter's outputs for each sample, in order from one reset (one child process
+    for all of them)."""
     return _in_child(graph.path, "outputs", samples, len(graph.outputs),
                      timeout=60 + 30 * len(samples))
 

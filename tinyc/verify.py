@@ -46,12 +46,16 @@ def run_on_board(build: Build, samples: list[list[np.ndarray]], port: str | None
 
 
 def _run_samples(dev, g, samples, profile: bool, quiet: bool):
-    """Each sample through dev.infer(): (outputs as arrays, counts, profile of the last)."""
+    """Each sample through dev.infer(): (outputs as arrays, counts, profile of the last).
+    The samples are one sequence: the model's state is reset before the first and carried
+    from each to the next, as tflm_outputs() runs them."""
     outs, counts, prof = [], [], None
+    stateful = any(t.is_variable for t in g.activations())
     for k, xs in enumerate(samples):
         last_inputs = [np.ascontiguousarray(x, NP_DTYPES[g.tensors[g.inputs[i]].dtype])
                        .tobytes() for i, x in enumerate(xs)]
-        res = dev.infer(last_inputs, label=f"sample {k + 1} of {len(samples)}")
+        res = dev.infer(last_inputs, label=f"sample {k + 1} of {len(samples)}",
+                        reset_state=k == 0, resumable=k == 0 or not stateful)
         counts.append(res.count)
         got = []
         for i, (tid, raw) in enumerate(zip(g.outputs, res.outputs)):

@@ -179,6 +179,8 @@ static int do_invoke(void)
     invoke_start = board_counter_read();
     tinyc_last_failure.op_index = -1;
     tinyc_last_failure.status = 0;
+    if ((req.payload[0] & 2u) && tinyc_reset_state)   /* a sequence starts */
+        tinyc_reset_state();
     tinyc_status st = tinyc_invoke();
     uint64_t count = board_counter_read() - invoke_start;
     tinyc_op_hook = 0;

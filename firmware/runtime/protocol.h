@@ -24,7 +24,8 @@ enum proto_cmd {
     PROTO_INFO = 0x01,       /* -> model and board description */
     PROTO_TENSOR = 0x02,     /* [kind 0=input 1=output, index] -> tensor description */
     PROTO_SET_INPUT = 0x03,  /* [index, offset u32, data...] -> [] */
-    PROTO_INVOKE = 0x04,     /* [flags: bit0 profile] -> [status, raw count u64, n_profiled u16]
+    PROTO_INVOKE = 0x04,     /* [flags: bit0 profile, bit1 reset the state first]
+                              * -> [status, raw count u64, n_profiled u16]
                               * and, when status != 0: [failed op u16 (0xFFFF: unknown),
                               * kernel status i32] */
     PROTO_GET_OUTPUT = 0x05, /* [index, offset u32, length] -> data */

@@ -63,6 +63,11 @@ static inline tinyc_status tinyc_op_failed(int op_index, int32_t status)
     return TINYC_ERROR;
 }
 
+/* Optional: variable tensors (state kept between invokes) back to their start values, as
+ * TFLM's MicroInterpreter::Reset(). INVOKE with flag bit 1 calls it first: each run of the
+ * host starts a sequence from the reset state. A backend without it never keeps state. */
+void tinyc_reset_state(void) __attribute__((weak));
+
 /* Optional: the arena bytes the runtime itself reports as used after tinyc_init (the TFLM
  * backend: MicroInterpreter::arena_used_bytes()). A backend without such a figure does not
  * define it; INFO then appends no value. */

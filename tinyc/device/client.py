@@ -128,12 +128,14 @@ class Device:
             chunk = data[off:off + P.SET_INPUT_CHUNK]
             self.request(P.SET_INPUT, bytes([index]) + struct.pack("<I", off) + chunk)
 
-    def invoke(self, profile: bool = False) -> int:
+    def invoke(self, profile: bool = False, reset_state: bool = False) -> int:
         """Runs the model once; returns the count in info().counter_unit (instructions under
         QEMU, cycles with DWT, ns on the host). With profile=True the device also records
-        per-op counts for profile() (the hook adds a few instructions per op)."""
+        per-op counts for profile() (the hook adds a few instructions per op); with
+        reset_state=True it first resets the model's variable tensors (a sequence starts)."""
         self.info()
-        reply = self.request(P.INVOKE, bytes([1 if profile else 0]),
+        flags = (1 if profile else 0) | (2 if reset_state else 0)
+        reply = self.request(P.INVOKE, bytes([flags]),
                              busy_timeout=self.invoke_timeout)
         if len(reply) not in (11, 17):
             raise TinycError(f"the board on {self.t.name} sent a malformed INVOKE answer", 1)
@@ -195,21 +197,28 @@ class Device:
                                  f"became {now:#010x})", 1)
 
     def infer(self, inputs: list[bytes], profile: bool = False, label: str = "an inference",
-              attempts: int = 3) -> Inference:
+              attempts: int = 3, reset_state: bool = False, resumable: bool = True) -> Inference:
         """Sets the inputs, invokes, reads every output (and the profile): a result only if the
         board did not restart from the first input byte to the last output byte. After a
-        restart the whole sample is sent again, `attempts` times at most."""
+        restart the whole sample is sent again, `attempts` times at most; unless it is not
+        `resumable` (it needs the state earlier samples left, which a restart lost).
+        reset_state: reset the model's state first (the first sample of a sequence)."""
         for _ in range(attempts):
             try:
                 for i, data in enumerate(inputs):
                     self.set_input(i, data)
-                count = self.invoke(profile=profile)
+                count = self.invoke(profile=profile, reset_state=reset_state)
                 outs = [self.get_output(i) for i in range(len(self.info().outputs))]
                 prof = self.profile() if profile else None
                 self.check_boot()
                 return Inference(count, outs, prof)
             except BoardRestarted:
                 self._after_restart()
+                if not resumable:
+                    raise TinycError(f"the board on {self.t.name} restarted during {label}; "
+                                     "the model keeps state between invokes, which the restart "
+                                     "lost, so the sequence cannot go on: run it again", 1) \
+                        from None
         raise TinycError(f"the board on {self.t.name} restarted during {label}, {attempts} "
                          "times in a row; no result was taken from it: check its power supply "
                          "and what resets it (watchdog, brown-out, a crash in the model)", 1)

@@ -63,6 +63,20 @@ def tensor_view(t: Tensor, offset: int) -> dict:
             "zero_point": zero_point, "offset": offset, "desc": desc}
 
 
+def state_view(graph: Graph, plan) -> list[dict]:
+    """The variable tensors and the byte MicroInterpreter::Reset() fills each with: an int8
+    one's zero point, zeros for any other type (TFLM's ResetTensorData)."""
+    state = []
+    for t in graph.activations():
+        if not t.is_variable:
+            continue
+        fill = int(t.quant.zero_point[0]) if t.dtype == "int8" and t.quant is not None \
+            and len(t.quant.zero_point) else 0
+        state.append({"name": t.name.replace("*/", "* /"), "offset": plan.offset(t.id),
+                      "bytes": t.nbytes, "fill": fill, "dtype": t.dtype})
+    return state
+
+
 def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[str], list[str]]:
     """Every op in execution order -> its C call; plus the kernel headers and sources used."""
     calls, headers, sources = [], [], []
@@ -114,7 +128,7 @@ def generate(graph: Graph, board, plan, out_dir: Path, provenance: Provenance | 
                    for p in ctx.params_decls],
         "inputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.inputs],
         "outputs": [tensor_view(graph.tensors[i], plan.offset(i)) for i in graph.outputs],
-        "calls": calls, **io,
+        "calls": calls, "state": state_view(graph, plan), **io,
     }
     env = jinja_env("native")
     files = []
