@@ -2,23 +2,25 @@
 (tf-keras: Keras 3's LSTM crashes TensorFlow's int8 calibrator) and the shared LSTM models."""
 from __future__ import annotations
 
-import ctypes
+import hashlib
+import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from modelgen import _cached
+import tflite_edit
+from bitexact import mismatches
+from conftest import model, run_tinyc
+from modelgen import CACHE, _cached
 from test_kernels_elementwise import edited, opcodes
-from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
 from tinyc.boards import get_board
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model
-from tinyc.hostlib import build_host_model
+from tinyc.planner import plan_memory
 from tinyc.reference import random_inputs, tflm_outputs
 
 _MAKE = r"""
@@ -64,31 +66,6 @@ def lstm_model(batch, steps, features, units, seq=True, time_major=False, act="t
     return _cached("lstm_" + "_".join(args), _MAKE + "|".join(args), make)
 
 
-def reset_states(m, g, plan) -> None:
-    """TFLM's ResetVariableTensors: each variable tensor filled with its zero point (int8),
-    else zeros."""
-    base = m.lib.tinyc_input(0) - plan.offset(g.inputs[0])
-    for t in g.activations():
-        if t.is_variable:
-            fill = int(t.quant.zero_point[0]) & 0xFF if t.dtype == "int8" and t.quant else 0
-            ctypes.memset(base + plan.offset(t.id), fill, t.nbytes)
-
-
-def lstm_mismatches(path, samples: int = 4, seed: int = 0) -> int:
-    """Mismatched output bytes over seeded random inputs, each from freshly reset states (the
-    interpreter is reset before each sample too)."""
-    g = load_model(path)
-    plan = NoReusePlan(g, NATIVE_RULES)
-    with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:
-        m = build_host_model(g, get_board("host"), plan, Path(work), sanitize=True)
-    xs = random_inputs(g, samples, seed)
-    bad = 0
-    for x, r in zip(xs, tflm_outputs(g, xs)):
-        reset_states(m, g, plan)
-        bad += sum(int(np.count_nonzero(a != b)) for a, b in zip(m.run(x), r))
-    return bad
-
-
 # (batch, steps, features, units, return_sequences, time_major, activation)
 CASES = [(1, 3, 4, 5, True, False, "tanh"),
          (1, 1, 3, 7, True, False, "tanh"),
@@ -106,4 +83,107 @@ def test_lstm_keras(case):
     assert "UNIDIRECTIONAL_SEQUENCE_LSTM" in opcodes(path)
     op = next(o for o in load_model(path).ops if o.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM")
     assert bool(op.options.get("time_major")) == tm
-    assert lstm_mismatches(path) == 0
+    assert mismatches(path, samples=4) == 0   # one sequence: state carried across samples
+
+
+def _clip_changes_tflm(path, clipped) -> bool:
+    g, gc = load_model(path), load_model(clipped)
+    xs = random_inputs(g, 2, 0)
+    return any((a[0] != b[0]).any() for a, b in zip(tflm_outputs(g, xs), tflm_outputs(gc, xs)))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", [0.0, 0.02, 0.3])
+def test_lstm_cell_clip(clip):
+    """cell_clip 0 turns clipping off; 0.02 and 0.3 clip a cell state in 2^-15 steps."""
+    path = lstm_model(1, 3, 4, 5)
+    clipped = edited(path, f"clip{clip}", options={"cellClip": clip})
+    if clip:
+        assert _clip_changes_tflm(path, clipped)   # the clip does act in TFLM
+    assert mismatches(clipped, samples=4) == 0
+
+
+def rewired(path, tag: str, inputs: dict | None = None, not_variable=(), per_channel=(),
+            dtypes: dict | None = None, activation: int | None = None) -> Path:
+    """A copy of an LSTM model with op 0's inputs {position: tensor id or -1} replaced, the
+    inputs at `not_variable` no longer variable, the weights at `per_channel` quantized per
+    unit, the inputs at `dtypes` retyped, or the fused activation code changed."""
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    key = f"{path.name}|{tag}|{inputs}|{not_variable}|{per_channel}|{dtypes}|{activation}"
+    out = CACHE / f"{path.stem}-rw-{hashlib.sha256(key.encode()).hexdigest()[:10]}.tflite"
+    if out.exists():
+        return out
+    m = tflite_edit.load(path)
+    sg = m.subgraphs[0]
+    op = next(o for o in sg.operators if o.inputs is not None and len(o.inputs) == 24)
+    for k, tid in (inputs or {}).items():
+        op.inputs[k] = tid
+    for k in not_variable:
+        sg.tensors[op.inputs[k]].isVariable = False
+    for k in per_channel:
+        t = sg.tensors[op.inputs[k]]
+        t.quantization.scale = [t.quantization.scale[0] * (1 + i / 8) for i in range(t.shape[0])]
+        t.quantization.zeroPoint = [0] * t.shape[0]
+        t.quantization.quantizedDimension = 0
+    for k, dt in (dtypes or {}).items():
+        sg.tensors[op.inputs[k]].type = getattr(schema.TensorType, dt)
+    if activation is not None:
+        op.builtinOptions.fusedActivationFunction = activation
+    tmp = out.with_suffix(".part")
+    tflite_edit.save(m, tmp)
+    tmp.replace(out)
+    return out
+
+
+# (tag, rewired() arguments, the reason tinyc gives, whether TFLM's Prepare refuses it too)
+REFUSED = [
+    ("peephole", {"inputs": {10: "bias13"}}, "peephole LSTM variant", True),
+    ("projection", {"inputs": {16: "w5"}}, "projection LSTM variant", True),
+    ("layer-norm", {"inputs": {21: "bias13"}}, "layer normalization LSTM variant", True),
+    ("cifg", {"inputs": {1: -1, 5: -1}}, "CIFG variant", True),
+    ("hidden-not-variable", {"not_variable": (18,)}, "read before any op writes it", True),
+    ("cell-int8", {"dtypes": {19: "INT8"}}, "needs int16", True),
+    ("per-channel", {"per_channel": (2,)}, "quantized per channel", False),
+    ("relu", {"activation": 1}, "cell activation RELU", False),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("tag,edit,reason,tflm_refuses", REFUSED, ids=[r[0] for r in REFUSED])
+def test_lstm_refused(tag, edit, reason, tflm_refuses):
+    path = lstm_model(1, 3, 4, 5)
+    op = load_model(path).ops[0]
+    ids = {"bias13": op.inputs[13], "w5": op.inputs[5]}
+    if "inputs" in edit:
+        edit = {**edit, "inputs": {k: ids.get(v, v) for k, v in edit["inputs"].items()}}
+    bad = rewired(path, tag, **edit)
+    with pytest.raises(TinycError) as e:
+        load_model(bad)
+    assert "UNIDIRECTIONAL_SEQUENCE_LSTM" in e.value.message and reason in e.value.message
+    if tflm_refuses:
+        with pytest.raises(TinycError):
+            tflm_outputs(load_model(bad, backend="tflm"), random_inputs(load_model(path), 1, 0))
+
+
+SHARED = ["trained_lstm_int8", "tflm_micro_speech_lstm"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_lstm_models_on_host(name):
+    """With the planner's plan, the arena poisoned before each invoke (the states excepted):
+    the states survive between invokes and nothing else is read before it is written."""
+    path = model(name)
+    plan = plan_memory(load_model(path), get_board("host"), NATIVE_RULES)
+    assert mismatches(path, samples=6, seed=1, plan=plan, poison=True) == 0
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SHARED)
+def test_shared_lstm_models_on_mps2_an386(name):
+    r = run_tinyc("verify", model(name), "--board", "mps2-an386", "--samples", 4, "--json",
+                  timeout=1800)
+    assert r.returncode in (0, 1), r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["samples"] == 4 and rep["bit_exact"] and rep["mismatched_bytes"] == 0, rep
