@@ -1,7 +1,8 @@
-"""UNIDIRECTIONAL_SEQUENCE_LSTM, int8 activations, as TFLM's integer LSTM (its Prepare is
+"""UNIDIRECTIONAL_SEQUENCE_LSTM as TFLM's integer LSTM, int8 activations (int32 biases) or
+int16 activations (int64 biases), int8 weights, int16 cell state (its Prepare is
 lstm_eval_common.cc: PrepareGateParametersInteger, CreateLstmCellStateInfo): every gate's FC
 multipliers, the three gate-product multipliers, the cell state's power of two, the clip and
-the folded biases, computed here (firmware/kernels/unidirectional_sequence_lstm_s8.c).
+the folded biases, computed here (firmware/kernels/unidirectional_sequence_lstm_s8.c, _s16.c).
 
 Only what TFLM's kernel takes: the standard Keras LSTM (no CIFG, peephole, projection or layer
 norm), per-tensor int8 weights, hidden and cell states as variable tensors, an int16 cell
@@ -27,6 +28,10 @@ VARIANT_INPUTS = {"peephole": (9, 10, 11), "projection": (16, 17),
 GATE_SCALE = 2.0 ** -12         # the FCs' output: Q3.12
 GATE_OUT_SCALE = 2.0 ** -15     # sigmoid/tanh output: Q0.15
 GATE_TABLE_INPUT = (3, 0)       # Q3.12 -> the table's input (TFLM: power-of-two case, shift 0)
+# by activation type: the kernel and the bias type (EvalLstm's BiasType)
+KERNELS = {"int8": ("unidirectional_sequence_lstm_s8", "tinyc_lstm_s8_params"),
+           "int16": ("unidirectional_sequence_lstm_s16", "tinyc_lstm_s16_params")}
+BIAS_TYPES = {"int8": np.int32, "int16": np.int64}
 
 
 def _fail(op, what: str) -> TinycError:
@@ -37,7 +42,7 @@ def _tensor(g, op, k):
     return g.tensors[op.inputs[k]] if len(op.inputs) > k and op.inputs[k] >= 0 else None
 
 
-def _check(g, op) -> None:
+def _check(g, op, activations: str) -> None:
     """What TFLM's LstmTensors::ValidateTensorStatus and the Eval's type switch refuse."""
     for variant, ks in VARIANT_INPUTS.items():
         if any(_tensor(g, op, k) is not None for k in ks):
@@ -45,9 +50,9 @@ def _check(g, op) -> None:
                             "standard LSTM, as Keras makes it)")
     inp, out = g.tensors[op.inputs[INPUT]], g.tensors[op.outputs[0]]
     hidden, cell = _tensor(g, op, HIDDEN), _tensor(g, op, CELL)
-    if inp.dtype != "int8" or out.dtype != "int8" or hidden.dtype != "int8":
-        raise _fail(op, f"input, output and hidden state must be int8 (got {inp.dtype}, "
-                        f"{out.dtype}, {hidden.dtype})")
+    if inp.dtype != activations or out.dtype != activations or hidden.dtype != activations:
+        raise _fail(op, f"input, output and hidden state must have one type, int8 or int16 "
+                        f"(got {inp.dtype}, {out.dtype}, {hidden.dtype})")
     if cell.dtype != "int16":
         raise _fail(op, f"the cell state is {cell.dtype}; TFLM's quantized LSTM needs int16")
     for t, what in ((hidden, "hidden state"), (cell, "cell state")):
@@ -71,10 +76,12 @@ def _check(g, op) -> None:
         if zp(w) != 0:
             raise _fail(op, f"weights '{w.name}' have zero point {zp(w)}; int8 weights are "
                             "symmetric (zero point 0)")
+    bias_type = np.dtype(BIAS_TYPES[activations]).name
     for k in BIASES:
         b = _tensor(g, op, k)
-        if b is None or b.dtype != "int32" or not b.is_const:
-            raise _fail(op, f"input {k} (gate bias) must be a constant int32 tensor")
+        if b is None or b.dtype != bias_type or not b.is_const:
+            raise _fail(op, f"input {k} (gate bias) must be a constant {bias_type} tensor with "
+                            f"{activations} activations")
     act = op.options.get("fused_activation", "TANH")
     if act != "TANH":   # TFLM has tanh and sigmoid, and the schema cannot express sigmoid
         raise _fail(op, f"cell activation {act} is not supported: TFLM's LSTM applies TANH")
@@ -115,7 +122,7 @@ def _multiplier(op, real: float) -> tuple[int, int]:
         raise _fail(op, str(e)) from None
 
 
-def _gate(ctx, op, k: int, x, h) -> dict:
+def _gate(ctx, op, k: int, x, h, bias_dtype) -> dict:
     """One gate's two FCs (CreateGateParams: float scale product, ratio in double, bias
     nullptr) with their zero points folded into the biases."""
     g = ctx.graph
@@ -125,16 +132,18 @@ def _gate(ctx, op, k: int, x, h) -> dict:
     wr_data = np.asarray(wr.data, np.int8).reshape(wr.shape)
     in_bias = bias - zp(x) * wi_data.astype(np.int64).sum(axis=1)
     rec_bias = -zp(h) * wr_data.astype(np.int64).sum(axis=1)
+    limit = 1 << (8 * np.dtype(bias_dtype).itemsize - 1)
     for b in (in_bias, rec_bias):
-        if b.min() < -(1 << 31) or b.max() >= 1 << 31:
-            raise _fail(op, f"the {GATES[k]} gate's bias overflows int32 with the zero point")
+        if b.min() < -limit or b.max() >= limit:
+            raise _fail(op, f"the {GATES[k]} gate's bias overflows {np.dtype(bias_dtype).name} "
+                            "with the zero point folded in")
     mi, si = _multiplier(op, f32(f32(scale(x)) * f32(scale(wi))) / GATE_SCALE)
     mr, sr = _multiplier(op, f32(f32(scale(h)) * f32(scale(wr))) / GATE_SCALE)
     name = f"op{op.index}_{GATES[k]}"
     return {"input_weights": ctx.ptr(op.inputs[INPUT_WEIGHTS[k]]),
             "recurrent_weights": ctx.ptr(op.inputs[RECURRENT_WEIGHTS[k]]),
-            "input_bias": ctx.const(f"{name}_input_bias", in_bias.astype(np.int32)),
-            "recurrent_bias": ctx.const(f"{name}_recurrent_bias", rec_bias.astype(np.int32)),
+            "input_bias": ctx.const(f"{name}_input_bias", in_bias.astype(bias_dtype)),
+            "recurrent_bias": ctx.const(f"{name}_recurrent_bias", rec_bias.astype(bias_dtype)),
             "input_multiplier": mi, "input_shift": si,
             "recurrent_multiplier": mr, "recurrent_shift": sr}
 
@@ -144,36 +153,53 @@ def _mul(op, s1: float, s2: float, out: float) -> tuple[int, int]:
     return _multiplier(op, float(np.float32(s1)) * float(np.float32(s2)) / float(np.float32(out)))
 
 
-@lowering("UNIDIRECTIONAL_SEQUENCE_LSTM")
-def lower(ctx, op):
-    g = ctx.graph
-    _check(g, op)
-    x, hidden, cell = (g.tensors[op.inputs[k]] for k in (INPUT, HIDDEN, CELL))
+def _dims(op, x, hidden) -> dict:
     time_major = bool(op.options.get("time_major", False))
     d0, d1, input_size = x.shape
     batches, steps = (d1, d0) if time_major else (d0, d1)
-    units = hidden.shape[-1]
+    return {"batches": batches, "time_steps": steps, "input_size": input_size,
+            "units": hidden.shape[-1], "time_major": int(time_major)}
+
+
+def _cell(ctx, op, cell, hidden) -> dict:
+    """tinyc_lstm_cell_params: the gate products' multipliers (PrepareGateParametersInteger),
+    the cell state's tanh rescale and clip (CreateLstmCellStateInfo)."""
     cs = f32(scale(cell))
     tanh_m, tanh_s = cell_tanh_rescale(op, cell_scale_power(cs))
     fm, fs = _mul(op, GATE_OUT_SCALE, cs, cs)
     im, is_ = _mul(op, GATE_OUT_SCALE, GATE_OUT_SCALE, cs)
     hm, hs = _mul(op, GATE_OUT_SCALE, GATE_OUT_SCALE, scale(hidden))
-    params = ctx.params(op, "tinyc_lstm_s8_params", {
-        "batches": batches, "time_steps": steps, "input_size": input_size, "units": units,
-        "time_major": int(time_major),
-        "gate": [_gate(ctx, op, k, x, hidden) for k in range(4)],
-        "gate_multiplier": GATE_TABLE_INPUT[0], "gate_shift": GATE_TABLE_INPUT[1],
-        "cell_tanh_multiplier": tanh_m, "cell_tanh_shift": tanh_s,
-        "forget_multiplier": fm, "forget_shift": fs,
-        "input_multiplier": im, "input_shift": is_,
-        "hidden_multiplier": hm, "hidden_shift": hs,
-        "hidden_zero_point": zp(hidden),
-        "cell_clip": quantized_cell_clip(op.options.get("cell_clip", 0.0), cs),
-        "sigmoid_table": ctx.const("sigmoid_table_uint16", sigmoid_table_uint16(),
-                                   key=("sigmoid_table_uint16",)),
-    })
-    return KernelCall(func="tinyc_unidirectional_sequence_lstm_s8",
+    return {"gate_multiplier": GATE_TABLE_INPUT[0], "gate_shift": GATE_TABLE_INPUT[1],
+            "cell_tanh_multiplier": tanh_m, "cell_tanh_shift": tanh_s,
+            "forget_multiplier": fm, "forget_shift": fs,
+            "input_multiplier": im, "input_shift": is_,
+            "hidden_multiplier": hm, "hidden_shift": hs,
+            "hidden_zero_point": zp(hidden),
+            "cell_clip": quantized_cell_clip(op.options.get("cell_clip", 0.0), cs),
+            "sigmoid_table": ctx.const("sigmoid_table_uint16", sigmoid_table_uint16(),
+                                       key=("sigmoid_table_uint16",))}
+
+
+def _lower(ctx, op, activations: str):
+    g = ctx.graph
+    _check(g, op, activations)
+    x, hidden, cell = (g.tensors[op.inputs[k]] for k in (INPUT, HIDDEN, CELL))
+    kernel, params_type = KERNELS[activations]
+    params = ctx.params(op, params_type, {
+        "dims": _dims(op, x, hidden),
+        "gate": [_gate(ctx, op, k, x, hidden, BIAS_TYPES[activations]) for k in range(4)],
+        "cell": _cell(ctx, op, cell, hidden)})
+    return KernelCall(func=f"tinyc_{kernel}",
                       args=[params, ctx.ptr(op.inputs[INPUT]), ctx.ptr(op.inputs[HIDDEN]),
                             ctx.ptr(op.inputs[CELL]), ctx.ptr(op.outputs[0])],
-                      headers=["unidirectional_sequence_lstm_s8.h"],
-                      sources=["unidirectional_sequence_lstm_s8.c"])
+                      headers=[f"{kernel}.h"], sources=[f"{kernel}.c"])
+
+
+@lowering("UNIDIRECTIONAL_SEQUENCE_LSTM")
+def lower_s8(ctx, op):
+    return _lower(ctx, op, "int8")
+
+
+@lowering("UNIDIRECTIONAL_SEQUENCE_LSTM", dtype="int16")
+def lower_s16(ctx, op):
+    return _lower(ctx, op, "int16")
