@@ -9,6 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import tflite_edit
@@ -187,3 +188,52 @@ def test_shared_lstm_models_on_mps2_an386(name):
     assert r.returncode in (0, 1), r.stderr
     rep = json.loads(r.stdout)
     assert rep["samples"] == 4 and rep["bit_exact"] and rep["mismatched_bytes"] == 0, rep
+
+
+def as_int16x8(path) -> Path:
+    """The int8 LSTM model in TFLM's 16-bit activation scheme (TensorFlow's converter does not
+    quantize LSTM to 16x8): input, hidden state and output int16 with zero point 0 over the
+    int8 tensors' real ranges, biases re-quantized to int64 at the new input scale."""
+    out = CACHE / f"{path.stem}-16x8.tflite"
+    if out.exists():
+        return out
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    m = tflite_edit.load(path)
+    sg = m.subgraphs[0]
+    op = next(o for o in sg.operators if o.inputs is not None and len(o.inputs) == 24)
+
+    def to_int16(tid):
+        t = sg.tensors[tid]
+        s, z = t.quantization.scale[0], t.quantization.zeroPoint[0]
+        t.type = schema.TensorType.INT16
+        t.quantization.scale = [max(abs(-128 - z), abs(127 - z)) * s / 32767.0]
+        t.quantization.zeroPoint = [0]
+        return s / t.quantization.scale[0]
+
+    in_ratio = to_int16(op.inputs[0])
+    to_int16(op.inputs[18])
+    to_int16(op.outputs[0])
+    for buf in sorted({sg.tensors[op.inputs[k]].buffer for k in (12, 13, 14, 15)}):  # shared
+        b32 = np.frombuffer(bytes(m.buffers[buf].data), np.int32)
+        b64 = np.round(b32.astype(np.float64) * in_ratio).astype(np.int64)
+        m.buffers[buf].data = np.frombuffer(b64.tobytes(), np.uint8)
+    for k in (12, 13, 14, 15):
+        t = sg.tensors[op.inputs[k]]
+        t.type = schema.TensorType.INT64
+        t.quantization.scale = [t.quantization.scale[0] / in_ratio]
+    tmp = out.with_suffix(".part")
+    tflite_edit.save(m, tmp)
+    tmp.replace(out)
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in CASES if c[4]],    # whole sequences: LSTM only
+                         ids=lambda c: "b{}t{}f{}u{}".format(*c[:4]))
+def test_lstm_int16_activations(case):
+    b, t, f, u, seq, tm, act = case
+    path = as_int16x8(lstm_model(b, t, f, u, seq, tm, act))
+    g = load_model(path)
+    lstm = next(o for o in g.ops if o.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM")
+    assert g.tensors[lstm.inputs[0]].dtype == g.tensors[lstm.inputs[18]].dtype == "int16"
+    assert mismatches(path, samples=4) == 0
