@@ -10,14 +10,17 @@ state, the tanh cell activation."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from tinyc.backends.native.lower import KernelCall, lowering
+from tinyc.backends.native.lower import (KernelCall, kernel_variant, lowering,
+                                         lowering_with_variants)
 from tinyc.backends.native.ops.common import scale, zp
 from tinyc.backends.native.ops.lut import f32
 from tinyc.backends.native.ops.sigmoid_table import sigmoid_table_uint16
 from tinyc.backends.native.quant import quantize_multiplier
+from tinyc.backends.native.target import portable
 from tinyc.errors import TinycError
 
 INPUT, HIDDEN, CELL = 0, 18, 19
@@ -122,10 +125,28 @@ def _multiplier(op, real: float) -> tuple[int, int]:
         raise _fail(op, str(e)) from None
 
 
-def _gate(ctx, op, k: int, x, h, bias_dtype) -> dict:
-    """One gate's two FCs (CreateGateParams: float scale product, ratio in double, bias
-    nullptr) with their zero points folded into the biases."""
-    g = ctx.graph
+@dataclass
+class LstmGate:
+    """One gate's two FCs, zero points folded into the biases."""
+    input_weights: np.ndarray        # int8 [units, input_size]
+    recurrent_weights: np.ndarray    # int8 [units, units]
+    input_bias: np.ndarray           # [units] bias - input zero point * row sums
+    recurrent_bias: np.ndarray       # [units] - hidden zero point * row sums
+    input_quant: tuple[int, int]     # (multiplier, shift) to Q3.12
+    recurrent_quant: tuple[int, int]
+
+
+@dataclass
+class LstmNumbers:
+    """The LSTM's Prepare, shared by every kernel variant."""
+    activations: str
+    dims: dict                       # tinyc_lstm_dims
+    gates: list[LstmGate]            # TFLM's order: input, forget, cell, output
+    cell: dict                       # tinyc_lstm_cell_params but the table
+
+
+def _gate(g, op, k: int, x, h, bias_dtype) -> LstmGate:
+    """CreateGateParams: float scale product, ratio in double, bias nullptr."""
     wi, wr = g.tensors[op.inputs[INPUT_WEIGHTS[k]]], g.tensors[op.inputs[RECURRENT_WEIGHTS[k]]]
     bias = np.asarray(g.tensors[op.inputs[BIASES[k]]].data, np.int64).reshape(-1)
     wi_data = np.asarray(wi.data, np.int8).reshape(wi.shape)
@@ -137,15 +158,9 @@ def _gate(ctx, op, k: int, x, h, bias_dtype) -> dict:
         if b.min() < -limit or b.max() >= limit:
             raise _fail(op, f"the {GATES[k]} gate's bias overflows {np.dtype(bias_dtype).name} "
                             "with the zero point folded in")
-    mi, si = _multiplier(op, f32(f32(scale(x)) * f32(scale(wi))) / GATE_SCALE)
-    mr, sr = _multiplier(op, f32(f32(scale(h)) * f32(scale(wr))) / GATE_SCALE)
-    name = f"op{op.index}_{GATES[k]}"
-    return {"input_weights": ctx.ptr(op.inputs[INPUT_WEIGHTS[k]]),
-            "recurrent_weights": ctx.ptr(op.inputs[RECURRENT_WEIGHTS[k]]),
-            "input_bias": ctx.const(f"{name}_input_bias", in_bias.astype(bias_dtype)),
-            "recurrent_bias": ctx.const(f"{name}_recurrent_bias", rec_bias.astype(bias_dtype)),
-            "input_multiplier": mi, "input_shift": si,
-            "recurrent_multiplier": mr, "recurrent_shift": sr}
+    return LstmGate(wi_data, wr_data, in_bias.astype(bias_dtype), rec_bias.astype(bias_dtype),
+                    _multiplier(op, f32(f32(scale(x)) * f32(scale(wi))) / GATE_SCALE),
+                    _multiplier(op, f32(f32(scale(h)) * f32(scale(wr))) / GATE_SCALE))
 
 
 def _mul(op, s1: float, s2: float, out: float) -> tuple[int, int]:
@@ -161,9 +176,9 @@ def _dims(op, x, hidden) -> dict:
             "units": hidden.shape[-1], "time_major": int(time_major)}
 
 
-def _cell(ctx, op, cell, hidden) -> dict:
-    """tinyc_lstm_cell_params: the gate products' multipliers (PrepareGateParametersInteger),
-    the cell state's tanh rescale and clip (CreateLstmCellStateInfo)."""
+def _cell(op, cell, hidden) -> dict:
+    """The gate products' multipliers (PrepareGateParametersInteger), the cell state's tanh
+    rescale and clip (CreateLstmCellStateInfo)."""
     cs = f32(scale(cell))
     tanh_m, tanh_s = cell_tanh_rescale(op, cell_scale_power(cs))
     fm, fs = _mul(op, GATE_OUT_SCALE, cs, cs)
@@ -175,31 +190,58 @@ def _cell(ctx, op, cell, hidden) -> dict:
             "input_multiplier": im, "input_shift": is_,
             "hidden_multiplier": hm, "hidden_shift": hs,
             "hidden_zero_point": zp(hidden),
-            "cell_clip": quantized_cell_clip(op.options.get("cell_clip", 0.0), cs),
-            "sigmoid_table": ctx.const("sigmoid_table_uint16", sigmoid_table_uint16(),
-                                       key=("sigmoid_table_uint16",))}
+            "cell_clip": quantized_cell_clip(op.options.get("cell_clip", 0.0), cs)}
 
 
-def _lower(ctx, op, activations: str):
-    g = ctx.graph
+def prepare(g, op, activations: str = "int8") -> LstmNumbers:
     _check(g, op, activations)
     x, hidden, cell = (g.tensors[op.inputs[k]] for k in (INPUT, HIDDEN, CELL))
-    kernel, params_type = KERNELS[activations]
+    return LstmNumbers(activations, _dims(op, x, hidden),
+                       [_gate(g, op, k, x, hidden, BIAS_TYPES[activations]) for k in range(4)],
+                       _cell(op, cell, hidden))
+
+
+def cell_params(ctx, nums: LstmNumbers) -> dict:
+    """tinyc_lstm_cell_params, the sigmoid table shared by every LSTM of the model."""
+    return {**nums.cell, "sigmoid_table": ctx.const("sigmoid_table_uint16",
+                                                    sigmoid_table_uint16(),
+                                                    key=("sigmoid_table_uint16",))}
+
+
+def state_args(ctx, op) -> list:
+    """The kernels' tensor arguments after the params (and scratch): input, hidden state, cell
+    state, output."""
+    return [ctx.ptr(op.inputs[INPUT]), ctx.ptr(op.inputs[HIDDEN]), ctx.ptr(op.inputs[CELL]),
+            ctx.ptr(op.outputs[0])]
+
+
+def emit_reference(ctx, op, choice, nums: LstmNumbers) -> KernelCall:
+    """The portable kernels: the gates as TFLM lays them out, one FC pair each."""
+    def gate(k, gt: LstmGate) -> dict:
+        name = f"op{op.index}_{GATES[k]}"
+        return {"input_weights": ctx.ptr(op.inputs[INPUT_WEIGHTS[k]]),
+                "recurrent_weights": ctx.ptr(op.inputs[RECURRENT_WEIGHTS[k]]),
+                "input_bias": ctx.const(f"{name}_input_bias", gt.input_bias),
+                "recurrent_bias": ctx.const(f"{name}_recurrent_bias", gt.recurrent_bias),
+                "input_multiplier": gt.input_quant[0], "input_shift": gt.input_quant[1],
+                "recurrent_multiplier": gt.recurrent_quant[0],
+                "recurrent_shift": gt.recurrent_quant[1]}
+    kernel, params_type = KERNELS[nums.activations]
     params = ctx.params(op, params_type, {
-        "dims": _dims(op, x, hidden),
-        "gate": [_gate(ctx, op, k, x, hidden, BIAS_TYPES[activations]) for k in range(4)],
-        "cell": _cell(ctx, op, cell, hidden)})
-    return KernelCall(func=f"tinyc_{kernel}",
-                      args=[params, ctx.ptr(op.inputs[INPUT]), ctx.ptr(op.inputs[HIDDEN]),
-                            ctx.ptr(op.inputs[CELL]), ctx.ptr(op.outputs[0])],
-                      headers=[f"{kernel}.h"], sources=[f"{kernel}.c"])
+        "dims": nums.dims, "gate": [gate(k, gt) for k, gt in enumerate(nums.gates)],
+        "cell": cell_params(ctx, nums)})
+    return KernelCall.of(choice, [params, *state_args(ctx, op)])
 
 
-@lowering("UNIDIRECTIONAL_SEQUENCE_LSTM")
-def lower_s8(ctx, op):
-    return _lower(ctx, op, "int8")
+select = lowering_with_variants("UNIDIRECTIONAL_SEQUENCE_LSTM", prepare)
+kernel_variant("UNIDIRECTIONAL_SEQUENCE_LSTM", "portable", lambda g, op, target: portable(
+    "tinyc_unidirectional_sequence_lstm_s8", KERNELS["int8"][0]))(emit_reference)
 
 
-@lowering("UNIDIRECTIONAL_SEQUENCE_LSTM", dtype="int16")
+def _choose_s16(g, op, target):
+    return portable("tinyc_unidirectional_sequence_lstm_s16", KERNELS["int16"][0])
+
+
+@lowering("UNIDIRECTIONAL_SEQUENCE_LSTM", select=_choose_s16, dtype="int16")
 def lower_s16(ctx, op):
-    return _lower(ctx, op, "int16")
+    return emit_reference(ctx, op, ctx.choice(op), prepare(ctx.graph, op, "int16"))
