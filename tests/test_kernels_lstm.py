@@ -17,7 +17,10 @@ from bitexact import mismatches
 from conftest import model, run_tinyc
 from modelgen import CACHE, _cached
 from test_kernels_elementwise import edited, opcodes
-from tinyc.backends.native.rules import NATIVE_RULES
+from tinyc.backends.native.debug_plan import NoReusePlan
+from tinyc.backends.native.lower import lowering_for
+from tinyc.backends.native.rules import NATIVE_RULES, NativeRules
+from tinyc.backends.native.target import Target
 from tinyc.boards import get_board
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model
@@ -237,3 +240,20 @@ def test_lstm_int16_activations(case):
     lstm = next(o for o in g.ops if o.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM")
     assert g.tensors[lstm.inputs[0]].dtype == g.tensors[lstm.inputs[18]].dtype == "int16"
     assert mismatches(path, samples=4) == 0
+
+
+DSP = Target(get_board("host"), features=frozenset({"dsp"}))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=lambda c: "b{}t{}f{}u{}{}".format(
+    *c[:4], "-tm" if c[5] else ""))
+def test_lstm_dsp_variant(case):
+    """The DSP kernel (its SIMD helpers in portable C on the host) against TFLM."""
+    path = lstm_model(*case)
+    g = load_model(path)
+    rules = NativeRules(DSP)
+    lstm = next(o for o in g.ops if o.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM")
+    assert lowering_for(g, lstm).select(g, lstm, DSP).variant == "dsp"
+    assert rules.scratch_bytes(g, lstm) > 0
+    assert mismatches(path, samples=4, plan=NoReusePlan(g, rules)) == 0
