@@ -2,6 +2,7 @@
 (tf-keras: Keras 3's LSTM crashes TensorFlow's int8 calibrator) and the shared LSTM models."""
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import subprocess
@@ -17,13 +18,16 @@ from bitexact import mismatches
 from conftest import model, run_tinyc
 from modelgen import CACHE, _cached
 from test_kernels_elementwise import edited, opcodes
+from tinyc.backends.native.codegen import KERNELS_DIR
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.lower import lowering_for
+from tinyc.backends.native.ops import unidirectional_sequence_lstm_dsp as lstm_dsp
 from tinyc.backends.native.rules import NATIVE_RULES, NativeRules
 from tinyc.backends.native.target import Target
 from tinyc.boards import get_board
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model
+from tinyc.hostlib import compile_shared
 from tinyc.planner import plan_memory
 from tinyc.reference import random_inputs, tflm_outputs
 
@@ -257,3 +261,19 @@ def test_lstm_dsp_variant(case):
     assert lowering_for(g, lstm).select(g, lstm, DSP).variant == "dsp"
     assert rules.scratch_bytes(g, lstm) > 0
     assert mismatches(path, samples=4, plan=NoReusePlan(g, rules)) == 0
+
+
+class _Dims(ctypes.Structure):      # tinyc_lstm_dims, the first member of the params
+    _fields_ = [(n, ctypes.c_int32) for n in
+                ("batches", "time_steps", "input_size", "units", "time_major")]
+
+
+def test_lstm_dsp_scratch_twin(tmp_path):
+    """The scratch the planner reserves (Python) is what the DSP kernel's scratch_size asks."""
+    lib = ctypes.CDLL(str(compile_shared([KERNELS_DIR / "unidirectional_sequence_lstm_s8_dsp.c"],
+                                         [KERNELS_DIR], tmp_path / "liblstm.so")))
+    fn = lib.tinyc_unidirectional_sequence_lstm_s8_dsp_scratch_size
+    fn.restype, fn.argtypes = ctypes.c_int32, [ctypes.POINTER(_Dims)]
+    for input_size, units in [(257, 80), (28, 20), (3, 7), (4, 5), (10, 12), (1, 1)]:
+        got = fn(ctypes.byref(_Dims(1, 3, input_size, units, 0)))
+        assert got == lstm_dsp.scratch_bytes(input_size, units) > 0, (input_size, units)
