@@ -277,3 +277,17 @@ def test_lstm_dsp_scratch_twin(tmp_path):
     for input_size, units in [(257, 80), (28, 20), (3, 7), (4, 5), (10, 12), (1, 1)]:
         got = fn(ctypes.byref(_Dims(1, 3, input_size, units, 0)))
         assert got == lstm_dsp.scratch_bytes(input_size, units) > 0, (input_size, units)
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["int16-b2", "int8-time-major-u3"])
+def test_small_lstm_on_mps2_an386(kind):
+    """The int16 kernel and the DSP kernel's odd sizes on the Cortex-M4."""
+    path = (as_int16x8(lstm_model(2, 4, 5, 6)) if kind == "int16-b2"
+            else lstm_model(3, 5, 4, 3, True, True))
+    r = run_tinyc("verify", path, "--board", "mps2-an386", "--samples", 4, "--json",
+                  timeout=1800)
+    assert r.returncode in (0, 1), r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["samples"] == 4 and rep["bit_exact"] and rep["mismatched_bytes"] == 0, rep
