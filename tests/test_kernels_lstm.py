@@ -291,3 +291,12 @@ def test_small_lstm_on_mps2_an386(kind):
     assert r.returncode in (0, 1), r.stderr
     rep = json.loads(r.stdout)
     assert rep["samples"] == 4 and rep["bit_exact"] and rep["mismatched_bytes"] == 0, rep
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cell_scale", [2.0 ** -11, 2.0 ** -6, 1e-4, 3.1e-6])
+def test_lstm_cell_scales(cell_scale):
+    """The cell state's tanh rescale from TFLM's CheckedLog2 (used even when the scale is no
+    power of two): multipliers 6 and 192, and 2^-13, 2^-18 (rounded right shifts)."""
+    path = edited(lstm_model(1, 6, 4, 5), f"cs{cell_scale}", quant={"in19": (cell_scale, 0)})
+    assert mismatches(path, samples=4) == 0
