@@ -174,15 +174,22 @@ def test_lstm_refused(tag, edit, reason, tflm_refuses):
 
 
 SHARED = ["trained_lstm_int8", "tflm_micro_speech_lstm"]
+DSP = Target(get_board("host"), features=frozenset({"dsp"}))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SHARED)
-def test_shared_lstm_models_on_host(name):
-    """With the planner's plan, the arena poisoned before each invoke (the states excepted):
-    the states survive between invokes and nothing else is read before it is written."""
+@pytest.mark.parametrize("kernels", ["portable", "dsp"])
+def test_shared_lstm_models_on_host(name, kernels):
+    """With the planner's plan (the DSP kernel's output over its dying input), the arena
+    poisoned before each invoke (the states excepted): the states survive between invokes and
+    nothing is read after it is overwritten or before it is written."""
     path = model(name)
-    plan = plan_memory(load_model(path), get_board("host"), NATIVE_RULES)
+    rules = NATIVE_RULES if kernels == "portable" else NativeRules(DSP)
+    plan = plan_memory(load_model(path), get_board("host"), rules)
+    if kernels == "dsp" and name == "tflm_micro_speech_lstm":   # its peak: the contract is used
+        lstm = next(o.index for o in load_model(path).ops if o.opcode.startswith("UNIDIR"))
+        assert any(v["op"] == lstm and v["overlap_bytes"] > 0 for v in plan.overlaps)
     assert mismatches(path, samples=6, seed=1, plan=plan, poison=True) == 0
 
 
@@ -246,9 +253,6 @@ def test_lstm_int16_activations(case):
     assert mismatches(path, samples=4) == 0
 
 
-DSP = Target(get_board("host"), features=frozenset({"dsp"}))
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: "b{}t{}f{}u{}{}".format(
     *c[:4], "-tm" if c[5] else ""))
@@ -300,3 +304,45 @@ def test_lstm_cell_scales(cell_scale):
     power of two): multipliers 6 and 192, and 2^-13, 2^-18 (rounded right shifts)."""
     path = edited(lstm_model(1, 6, 4, 5), f"cs{cell_scale}", quant={"in19": (cell_scale, 0)})
     assert mismatches(path, samples=4) == 0
+
+
+class _ForcedLstmPlan:
+    """Op 0's input at `base`, its output at `base + shift`, the states and the scratch after
+    both: a plan no planner would make, for the DSP kernel."""
+    strategy = "forced"
+
+    def __init__(self, g, shift):
+        op, self.rules = g.ops[0], NativeRules(DSP)
+        x, y = op.inputs[0], op.outputs[0]
+        base = max(-shift, 0) + 64
+        self._offsets = {x: base, y: base + shift}
+        end = max(base + g.tensors[x].nbytes, base + shift + g.tensors[y].nbytes) + 64
+        for tid in (op.inputs[18], op.inputs[19]):
+            end = -(-end // 16) * 16               # the planner's alignment
+            self._offsets[tid] = end
+            end += g.tensors[tid].nbytes
+        end = -(-end // 16) * 16
+        self._scratch = (end, self.rules.scratch_bytes(g, op))
+        self.arena_bytes = end + self._scratch[1] + 64
+        self.schedule, self.lower_bound_bytes = [0], 0
+
+    def offset(self, tid):
+        return self._offsets[tid]
+
+    def scratch(self, op_index):
+        return self._scratch
+
+
+@pytest.mark.slow
+def test_lstm_dsp_contract_edge_and_past_it(monkeypatch):
+    """Output over the input up to the DSP kernel's contract is bit-exact; one input row past
+    it the generator refuses the plan, and run anyway the bytes are wrong."""
+    path = lstm_model(1, 6, 12, 5)
+    g = load_model(path)
+    d = NativeRules(DSP).overlap(g, g.ops[0])
+    assert d == 12 - 5                       # rows_read_first_overlap: row 1 of (12 - 5)
+    assert mismatches(path, samples=3, plan=_ForcedLstmPlan(g, d), poison=True) == 0
+    with pytest.raises(AssertionError, match="beyond the kernel's contract"):
+        mismatches(path, samples=1, plan=_ForcedLstmPlan(g, d + 12))
+    monkeypatch.setattr(lstm_dsp, "runs_backward", lambda ctx, op, choice: False)
+    assert mismatches(path, samples=3, plan=_ForcedLstmPlan(g, d + 12), poison=True) > 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tinyc.backends.native.access_order import rows_read_first_overlap, runs_backward
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.fully_connected_dsp import GROUP, blocked_weights
 from tinyc.backends.native.ops.unidirectional_sequence_lstm import (
@@ -26,12 +27,18 @@ def scratch_bytes(input_size: int, units: int) -> int:
 def choose(g, op, target):
     if not target.has("dsp"):
         return None
-    input_size = g.tensors[op.inputs[0]].shape[-1]
-    units = g.tensors[op.inputs[18]].shape[-1]
+    x = g.tensors[op.inputs[0]]
+    input_size, units = x.shape[-1], g.tensors[op.inputs[18]].shape[-1]
+    # each step widens its input row into scratch before it writes its output row; the rows
+    # run in memory order unless time-major with several batches
+    in_order = not op.options.get("time_major") or x.shape[1] == 1
+    rows = x.shape[0] * x.shape[1]
     return KernelChoice("tinyc_unidirectional_sequence_lstm_s8_dsp",
                         ("unidirectional_sequence_lstm_s8_dsp.h",),
                         ("unidirectional_sequence_lstm_s8_dsp.c",),
-                        scratch_bytes(input_size, units), "dsp", instructions_per_mac=IPM_DSP)
+                        scratch_bytes(input_size, units), "dsp",
+                        overlap=rows_read_first_overlap(rows, input_size, units) if in_order
+                        else None, instructions_per_mac=IPM_DSP)
 
 
 def unit_blocked(rows: list[np.ndarray]) -> np.ndarray:
@@ -42,6 +49,7 @@ def unit_blocked(rows: list[np.ndarray]) -> np.ndarray:
 
 @kernel_variant(OPCODE, "dsp", choose, priority=10)
 def emit_dsp(ctx, op, choice, nums: LstmNumbers) -> KernelCall:
+    runs_backward(ctx, op, choice)           # refuses a plan beyond the contract
     gates, tag = nums.gates, f"op{op.index}"
     params = ctx.params(op, "tinyc_lstm_s8_dsp_params", {
         "dims": nums.dims,
