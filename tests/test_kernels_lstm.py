@@ -38,12 +38,16 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 import tensorflow as tf
 import tf_keras as keras
 batch, steps, features, units, seq, time_major, act, seed, out = sys.argv[1:]
-batch, steps, features, units, seed = map(int, (batch, steps, features, units, seed))
+batch, steps, features, seed = map(int, (batch, steps, features, seed))
+units = [int(u) for u in units.split("x")]     # "8x6": two stacked layers
 seq, time_major = seq == "1", time_major == "1"
 keras.utils.set_random_seed(seed)
 shape = (batch, steps, features) if not time_major else (steps, batch, features)
 x = keras.Input(shape=shape[1:], batch_size=shape[0])
-y = keras.layers.LSTM(units, return_sequences=seq, time_major=time_major, activation=act)(x)
+y = x
+for k, n in enumerate(units):
+    y = keras.layers.LSTM(n, return_sequences=seq or k < len(units) - 1, time_major=time_major,
+                          activation=act)(y)
 conv = tf.lite.TFLiteConverter.from_keras_model(keras.Model(x, y))
 def rep():
     rng = np.random.default_rng(seed)
@@ -60,7 +64,8 @@ open(out, "wb").write(conv.convert())
 
 def lstm_model(batch, steps, features, units, seq=True, time_major=False, act="tanh",
                seed=0) -> Path:
-    """A one-layer Keras LSTM, full-integer int8, converted in a child process."""
+    """A Keras LSTM (units "8x6": two stacked layers), full-integer int8, converted in a
+    child process."""
     args = [str(a) for a in (batch, steps, features, units, int(seq), int(time_major), act,
                              seed)]
 
@@ -76,6 +81,7 @@ def lstm_model(batch, steps, features, units, seq=True, time_major=False, act="t
 
 # (batch, steps, features, units, return_sequences, time_major, activation)
 CASES = [(1, 3, 4, 5, True, False, "tanh"),
+         (1, 4, 6, "8x6", False, False, "tanh"),
          (1, 1, 3, 7, True, False, "tanh"),
          (1, 6, 10, 12, False, False, "tanh"),
          (2, 4, 5, 6, True, False, "tanh"),
