@@ -18,9 +18,12 @@ from bitexact import mismatches
 from conftest import model, run_tinyc
 from modelgen import CACHE, _cached
 from test_kernels_elementwise import edited, opcodes
+from test_ram_overlap_dsp import replayed_shift
+from tinyc.backends.native.access_order import rows_reread_overlap
 from tinyc.backends.native.codegen import KERNELS_DIR
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.lower import lowering_for
+from tinyc.backends.native.ops import unidirectional_sequence_lstm as lstm
 from tinyc.backends.native.ops import unidirectional_sequence_lstm_dsp as lstm_dsp
 from tinyc.backends.native.rules import NATIVE_RULES, NativeRules
 from tinyc.backends.native.target import Target
@@ -314,11 +317,11 @@ def test_lstm_cell_scales(cell_scale):
 
 class _ForcedLstmPlan:
     """Op 0's input at `base`, its output at `base + shift`, the states and the scratch after
-    both: a plan no planner would make, for the DSP kernel."""
+    both: a plan no planner would make."""
     strategy = "forced"
 
-    def __init__(self, g, shift):
-        op, self.rules = g.ops[0], NativeRules(DSP)
+    def __init__(self, g, shift, rules):
+        op, self.rules = g.ops[0], rules
         x, y = op.inputs[0], op.outputs[0]
         base = max(-shift, 0) + 64
         self._offsets = {x: base, y: base + shift}
@@ -340,15 +343,39 @@ class _ForcedLstmPlan:
 
 
 @pytest.mark.slow
-def test_lstm_dsp_contract_edge_and_past_it(monkeypatch):
-    """Output over the input up to the DSP kernel's contract is bit-exact; one input row past
-    it the generator refuses the plan, and run anyway the bytes are wrong."""
+@pytest.mark.parametrize("kernels,edge", [("portable", -(5 - 1)), ("dsp", 12 - 5)])
+def test_lstm_contract_edge_and_past_it(kernels, edge, monkeypatch):
+    """Output over the input up to the kernel's contract is bit-exact; one input row past it
+    the generator refuses the plan, and run anyway the bytes are wrong."""
     path = lstm_model(1, 6, 12, 5)
     g = load_model(path)
-    d = NativeRules(DSP).overlap(g, g.ops[0])
-    assert d == 12 - 5                       # rows_read_first_overlap: row 1 of (12 - 5)
-    assert mismatches(path, samples=3, plan=_ForcedLstmPlan(g, d), poison=True) == 0
+    rules = NATIVE_RULES if kernels == "portable" else NativeRules(DSP)
+    d = rules.overlap(g, g.ops[0])
+    # portable: row 0's bytes but its last written below row 0; dsp: row 0 over row 0 (read
+    # into scratch first), sparing row 1
+    assert d == edge
+    assert mismatches(path, samples=3, plan=_ForcedLstmPlan(g, d, rules), poison=True) == 0
     with pytest.raises(AssertionError, match="beyond the kernel's contract"):
-        mismatches(path, samples=1, plan=_ForcedLstmPlan(g, d + 12))
-    monkeypatch.setattr(lstm_dsp, "runs_backward", lambda ctx, op, choice: False)
-    assert mismatches(path, samples=3, plan=_ForcedLstmPlan(g, d + 12), poison=True) > 0
+        mismatches(path, samples=1, plan=_ForcedLstmPlan(g, d + 12, rules))
+    for mod in (lstm, lstm_dsp):
+        monkeypatch.setattr(mod, "runs_backward", lambda ctx, op, choice: False)
+    assert mismatches(path, samples=3, plan=_ForcedLstmPlan(g, d + 12, rules), poison=True) > 0
+
+
+def _portable_events(rows, n_in, units):
+    """unidirectional_sequence_lstm_s8.c: per row, per unit, the whole input row, then the
+    unit's output byte."""
+    events = []
+    for r in range(rows):
+        for u in range(units):
+            events += [("r", r * n_in + i) for i in range(n_in)]
+            events.append(("w", r * units + u))
+    return events
+
+
+@pytest.mark.parametrize("rows,n_in,units", [(1, 4, 5), (3, 4, 5), (6, 12, 5), (49, 257, 80),
+                                              (4, 3, 7), (5, 1, 1), (1, 1, 1), (2, 6, 6)])
+def test_portable_contract_is_the_replayed_kernels(rows, n_in, units):
+    d = rows_reread_overlap(rows, n_in, units)
+    exact = replayed_shift(_portable_events(rows, n_in, units), rows * n_in)
+    assert d == (rows * n_in if exact is None else exact)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tinyc.backends.native.access_order import rows_reread_overlap, runs_backward
 from tinyc.backends.native.lower import (KernelCall, kernel_variant, lowering,
                                          lowering_with_variants)
 from tinyc.backends.native.ops.common import scale, zp
@@ -230,6 +231,7 @@ def emit_reference(ctx, op, choice, nums: LstmNumbers) -> KernelCall:
     params = ctx.params(op, params_type, {
         "dims": nums.dims, "gate": [gate(k, gt) for k, gt in enumerate(nums.gates)],
         "cell": cell_params(ctx, nums)})
+    runs_backward(ctx, op, choice)           # refuses a plan beyond the contract
     return KernelCall.of(choice, [params, *state_args(ctx, op)])
 
 
@@ -237,8 +239,22 @@ def emit_reference(ctx, op, choice, nums: LstmNumbers) -> KernelCall:
 IPM_PORTABLE = 5.5
 
 
+def rows_in_order(g, op) -> int | None:
+    """The input/output rows (batch x time), when the kernels run them in memory order (not
+    time-major with several batches), else None."""
+    x = g.tensors[op.inputs[INPUT]]
+    if op.options.get("time_major") and x.shape[1] > 1:
+        return None
+    return x.shape[0] * x.shape[1]
+
+
 def _choose_s8(g, op, target):
-    return replace(portable("tinyc_unidirectional_sequence_lstm_s8", KERNELS["int8"][0]),
+    rows = rows_in_order(g, op)
+    input_size = g.tensors[op.inputs[INPUT]].shape[-1]
+    units = g.tensors[op.inputs[HIDDEN]].shape[-1]
+    return replace(portable("tinyc_unidirectional_sequence_lstm_s8", KERNELS["int8"][0],
+                            overlap=None if rows is None
+                            else rows_reread_overlap(rows, input_size, units)),
                    instructions_per_mac=IPM_PORTABLE)
 
 

@@ -9,7 +9,7 @@ from tinyc.backends.native.access_order import rows_read_first_overlap, runs_bac
 from tinyc.backends.native.lower import KernelCall, kernel_variant
 from tinyc.backends.native.ops.fully_connected_dsp import GROUP, blocked_weights
 from tinyc.backends.native.ops.unidirectional_sequence_lstm import (
-    LstmNumbers, cell_params, state_args)
+    LstmNumbers, cell_params, rows_in_order, state_args)
 from tinyc.backends.native.target import KernelChoice
 
 OPCODE = "UNIDIRECTIONAL_SEQUENCE_LSTM"
@@ -27,18 +27,15 @@ def scratch_bytes(input_size: int, units: int) -> int:
 def choose(g, op, target):
     if not target.has("dsp"):
         return None
-    x = g.tensors[op.inputs[0]]
-    input_size, units = x.shape[-1], g.tensors[op.inputs[18]].shape[-1]
-    # each step widens its input row into scratch before it writes its output row; the rows
-    # run in memory order unless time-major with several batches
-    in_order = not op.options.get("time_major") or x.shape[1] == 1
-    rows = x.shape[0] * x.shape[1]
+    input_size, units = g.tensors[op.inputs[0]].shape[-1], g.tensors[op.inputs[18]].shape[-1]
+    rows = rows_in_order(g, op)    # each step widens its input row before it writes
     return KernelChoice("tinyc_unidirectional_sequence_lstm_s8_dsp",
                         ("unidirectional_sequence_lstm_s8_dsp.h",),
                         ("unidirectional_sequence_lstm_s8_dsp.c",),
                         scratch_bytes(input_size, units), "dsp",
-                        overlap=rows_read_first_overlap(rows, input_size, units) if in_order
-                        else None, instructions_per_mac=IPM_DSP)
+                        overlap=None if rows is None
+                        else rows_read_first_overlap(rows, input_size, units),
+                        instructions_per_mac=IPM_DSP)
 
 
 def unit_blocked(rows: list[np.ndarray]) -> np.ndarray:
