@@ -379,3 +379,12 @@ def test_portable_contract_is_the_replayed_kernels(rows, n_in, units):
     d = rows_reread_overlap(rows, n_in, units)
     exact = replayed_shift(_portable_events(rows, n_in, units), rows * n_in)
     assert d == (rows * n_in if exact is None else exact)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cell_scale,reason", [(2.0 ** -50, "too fine"), (8.0, "too coarse")])
+def test_lstm_cell_scale_out_of_tflm_range_is_refused(cell_scale, reason):
+    """Where TFLM's int16 tanh rescale overflows int32 (undefined there), tinyc refuses."""
+    path = edited(lstm_model(1, 3, 4, 5), f"cs{cell_scale}", quant={"in19": (cell_scale, 0)})
+    with pytest.raises(TinycError, match=reason):
+        load_model(path)

@@ -104,6 +104,8 @@ def cell_tanh_rescale(op, power: int) -> tuple[int, int]:
     """TFLM's lstm_internal::Tanh input rescale for a cell state in 2^power steps, resolved:
     (multiplier, right shift) with x * multiplier rounded right by the shift."""
     left = 15 + power - 3
+    if left < -31:    # TFLM's rounding term 1 << (shift - 1) overflows int32
+        raise _fail(op, f"the cell state's scale 2^{power} is too fine for TFLM's int16 tanh")
     if left < 0:
         return 3, -left
     if left > 14:     # int16 * (3 << left) overflows int32 in TFLM
