@@ -58,7 +58,13 @@ def size(name: str) -> int:
     return DTYPES[name].size
 
 
+# Element types only the kernels' compile-time tables use (no tensor has them).
+_TABLE_CTYPES = {np.dtype(np.uint16): "uint16_t"}
+
+
 def ctype_of_array(arr: np.ndarray) -> str:
+    if arr.dtype in _TABLE_CTYPES:
+        return _TABLE_CTYPES[arr.dtype]
     return _BY_NP[arr.dtype].ctype
 
 

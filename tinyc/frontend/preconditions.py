@@ -395,6 +395,35 @@ def _strided_slice(g: Graph, op: Op, ins, out: Tensor) -> None:
         raise _Bad(f"strides {strides} contain 0")
 
 
+def _lstm(g: Graph, op: Op, ins, out: Tensor) -> None:
+    """TFLM's CreateLstmSizeInfo and ValidateTensorSize: input [batch, time, features] (time
+    first when time_major), states of batch x units values, weights [units, features] and
+    [units, units], biases [units], output [d0, d1, units]."""
+    inp, hidden, cell = ins[0], ins[18], ins[19]
+    _rank(inp, 3, "input")
+    _positive(inp, "input")
+    _rank(hidden, 2, "hidden state")
+    _positive(hidden, "hidden state")
+    batch = inp.shape[1] if op.options.get("time_major") else inp.shape[0]
+    units, features = hidden.shape[1], inp.shape[2]
+    for t, what in ((hidden, "hidden state"), (cell, "cell state")):
+        if t.elements != batch * units:
+            raise _Bad(f"{what} '{t.name}' has {t.elements} values, not batch x units = "
+                       f"{batch} x {units}")
+    for k, want in [(k, [units, features]) for k in (1, 2, 3, 4)] + \
+                   [(k, [units, units]) for k in (5, 6, 7, 8)]:
+        if ins[k] is not None and list(ins[k].shape) != want:
+            raise _Bad(f"weights '{ins[k].name}' (input {k}) are {list(ins[k].shape)}, "
+                       f"they must be {want}")
+    for k in (12, 13, 14, 15):
+        if ins[k] is not None and list(ins[k].shape) != [units]:
+            raise _Bad(f"bias '{ins[k].name}' (input {k}) is {list(ins[k].shape)}, it must be "
+                       f"[{units}]")
+    if list(out.shape) != [inp.shape[0], inp.shape[1], units]:
+        raise _Bad(f"output is {list(out.shape)}, it must be "
+                   f"{[inp.shape[0], inp.shape[1], units]}")
+
+
 _UNARY = Arity(1, 1)
 _BINARY = Arity(2, 2)
 
@@ -434,6 +463,9 @@ PRECONDITIONS: dict[str, Rule] = {
     "TRANSPOSE": Rule(_BINARY, _transpose),
     "STRIDED_SLICE": Rule(Arity(4, 4), _strided_slice),
     "SVDF": Rule(Arity(5, 5, optional=frozenset({3})), _svdf),
+    # 24 inputs, as TFLM's Prepare requires; the variants' inputs may be omitted
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": Rule(
+        Arity(24, 24, optional=frozenset({1, 5, 9, 10, 11, 12, 16, 17, 20, 21, 22, 23})), _lstm),
 }
 
 

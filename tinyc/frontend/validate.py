@@ -15,6 +15,7 @@ _WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"
 # still checks its own types and parameters).
 _INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB", "LEAKY_RELU",
               "SVDF", "SOFTMAX"}   # SVDF: an int16 state; SOFTMAX: int8 -> int16
+_INT16_OPS |= {"UNIDIRECTIONAL_SEQUENCE_LSTM"}   # an int8 LSTM keeps its cell state in int16
 
 
 def unsupported_ops(graph: Graph, supported) -> list[Op]:

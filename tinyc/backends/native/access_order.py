@@ -242,6 +242,17 @@ def check_scratch(ctx, op, choice, scratch: tuple[int, int]) -> None:
                              f"with its {role} ({start}) beyond the kernel's contract")
 
 
+def rows_reread_overlap(rows: int, in_row: int, out_row: int) -> int:
+    """`d` for a kernel that reads its whole input row again before each byte of the output
+    row (unidirectional_sequence_lstm_s8.c: each unit's FCs, then its byte): writing byte u of
+    row r must spare row r while a later byte is still to come, and rows r + 1 on."""
+    r = np.arange(rows, dtype=np.int64)
+    limits = list((r[:-1] + 1) * (in_row - out_row))
+    if out_row > 1:
+        limits += list(r * (in_row - out_row) - (out_row - 1))
+    return int(min(limits)) if limits else rows * in_row
+
+
 def _anywhere(in_shape) -> int:
     """A `d` no overlapping output can exceed: every input byte is read before any write."""
     return int(np.prod([int(v) for v in in_shape]))

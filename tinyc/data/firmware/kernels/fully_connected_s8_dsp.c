@@ -13,24 +13,6 @@ int32_t tinyc_fully_connected_s8_dsp_scratch_size(const tinyc_fully_connected_pa
     return ((p->in_features + 3) / 4) * 4 * (int32_t)sizeof(int16_t);
 }
 
-/* in[0..n) -> int16 pairs (x0,x2),(x1,x3) per group of four, the last group zero-padded. */
-static void widen_interleaved(const int8_t *in, int32_t n, int32_t *dst)
-{
-    int32_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const int32_t v = tinyc_read_s32(in + i);
-        *dst++ = tinyc_sxtb16(v);
-        *dst++ = tinyc_sxtb16_ror8(v);
-    }
-    if (i < n) {
-        int8_t tail[4] = {0, 0, 0, 0};
-        memcpy(tail, in + i, (size_t)(n - i));
-        const int32_t v = tinyc_read_s32(tail);
-        *dst++ = tinyc_sxtb16(v);
-        *dst = tinyc_sxtb16_ror8(v);
-    }
-}
-
 typedef struct {
     const int32_t *mult, *shift;
     const tinyc_requant_r2 *rq;      /* precomputed at compile time, or NULL */
@@ -89,11 +71,11 @@ static inline __attribute__((always_inline)) int fully_connected(
         const int8_t *in = input + b * n_in;
         int32_t last[2] = {0, 0};
         if (!direct) {
-            widen_interleaved(in, n_in, x16);
+            tinyc_widen_interleaved_s8(in, n_in, x16);
         } else if (ragged) {
             int8_t tail[4] = {0, 0, 0, 0};
             memcpy(tail, in + full * 4, (size_t)ragged);
-            widen_interleaved(tail, 4, last);
+            tinyc_widen_interleaved_s8(tail, 4, last);
         }
         int8_t *out = output + b * n_out;
         const int32_t *w = (const int32_t *)(const void *)weights_blocked;

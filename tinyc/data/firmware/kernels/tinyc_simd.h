@@ -185,6 +185,25 @@ static inline int32_t tinyc_smmulr(int32_t a, int32_t b)
 
 #endif
 
+/* in[0..n) -> int16 pairs (x0,x2),(x1,x3) per group of four, the last group zero-padded: the
+ * operand order of SMLAD on SXTB16 / SXTB16 ROR 8 halves of four int8 weights. */
+static inline void tinyc_widen_interleaved_s8(const int8_t *in, int32_t n, int32_t *dst)
+{
+    int32_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        const int32_t v = tinyc_read_s32(in + i);
+        *dst++ = tinyc_sxtb16(v);
+        *dst++ = tinyc_sxtb16_ror8(v);
+    }
+    if (i < n) {
+        int8_t tail[4] = {0, 0, 0, 0};
+        memcpy(tail, in + i, (size_t)(n - i));
+        const int32_t v = tinyc_read_s32(tail);
+        *dst++ = tinyc_sxtb16(v);
+        *dst = tinyc_sxtb16_ror8(v);
+    }
+}
+
 #ifdef __cplusplus
 }
 #endif
