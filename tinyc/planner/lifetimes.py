@@ -109,6 +109,9 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
     spans = tensor_spans(graph, schedule)
     fused = dict(rules.fusions(graph)) if hasattr(rules, "fusions") else {}
     in_pairs = fuse(graph, schedule, spans, fused)
+    # ops run inside a later one (a patched stage): stored like the producers of fused pairs
+    in_pairs |= fuse(graph, schedule, spans, rules.absorbed(graph)
+                     if hasattr(rules, "absorbed") else {})
     parent = {i: i for i in spans}
 
     def find(i):

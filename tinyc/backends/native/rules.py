@@ -16,6 +16,10 @@ class NativeRules:
 
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
         from tinyc.backends.native.lower import lowering_for
+        spec = self.target.patch
+        if spec is not None and op.index == spec.ops[-1]:
+            from tinyc.backends.native.patch_lower import stage_scratch_bytes
+            return stage_scratch_bytes(graph, spec, self.target)
         low = lowering_for(graph, op)
         if op.index in self.fusions(graph).values():
             from tinyc.backends.native.fusion import ring_bytes
@@ -26,8 +30,17 @@ class NativeRules:
         """{producer op: consumer op} run as one kernel; the producer's output is not stored."""
         from tinyc.backends.native.fusion import fusable_pairs
         if getattr(self, "_fused_graph", None) is not graph:
-            self._fused_graph, self._fused = graph, fusable_pairs(graph, self.target)
+            pairs = fusable_pairs(graph, self.target)
+            stage = set(self.target.patch.ops) if self.target.patch else set()
+            self._fused_graph = graph
+            self._fused = {j: k for j, k in pairs.items() if not {j, k} & stage}
         return self._fused
+
+    def absorbed(self, graph: Graph) -> dict[int, int]:
+        """{op: the op it runs inside}: a patched stage's ops run, patch by patch, in its last
+        op (patch.py); their outputs are never stored whole."""
+        spec = self.target.patch
+        return {k: spec.ops[-1] for k in spec.ops[:-1]} if spec else {}
 
     def inplace(self, graph: Graph, op: Op) -> bool:
         from tinyc.backends.native.lower import lowering_for

@@ -1,0 +1,100 @@
+"""Which stage to run patch by patch, and in how many patches (`--patch auto|N|off`).
+
+For a given N, every stage patch.stages offers (the first chain's first 2, 3, ... ops) whose
+halo costs at most MAX_EXTRA_PCT of the model's MACs is planned (quick heuristic plans), and
+the one with the smallest arena wins (ties: fewer extra MACs).
+
+`auto`:
+- when the model does not fit the board's RAM without patches: the smallest N (2 .. MAX_N)
+  whose best stage fits;
+- when it fits anyway: the N and stage with the smallest arena among those that cost at most
+  the balanced rule's 5 % of the model's instructions (estimated as extra MACs / all MACs), and
+  only if that arena is smaller than the unpatched one; otherwise no patches.
+Without --patch the build is unpatched, unless the model does not fit: then `auto` is tried
+before refusing.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from tinyc.backends.native.balance import MAX_EXTRA
+from tinyc.backends.native.patch import (MAX_N, PatchSpec, patch_macs, stages, valid_split)
+from tinyc.errors import TinycError
+from tinyc.ops import macs
+
+MAX_EXTRA_PCT = 100.0     # a stage whose halo doubles the model's MACs is never worth it
+PATCH_CHOICES = ("off", "auto")
+
+
+def parse(value: str | None) -> str | int | None:
+    """--patch's value: None (not given), "off", "auto" or N >= 2."""
+    if value is None or value in PATCH_CHOICES:
+        return value
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 2 <= n <= MAX_N:
+        raise TinycError(f"--patch takes auto, off or a number of patches per side from 2 to "
+                         f"{MAX_N} (got {value!r})")
+    return n
+
+
+def _extra_pct(graph, spec: PatchSpec, total: int) -> float:
+    stage = sum(macs(graph, graph.ops[k]) for k in spec.ops)
+    return 100.0 * (patch_macs(graph, spec) - stage) / max(total, 1)
+
+
+def candidates(graph, n: int, limit_pct: float = MAX_EXTRA_PCT) -> list[tuple[PatchSpec, float]]:
+    total = sum(macs(graph, op) for op in graph.ops)
+    out = []
+    for ops in stages(graph):
+        spec = PatchSpec(ops, n)
+        if not valid_split(graph, spec):
+            continue
+        pct = _extra_pct(graph, spec, total)
+        if pct <= limit_pct:
+            out.append((spec, pct))
+    return out
+
+
+def best_stage(graph, n: int, trial_plan, limit_pct: float = MAX_EXTRA_PCT):
+    """(spec, arena) of the stage with the smallest arena for n patches per side, or None."""
+    best = None
+    for spec, pct in candidates(graph, n, limit_pct):
+        arena = trial_plan(spec).arena_bytes
+        if best is None or (arena, pct) < (best[1], best[2]):
+            best = (spec, arena, pct)
+    return best[:2] if best else None
+
+
+def choose(graph, patch, target, trial_plan, fits) -> PatchSpec | None:
+    """The stage and split for --patch `patch` (an int, "auto" or "off"); trial_plan(spec) ->
+    a quick plan, fits(plan) -> whether the board's RAM holds it."""
+    if patch == "off":
+        return None
+    if isinstance(patch, int):
+        best = best_stage(graph, patch, trial_plan)
+        if best is None:
+            raise TinycError(f"--patch {patch}: this model has no stage to run in patches (a "
+                             "chain of at least two int8 CONV_2D, DEPTHWISE_CONV_2D, unpadded "
+                             "pooling or unary ops from the input whose output is at least "
+                             f"{patch} pixels high and wide); drop --patch")
+        return best[0]
+    plain = trial_plan(None)
+    if not fits(plain):
+        for n in range(2, MAX_N + 1):
+            best = best_stage(graph, n, trial_plan)
+            if best is not None and fits(trial_plan(best[0])):
+                return best[0]
+        return None
+    best = None
+    for n in range(2, MAX_N + 1):
+        b = best_stage(graph, n, trial_plan, 100.0 * MAX_EXTRA)
+        if b is not None and (best is None or b[1] < best[1]):
+            best = b
+    return best[0] if best and best[1] < plain.arena_bytes else None
+
+
+def with_patch(target, spec):
+    return replace(target, patch=spec)
