@@ -83,7 +83,7 @@ def _print(graph, board, plan, budget):
                    f"bound is {plan.lower_bound_without_overlap_bytes:,} B")
     if rep_patch := patch_report(graph, plan):
         click.echo(f"patches: ops {', '.join(map(str, rep_patch['stage_ops']))} run in "
-                   f"{rep_patch['n']}x{rep_patch['n']} patches (buffers "
+                   f"{rep_patch['per_side']}x{rep_patch['per_side']} patches (buffers "
                    f"{' + '.join(f'{b:,}' for b in rep_patch['buffer_bytes'])} B; the halo costs "
                    f"{rep_patch['extra_macs']:,} more MACs, {rep_patch['extra_macs_pct']} % of the "
                    "model's)")

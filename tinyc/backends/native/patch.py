@@ -257,7 +257,7 @@ def report(graph: Graph, spec: PatchSpec) -> dict:
     extra = patch_macs(graph, spec) - stage
     total = sum(macs(graph, op) for op in graph.ops)
     a, b = buffer_bytes(graph, spec)
-    return {"n": spec.n, "patches": spec.n * spec.n, "stage_ops": list(spec.ops),
+    return {"per_side": spec.n, "patches": spec.n * spec.n, "stage_ops": list(spec.ops),
             "stage_input_id": stage_input(graph, spec),
             "stage_output_id": stage_output(graph, spec),
             "buffer_bytes": [a, b], "stage_macs": stage, "extra_macs": extra,
