@@ -183,3 +183,57 @@ def test_person_detect_patch_auto_on_host_is_bit_exact():
     host_plan = _patched_plan(g, KERNELS["dsp"], plan.rules.target.patch)
     assert mismatches(path, samples=2, plan=host_plan, poison=True) == 0
     assert Region(0, 1, 0, 1).h == 1
+
+
+def _stage_only(x):
+    import tensorflow as tf
+    L = tf.keras.layers
+    x = L.Conv2D(8, 3, strides=2, padding="same")(x)
+    return L.DepthwiseConv2D(3, padding="same")(x)
+
+
+class ForcedStagePlan:
+    """Stage input at `base`, its output at `base + shift`, the patch scratch far above both:
+    a plan no planner would make past the contract."""
+    strategy, alignment, lower_bound_bytes = "forced", 16, 0
+
+    def __init__(self, graph, spec, shift):
+        from dataclasses import replace
+        from tinyc.backends.native.patch_lower import stage_scratch_bytes
+        x, y = graph.inputs[0], graph.outputs[0]
+        self.rules = NativeRules(replace(KERNELS["portable"], patch=spec))
+        self.schedule = [op.index for op in graph.ops]
+        base = (max(-shift, 0) + 64) // 16 * 16
+        self._offsets = {x: base, y: base + shift}
+        top = max(base + graph.tensors[x].nbytes, base + shift + graph.tensors[y].nbytes)
+        top = (top + 64) // 16 * 16
+        need = stage_scratch_bytes(graph, spec, self.rules.target)
+        self._scratch = {spec.ops[-1]: (top, need)}
+        self.arena_bytes = top + need + 64
+
+    def offset(self, tid):
+        return self._offsets[tid]
+
+    def scratch(self, op_index):
+        return self._scratch.get(op_index)
+
+
+@pytest.mark.slow
+def test_stage_output_over_its_input_up_to_the_contract_and_a_row_past_is_caught():
+    from tinyc.backends.native.patch import stage_overlap
+    path = int8_model("patch_stage_only", _stage_only, [(1, 17, 13, 3)], seed=5)
+    g = load_model(path)
+    spec = PatchSpec(stages(g)[-1], 3)
+    d = stage_overlap(g, spec)
+    y = g.tensors[g.outputs[0]]
+    assert -y.nbytes < d < 0                   # the first patch row writes ahead of the input
+    row = y.shape[2] * y.shape[3]
+    assert mismatches(path, samples=3, plan=ForcedStagePlan(g, spec, d // 16 * 16),
+                      poison=True) == 0
+    assert mismatches(path, samples=3, plan=ForcedStagePlan(g, spec, d + row), poison=True) > 0
+    # and the planner takes the contract: the stage's input and output share bytes
+    from dataclasses import replace
+    plan = plan_memory(g, HOST, NativeRules(replace(KERNELS["portable"], patch=spec)),
+                       strategy="optimal", time_limit_s=5.0)
+    assert any(o["op"] == spec.ops[-1] and o["overlap_bytes"] > 0 for o in plan.overlaps)
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0

@@ -179,6 +179,8 @@ def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer
         if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
             continue
         x, y = op.inputs[0], op.outputs[0]
+        if hasattr(rules, "overlap_input"):
+            x = rules.overlap_input(graph, op)
         if x not in tensor_buffer or y not in tensor_buffer:
             continue
         bx, by = tensor_buffer[x], tensor_buffer[y]

@@ -74,21 +74,26 @@ class NativeBackend(BackendBase):
             return balanced_plan(graph, target, plan_with)
 
         target = self.rules(board, kernels, optimize).target
+        plain = None
         if patch in (None, "off"):
-            plan = full(target)
-            if patch == "off" or self._fits(graph, board, plan):
-                return plan
+            plain = full(target)
+            if patch == "off" or self._fits(graph, board, plain):
+                return plain
             patch = "auto"   # does not fit: patches are tried before refusing
-        else:
-            plan = None
         from tinyc.backends.native import patch_choice
+        if patch == "auto":
+            plain = plain or full(target)
         spec = patch_choice.choose(
-            graph, patch, target,
+            graph, patch, plain,
             lambda spec: plan_with(patch_choice.with_patch(target, spec), True),
-            lambda p: self._fits(graph, board, p))
+            lambda n: self._fits(graph, board, replace(plain, arena_bytes=n)))
         if spec is None:
-            return plan or full(target)
-        return full(patch_choice.with_patch(target, spec))
+            return plain
+        patched = full(patch_choice.with_patch(target, spec))
+        if patch == "auto" and patched.arena_bytes >= plain.arena_bytes \
+                and not (self._fits(graph, board, patched) and not self._fits(graph, board, plain)):
+            return plain
+        return patched
 
     def _fits(self, graph, board, plan) -> bool:
         from tinyc.budget import estimate

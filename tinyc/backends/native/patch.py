@@ -262,3 +262,27 @@ def report(graph: Graph, spec: PatchSpec) -> dict:
             "stage_output_id": stage_output(graph, spec),
             "buffer_bytes": [a, b], "stage_macs": stage, "extra_macs": extra,
             "extra_macs_pct": round(100.0 * extra / total, 2) if total else 0.0}
+
+
+def _bytes(graph: Graph, tid: int, r: Region) -> tuple[int, int]:
+    """First and last byte of region r (clipped to the tensor) in the NHWC tensor tid."""
+    _, h, w, c = graph.tensors[tid].shape
+    r = r.clip(h, w)
+    return (r.y0 * w + r.x0) * c, ((r.y1 - 1) * w + r.x1) * c - 1
+
+
+def stage_overlap(graph: Graph, spec: PatchSpec) -> int:
+    """The stage's access-order contract: its output may start up to this many bytes above its
+    input's start (negative: below it). Patches run in raster order, each one reads its input
+    region before it writes its output patch, so a write is safe when it lands below every
+    input byte a later patch still reads."""
+    x, y = stage_input(graph, spec), stage_output(graph, spec)
+    todo = patches(graph, spec)
+    future_min = graph.tensors[x].nbytes
+    shift = None
+    for layers in reversed(todo):
+        last_write = _bytes(graph, y, layers[-1].writes)[1]
+        s = future_min - last_write - 1
+        shift = s if shift is None else min(shift, s)
+        future_min = min(future_min, _bytes(graph, x, layers[0].reads)[0])
+    return shift

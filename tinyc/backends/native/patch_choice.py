@@ -1,15 +1,17 @@
 """Which stage to run patch by patch, and in how many patches (`--patch auto|N|off`).
 
 For a given N, every stage patch.stages offers (the first chain's first 2, 3, ... ops) whose
-halo costs at most MAX_EXTRA_PCT of the model's MACs is planned (quick heuristic plans), and
-the one with the smallest arena wins (ties: fewer extra MACs).
+halo costs at most MAX_EXTRA_PCT of the model's MACs is planned (quick heuristic plans, judged
+by their lower bound), and the one with the smallest arena wins (ties: fewer extra MACs).
 
 `auto`:
 - when the model does not fit the board's RAM without patches: the smallest N (2 .. MAX_N)
   whose best stage fits;
 - when it fits anyway: the N and stage with the smallest arena among those that cost at most
   the balanced rule's 5 % of the model's instructions (estimated as extra MACs / all MACs), and
-  only if that arena is smaller than the unpatched one; otherwise no patches.
+  only if that arena is smaller than the unpatched one; otherwise no patches. (In both cases
+  the final plan is kept only if it is smaller than the unpatched one, or fits where that
+  does not.)
 Without --patch the build is unpatched, unless the model does not fit: then `auto` is tried
 before refusing.
 """
@@ -22,7 +24,7 @@ from tinyc.backends.native.patch import (MAX_N, PatchSpec, patch_macs, stages, v
 from tinyc.errors import TinycError
 from tinyc.ops import macs
 
-MAX_EXTRA_PCT = 100.0     # a stage whose halo doubles the model's MACs is never worth it
+MAX_EXTRA_PCT = 20.0      # a halo costing more than a fifth of the model's MACs: never worth it
 PATCH_CHOICES = ("off", "auto")
 
 
@@ -59,20 +61,22 @@ def candidates(graph, n: int, limit_pct: float = MAX_EXTRA_PCT) -> list[tuple[Pa
 
 
 def best_stage(graph, n: int, trial_plan, limit_pct: float = MAX_EXTRA_PCT):
-    """(spec, arena) of the stage with the smallest arena for n patches per side, or None."""
+    """(spec, estimated arena) of the stage with the least arena for n patches per side, or
+    None. A quick plan's lower bound is the estimate: the heuristics seldom reach a stage's
+    overlap that the exact solver of the final plan does."""
     best = None
     for spec, pct in candidates(graph, n, limit_pct):
-        arena = trial_plan(spec).arena_bytes
-        if best is None or (arena, pct) < (best[1], best[2]):
-            best = (spec, arena, pct)
+        estimate = trial_plan(spec).lower_bound_bytes
+        if best is None or (estimate, pct) < (best[1], best[2]):
+            best = (spec, estimate, pct)
     return best[:2] if best else None
 
 
-def choose(graph, patch, target, trial_plan, fits) -> PatchSpec | None:
-    """The stage and split for --patch `patch` (an int, "auto" or "off"); trial_plan(spec) ->
-    a quick plan, fits(plan) -> whether the board's RAM holds it."""
-    if patch == "off":
-        return None
+def choose(graph, patch, plain, trial_plan, fits) -> PatchSpec | None:
+    """The stage and split for --patch `patch` (an int or "auto"); plain: the unpatched plan,
+    trial_plan(spec) -> a quick plan, fits(bytes) -> whether the board's RAM holds an arena
+    that size. For auto the caller keeps the unpatched plan when the patched one comes out no
+    smaller."""
     if isinstance(patch, int):
         best = best_stage(graph, patch, trial_plan)
         if best is None:
@@ -81,11 +85,10 @@ def choose(graph, patch, target, trial_plan, fits) -> PatchSpec | None:
                              "pooling or unary ops from the input whose output is at least "
                              f"{patch} pixels high and wide); drop --patch")
         return best[0]
-    plain = trial_plan(None)
-    if not fits(plain):
+    if not fits(plain.arena_bytes):
         for n in range(2, MAX_N + 1):
             best = best_stage(graph, n, trial_plan)
-            if best is not None and fits(trial_plan(best[0])):
+            if best is not None and fits(best[1]):
                 return best[0]
         return None
     best = None
