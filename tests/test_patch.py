@@ -237,3 +237,20 @@ def test_stage_output_over_its_input_up_to_the_contract_and_a_row_past_is_caught
                        strategy="optimal", time_limit_s=5.0)
     assert any(o["op"] == spec.ops[-1] and o["overlap_bytes"] > 0 for o in plan.overlaps)
     assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["person_detect", "vww_96_int8"])
+def test_patch_auto_is_bit_exact_on_mps2_an386_and_lowers_model_ram(name):
+    path = model(name)
+    r = run_tinyc("bench", path, "--board", "mps2-an386", "--patch", "auto", "-n", "2", "--json",
+                  timeout=1800)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)[0]
+    assert rep["bit_exact"] and rep["instructions_per_inference"] > 0
+    p = rep["patch"]
+    assert p is not None and p["stage_ops"][0] == 0 and p["patches"] == p["per_side"] ** 2
+    assert 0 < p["extra_macs_pct"] <= 5.0      # it fits without patches: balanced's allowance
+    off = run_tinyc("plan", path, "--board", "mps2-an386", "--patch", "off", "--json")
+    assert rep["model_ram_bytes"] < json.loads(off.stdout)["model_ram_bytes"]
