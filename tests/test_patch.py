@@ -254,3 +254,21 @@ def test_patch_auto_is_bit_exact_on_mps2_an386_and_lowers_model_ram(name):
     assert 0 < p["extra_macs_pct"] <= 5.0      # it fits without patches: balanced's allowance
     off = run_tinyc("plan", path, "--board", "mps2-an386", "--patch", "off", "--json")
     assert rep["model_ram_bytes"] < json.loads(off.stdout)["model_ram_bytes"]
+
+
+def test_without_patch_option_patches_are_tried_only_when_the_model_does_not_fit():
+    from dataclasses import replace
+    from tinyc.backends.native.backend import NativeBackend
+    from tinyc.budget import estimate
+    be = NativeBackend()
+    g = load_model(_wide())
+    plain = be.plan(g, HOST, "heuristic", patch="off")
+    assert be.plan(g, HOST, "heuristic").rules.target.patch is None     # fits: no patches
+    need = estimate(g, plain, HOST, plain.rules).ram["total"]
+    small = replace(HOST, ram_bytes=need - 1, reserve_ram_bytes=0)
+    plan = be.plan(g, small, "heuristic")
+    assert plan.rules.target.patch is not None and plan.arena_bytes < plain.arena_bytes
+    assert estimate(g, plan, small, plan.rules).fits_ram
+    assert be.plan(g, small, "heuristic", patch="off").rules.target.patch is None
+    tiny = replace(HOST, ram_bytes=need // 4, reserve_ram_bytes=0)     # fits with no patches
+    assert not estimate(g, be.plan(g, tiny, "heuristic"), tiny, plain.rules).fits_ram
