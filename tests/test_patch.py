@@ -77,6 +77,18 @@ def test_patches_tile_the_stage_output_exactly():
     assert splits(10, 3) == [(0, 3), (3, 6), (6, 10)]
 
 
+def test_the_report_and_the_generated_program_agree_on_the_buffers():
+    from tinyc.backends.native.patch import buffer_bytes
+    from tinyc.backends.native.patch_lower import program
+    g = load_model(MODELS["valid"]())
+    for n in (2, 3):
+        spec = PatchSpec(_deepest(g, n), n)
+        prog = program(g, spec)
+        assert buffer_bytes(g, spec) == prog.buffer_bytes
+        layers = [c for c in prog.calls if c.op is not None]
+        assert len(layers) == n * n * len(spec.ops)     # one call per patch and layer
+
+
 def test_patch_regions_reach_into_the_padding_and_cost_extra_macs():
     g = load_model(MODELS["same"]())
     spec = PatchSpec(_deepest(g), 2)

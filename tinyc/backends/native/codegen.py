@@ -66,7 +66,7 @@ def tensor_view(t: Tensor, offset: int) -> dict:
 def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[str], list[str]]:
     """Every op in execution order -> its C call; plus the kernel headers and sources used."""
     calls, headers, sources = [], [], []
-    spec = ctx.target.patch
+    spec = getattr(ctx.target, "patch", None)
     for idx in plan.schedule:
         op = graph.ops[idx]
         if spec is not None and idx in spec.ops:   # a patched stage (patch_lower.py)
