@@ -84,7 +84,7 @@ class NativeBackend(BackendBase):
         if patch == "auto":
             plain = plain or full(target)
         spec = patch_choice.choose(
-            graph, patch, plain,
+            graph, patch, target, plain,
             lambda spec: plan_with(patch_choice.with_patch(target, spec), True),
             lambda n: self._fits(graph, board, replace(plain, arena_bytes=n)))
         if spec is None:

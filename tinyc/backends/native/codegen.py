@@ -72,7 +72,7 @@ def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[
         if spec is not None and idx in spec.ops:   # a patched stage (patch_lower.py)
             from tinyc.backends.native.patch_lower import absorbed_call, stage_calls
             if idx != spec.ops[-1]:
-                calls.append(absorbed_call(op, spec.ops[-1]))
+                calls.append(absorbed_call(op, spec))
                 continue
             more, hs, ss = stage_calls(ctx, spec)
             calls += more

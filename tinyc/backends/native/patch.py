@@ -197,15 +197,20 @@ def needs_padding(graph: Graph, lp: LayerPatch) -> bool:
     return lp.reads.clip(h, w) != lp.reads
 
 
-def patch_macs(graph: Graph, spec: PatchSpec) -> int:
-    """MACs of the stage run patch by patch (each layer's count scaled to its patch's pixels)."""
-    total = 0
+def patch_macs_per_op(graph: Graph, spec: PatchSpec) -> dict[int, int]:
+    """{op: its MACs run patch by patch} (each layer's count scaled to its patch's pixels)."""
+    total = dict.fromkeys(spec.ops, 0)
     for layers in patches(graph, spec):
         for lp in layers:
             op = graph.ops[lp.op]
             _, h, w, _ = graph.tensors[op.outputs[0]].shape
-            total += macs(graph, op) * lp.writes.h * lp.writes.w // (h * w)
+            total[lp.op] += macs(graph, op) * lp.writes.h * lp.writes.w // (h * w)
     return total
+
+
+def patch_macs(graph: Graph, spec: PatchSpec) -> int:
+    """MACs of the stage run patch by patch."""
+    return sum(patch_macs_per_op(graph, spec).values())
 
 
 def buffer_bytes(graph: Graph, spec: PatchSpec) -> tuple[int, int]:

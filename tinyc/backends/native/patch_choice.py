@@ -8,7 +8,8 @@ by their lower bound), and the one with the smallest arena wins (ties: fewer ext
 - when the model does not fit the board's RAM without patches: the smallest N (2 .. MAX_N)
   whose best stage fits;
 - when it fits anyway: the N and stage with the smallest arena among those that cost at most
-  the balanced rule's 5 % of the model's instructions (estimated as extra MACs / all MACs), and
+  the balanced rule's 5 % of the model's instructions (estimated like --optimize balanced
+  does: each op's extra MACs at its kernel's instructions per MAC, extra_instructions_pct), and
   only if that arena is smaller than the unpatched one; otherwise no patches. (In both cases
   the final plan is kept only if it is smaller than the unpatched one, or fits where that
   does not.)
@@ -20,7 +21,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tinyc.backends.native.balance import MAX_EXTRA
-from tinyc.backends.native.patch import (MAX_N, PatchSpec, patch_macs, stages, valid_split)
+from tinyc.backends.native.patch import (MAX_N, PatchSpec, patch_macs, patch_macs_per_op,
+                                         stages, valid_split)
 from tinyc.errors import TinycError
 from tinyc.ops import macs
 
@@ -60,19 +62,39 @@ def candidates(graph, n: int, limit_pct: float = MAX_EXTRA_PCT) -> list[tuple[Pa
     return out
 
 
-def best_stage(graph, n: int, trial_plan, limit_pct: float = MAX_EXTRA_PCT):
+def extra_instructions_pct(graph, spec: PatchSpec, target) -> float:
+    """The halo's estimated cost in % of the model's instructions: each op's extra MACs at its
+    kernel variant's instructions per MAC (KernelChoice.estimated_instructions, as
+    --optimize balanced estimates), so a halo in a slow first layer counts for more."""
+    from tinyc.backends.native.balance import _select
+    per_op = patch_macs_per_op(graph, spec)
+    total = extra = 0.0
+    for op in graph.ops:
+        choice = _select(graph, op, target)
+        if choice is None:
+            continue
+        total += choice.estimated_instructions(macs(graph, op))
+        if op.index in per_op:
+            extra += choice.estimated_instructions(per_op[op.index] - macs(graph, op))
+    return 100.0 * extra / max(total, 1.0)
+
+
+def best_stage(graph, n: int, trial_plan, limit_pct: float = MAX_EXTRA_PCT, cost=None):
     """(spec, estimated arena) of the stage with the least arena for n patches per side, or
-    None. A quick plan's lower bound is the estimate: the heuristics seldom reach a stage's
-    overlap that the exact solver of the final plan does."""
+    None; cost(spec) -> False leaves a stage out. A quick plan's lower bound is the estimate:
+    the heuristics seldom reach a stage's overlap that the exact solver of the final plan
+    does."""
     best = None
     for spec, pct in candidates(graph, n, limit_pct):
+        if cost is not None and not cost(spec):
+            continue
         estimate = trial_plan(spec).lower_bound_bytes
         if best is None or (estimate, pct) < (best[1], best[2]):
             best = (spec, estimate, pct)
     return best[:2] if best else None
 
 
-def choose(graph, patch, plain, trial_plan, fits) -> PatchSpec | None:
+def choose(graph, patch, target, plain, trial_plan, fits) -> PatchSpec | None:
     """The stage and split for --patch `patch` (an int or "auto"); plain: the unpatched plan,
     trial_plan(spec) -> a quick plan, fits(bytes) -> whether the board's RAM holds an arena
     that size. For auto the caller keeps the unpatched plan when the patched one comes out no
@@ -91,9 +113,12 @@ def choose(graph, patch, plain, trial_plan, fits) -> PatchSpec | None:
             if best is not None and fits(best[1]):
                 return best[0]
         return None
+    def cheap(spec):
+        return extra_instructions_pct(graph, spec, target) <= 100.0 * MAX_EXTRA
+
     best = None
     for n in range(2, MAX_N + 1):
-        b = best_stage(graph, n, trial_plan, 100.0 * MAX_EXTRA)
+        b = best_stage(graph, n, trial_plan, 100.0 * MAX_EXTRA, cheap)
         if b is not None and (best is None or b[1] < best[1]):
             best = b
     return best[0] if best and best[1] < plain.arena_bytes else None

@@ -28,6 +28,15 @@ class PatchCall:
     src: int | None = None        # tensor ids in patch_graph
     dst: int | None = None
     copy: dict = field(default_factory=dict)   # tinyc_patch_copy_params but dst_w
+    patch: int = 0                # which patch, in raster order
+
+    @property
+    def what(self) -> str:
+        if self.op is not None:
+            return f"patch {self.patch}"
+        kind = ("gather" if self.step.src_buffer is None else
+                "scatter" if self.step.dst_buffer is None else "pad")
+        return f"patch {self.patch}: {kind}"
 
 
 @dataclass
@@ -58,7 +67,7 @@ def program(graph: Graph, spec: PatchSpec) -> PatchProgram:
 
     x, y = stage_input(graph, spec), stage_output(graph, spec)
     calls = []
-    for layers in patches(graph, spec):
+    for k, layers in enumerate(patches(graph, spec)):
         _, h, w, _ = graph.tensors[x].shape
         # what the last call wrote: (tensor in the patch graph, model tensor, its region)
         held: tuple[int, int, Region] = (x, x, Region(0, h, 0, w))
@@ -67,17 +76,18 @@ def program(graph: Graph, spec: PatchSpec) -> PatchProgram:
             if st.op is None and st.dst_buffer is not None:     # gather or padding copy
                 dst = patch_tensor(like, st.src, st.dst_buffer)
                 calls.append(PatchCall(st, None, src, dst,
-                                       _copy(graph, like, have, st.src, 0, 0)))
+                                       _copy(graph, like, have, st.src, 0, 0), k))
                 held = (dst, like, st.src)
             elif st.op is None:                                   # scatter
                 wr = st.layer.writes
-                calls.append(PatchCall(st, None, src, y, _copy(graph, y, have, wr, wr.y0, wr.x0)))
+                calls.append(PatchCall(st, None, src, y, _copy(graph, y, have, wr, wr.y0, wr.x0),
+                                       k))
             else:
                 op = graph.ops[st.op]
                 dst = patch_tensor(op.outputs[0], st.layer.writes, st.dst_buffer)
                 clone = Op(op.index, op.opcode, [src] + list(op.inputs[1:]), [dst],
                            {**op.options, "padding": "VALID"}, op.version)
-                calls.append(PatchCall(st, clone, src, dst))
+                calls.append(PatchCall(st, clone, src, dst, patch=k))
                 held = (dst, op.outputs[0], st.layer.writes)
     pg = replace(graph, tensors=tensors)
     return PatchProgram(pg, calls, buffer, (sizes[0], sizes[1]))
@@ -174,24 +184,29 @@ def stage_calls(ctx: LowerCtx, spec: PatchSpec) -> tuple[list[dict], list[str], 
             params = pctx.params(graph.ops[last], "tinyc_patch_copy_params",
                                  {**c.copy, "dst_w": dst_w})
             args = [params, pctx.ptr(c.src), pctx.ptr(c.dst)]
-            func, hs, ss, variant, index, opcode = (COPY[0], [COPY[1]], [COPY[2]], "patch-copy",
-                                                    last, graph.ops[last].opcode)
+            func, hs, ss, index, opcode = (COPY[0], [COPY[1]], [COPY[2]], last,
+                                           graph.ops[last].opcode)
         else:
             kc = lower_op(pctx, c.op)
             func, hs, ss, args = kc.func, kc.headers, kc.sources, kc.args
-            variant = kc.variant or pctx.choice(c.op).variant
             index, opcode = c.op.index, c.op.opcode
-        calls.append({"index": index, "opcode": opcode, "func": func, "variant": variant,
-                      "args": [str(a) for a in args], "note": "", "done": False})
+        # the kernel variants are in the generated calls; the op list names the stage once
+        calls.append({"index": index, "opcode": opcode, "func": func, "variant": "",
+                      "args": [str(a) for a in args], "note": c.what, "done": False})
         headers += [h for h in hs if h not in headers]
         sources += [s for s in ss if s not in sources]
-    calls[-1]["done"] = True
+    calls[-1].update(done=True, variant=patch_variant(spec))
     return calls, headers, sources
 
 
-def absorbed_call(op: Op, last: int) -> dict:
-    return {"index": op.index, "opcode": op.opcode, "func": None, "variant": "",
-            "args": [], "note": f"runs patch by patch in op {last}", "done": True}
+def patch_variant(spec: PatchSpec) -> str:
+    return f"patch-{spec.n}x{spec.n}"
+
+
+def absorbed_call(op: Op, spec: PatchSpec) -> dict:
+    return {"index": op.index, "opcode": op.opcode, "func": None,
+            "variant": patch_variant(spec), "args": [],
+            "note": f"runs patch by patch in op {spec.ops[-1]}", "done": True}
 
 
 
