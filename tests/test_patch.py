@@ -112,7 +112,21 @@ def test_patched_stage_is_bit_exact_with_a_poisoned_arena(name, n, kernels):
     inside = {g.ops[k].outputs[0] for k in spec.ops[:-1]}
     assert not stored & inside                 # the stage's intermediates are never stored
     assert plan.scratch(spec.ops[-1])          # the patch buffers are
+    variants = _layer_variants(g, spec, plan.rules.target)
+    if kernels == "portable":
+        assert variants == {"portable"}
+    else:                                      # the patch layers run the DSP kernels
+        assert any(v.startswith("dsp") for v in variants), variants
     assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
+def _layer_variants(g, spec, target) -> set[str]:
+    """The kernel variants the patch layers call."""
+    from tinyc.backends.native.lower import lowering_for
+    from tinyc.backends.native.patch_lower import program
+    prog = program(g, spec)
+    return {lowering_for(prog.graph, c.op).select(prog.graph, c.op, target).variant
+            for c in prog.calls if c.op is not None}
 
 
 def _wide_first_layer(x):
