@@ -67,6 +67,11 @@ def command(model, board, backend, out_dir, no_compile, via, name, calibration, 
     if build.model_ram_bytes is not None:
         click.echo(f"model    {kib(build.model_ram_bytes)} of it in the model's code (arena + "
                    f"state), {kib(build.harness_ram_bytes)} in the test harness")
+    if build.patch:
+        p = build.patch
+        click.echo(f"patches  ops {', '.join(map(str, p['stage_ops']))} in {p['per_side']}x"
+                   f"{p['per_side']} patches (the halo adds {p['extra_macs']:,} MACs, "
+                   f"{p['extra_macs_pct']} % of the model's)")
     click.echo(f"flash    {kib(build.flash_bytes)} of {kib(b.flash_budget)} "
                f"(weights {kib(build.weights_bytes)})")
     click.echo("fits" if build.fits else "DOES NOT FIT")
