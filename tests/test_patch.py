@@ -158,8 +158,8 @@ def test_a_wrong_padding_value_is_seen(monkeypatch):
     from tinyc.backends.native import patch_lower
     real = patch_lower._copy
 
-    def off_by_one(graph, like, have, region, dst_y, dst_x):
-        f = real(graph, like, have, region, dst_y, dst_x)
+    def off_by_one(graph, like, have, region, dst_y, dst_x, dst_w):
+        f = real(graph, like, have, region, dst_y, dst_x, dst_w)
         return {**f, "fill": f["fill"] + 1}
     monkeypatch.setattr(patch_lower, "_copy", off_by_one)
     path = MODELS["same"]()

@@ -2,8 +2,8 @@
 
 Each layer of each patch is the model's op again, on tensors of the patch's shape with VALID
 padding, lowered by the op's own lowering (so portable and DSP variants alike, each with its
-own parameter struct): `patch_graph` holds those ops and tensors beside the model's. The copies
-(gather, padding, scatter) call tinyc_patch_copy_s8. Everything runs at the stage's last op;
+own parameter struct): `program` puts those ops and tensors in a copy of the model's graph.
+The copies (gather, padding, scatter) call tinyc_patch_copy_s8. Everything runs at the stage's last op;
 the two ping-pong buffers and the layers' own scratch are that op's scratch in the plan.
 """
 from __future__ import annotations
@@ -25,9 +25,9 @@ class PatchCall:
     """One call: a layer (op: the model's op on patch tensors) or a copy (op None)."""
     step: Step
     op: Op | None = None
-    src: int | None = None        # tensor ids in patch_graph
+    src: int | None = None        # tensor ids in PatchProgram.graph
     dst: int | None = None
-    copy: dict = field(default_factory=dict)   # tinyc_patch_copy_params but dst_w
+    copy: dict = field(default_factory=dict)   # tinyc_patch_copy_params
     patch: int = 0                # which patch, in raster order
 
     @property
@@ -52,6 +52,8 @@ def _align(n: int, a: int = 16) -> int:
 
 
 def program(graph: Graph, spec: PatchSpec) -> PatchProgram:
+    """Every call of the patched stage, in order, with a tensor of its own for each patch
+    layer's input and output (in ping-pong buffer 0 or 1)."""
     tensors = list(graph.tensors)
     buffer: dict[int, int] = {}
     sizes = [0, 0]
@@ -76,12 +78,12 @@ def program(graph: Graph, spec: PatchSpec) -> PatchProgram:
             if st.op is None and st.dst_buffer is not None:     # gather or padding copy
                 dst = patch_tensor(like, st.src, st.dst_buffer)
                 calls.append(PatchCall(st, None, src, dst,
-                                       _copy(graph, like, have, st.src, 0, 0), k))
+                                       _copy(graph, like, have, st.src, 0, 0, st.src.w), k))
                 held = (dst, like, st.src)
             elif st.op is None:                                   # scatter
                 wr = st.layer.writes
-                calls.append(PatchCall(st, None, src, y, _copy(graph, y, have, wr, wr.y0, wr.x0),
-                                       k))
+                copy = _copy(graph, y, have, wr, wr.y0, wr.x0, graph.tensors[y].shape[2])
+                calls.append(PatchCall(st, None, src, y, copy, k))
             else:
                 op = graph.ops[st.op]
                 dst = patch_tensor(op.outputs[0], st.layer.writes, st.dst_buffer)
@@ -93,12 +95,13 @@ def program(graph: Graph, spec: PatchSpec) -> PatchProgram:
     return PatchProgram(pg, calls, buffer, (sizes[0], sizes[1]))
 
 
-def _copy(graph: Graph, like: int, have: Region, region: Region, dst_y: int, dst_x: int) -> dict:
-    """tinyc_patch_copy_params but dst_w: `region` of model tensor `like` from a buffer holding
-    `have` of it, to (dst_y, dst_x) of the destination; pixels outside `have` are `like`'s
-    zero point."""
+def _copy(graph: Graph, like: int, have: Region, region: Region, dst_y: int, dst_x: int,
+          dst_w: int) -> dict:
+    """tinyc_patch_copy_params: `region` of model tensor `like` from a buffer holding `have`
+    of it, to (dst_y, dst_x) of a destination dst_w pixels wide; pixels outside `have` are
+    `like`'s zero point."""
     t = graph.tensors[like]
-    return {"src_h": have.h, "src_w": have.w, "channels": t.shape[3],
+    return {"src_h": have.h, "src_w": have.w, "dst_w": dst_w, "channels": t.shape[3],
             "rows": region.h, "cols": region.w, "src_y": region.y0 - have.y0,
             "src_x": region.x0 - have.x0, "dst_y": dst_y, "dst_x": dst_x, "fill": zp(t)}
 
@@ -113,12 +116,11 @@ def inner_scratch_bytes(prog: PatchProgram, target) -> int:
     return need
 
 
-def scratch_layout(prog: PatchProgram, alignment: int) -> tuple[int, int, int]:
-    """(buffer 1's offset, the layers' scratch offset, total) inside the stage's scratch."""
+def scratch_layout(prog: PatchProgram, alignment: int) -> tuple[int, int]:
+    """(buffer 1's offset, the layers' scratch offset) inside the stage's scratch."""
     a = max(alignment, 4)
     b1 = _align(prog.buffer_bytes[0], a)
-    s = b1 + _align(prog.buffer_bytes[1], a)
-    return b1, s, s
+    return b1, b1 + _align(prog.buffer_bytes[1], a)
 
 
 class _PatchPlan:
@@ -126,7 +128,7 @@ class _PatchPlan:
 
     def __init__(self, plan, prog: PatchProgram, base: int, alignment: int, inner: int):
         self.plan, self.prog, self.base = plan, prog, base
-        b1, s, _ = scratch_layout(prog, alignment)
+        b1, s = scratch_layout(prog, alignment)
         self.buf_off = (base, base + b1)
         self.inner = (base + s, inner)
         self.fused: dict = {}
@@ -172,17 +174,15 @@ def stage_calls(ctx: LowerCtx, spec: PatchSpec) -> tuple[list[dict], list[str], 
     last = spec.ops[-1]
     base, size = plan.scratch(last)
     inner = inner_scratch_bytes(prog, ctx.target)
-    pplan = _PatchPlan(plan, prog, base, plan.alignment, size - scratch_layout(
-        prog, plan.alignment)[2])
+    align = getattr(plan, "alignment", 16)
+    pplan = _PatchPlan(plan, prog, base, align, size - scratch_layout(prog, align)[1])
     if pplan.inner[1] < inner:
         raise AssertionError(f"op {last}: the plan reserved too little patch scratch")
     pctx = PatchCtx(ctx, prog.graph, pplan)
     calls, headers, sources = [], [], []
     for c in prog.calls:
         if c.op is None:
-            dst_w = prog.graph.tensors[c.dst].shape[2]
-            params = pctx.params(graph.ops[last], "tinyc_patch_copy_params",
-                                 {**c.copy, "dst_w": dst_w})
+            params = pctx.params(graph.ops[last], "tinyc_patch_copy_params", c.copy)
             args = [params, pctx.ptr(c.src), pctx.ptr(c.dst)]
             func, hs, ss, index, opcode = (COPY[0], [COPY[1]], [COPY[2]], last,
                                            graph.ops[last].opcode)
@@ -209,11 +209,8 @@ def absorbed_call(op: Op, spec: PatchSpec) -> dict:
             "note": f"runs patch by patch in op {spec.ops[-1]}", "done": True}
 
 
-
-
-
 def stage_scratch_bytes(graph: Graph, spec: PatchSpec, target) -> int:
     """The stage's scratch: both ping-pong buffers, then the layers' own scratch."""
     prog = program(graph, spec)
     align = getattr(target.board, "alignment", 16)
-    return scratch_layout(prog, align)[2] + inner_scratch_bytes(prog, target)
+    return scratch_layout(prog, align)[1] + inner_scratch_bytes(prog, target)
