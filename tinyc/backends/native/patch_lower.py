@@ -3,8 +3,9 @@
 Each layer of each patch is the model's op again, on tensors of the patch's shape with VALID
 padding, lowered by the op's own lowering (so portable and DSP variants alike, each with its
 own parameter struct): `program` puts those ops and tensors in a copy of the model's graph.
-The copies (gather, padding, scatter) call tinyc_patch_copy_s8. Everything runs at the stage's last op;
-the two ping-pong buffers and the layers' own scratch are that op's scratch in the plan.
+The copies (gather, padding, scatter) call tinyc_patch_copy_s8. Everything runs at the
+stage's last op; the two ping-pong buffers and the layers' own scratch are that op's scratch
+in the plan.
 """
 from __future__ import annotations
 
@@ -106,6 +107,12 @@ def _copy(graph: Graph, like: int, have: Region, region: Region, dst_y: int, dst
             "src_x": region.x0 - have.x0, "dst_y": dst_y, "dst_x": dst_x, "fill": zp(t)}
 
 
+def layer_target(target, spec: PatchSpec):
+    """The target the patch layers are lowered for: --optimize balanced's RAM variants buy
+    nothing inside patch buffers, so the stage's ops take their fastest variants."""
+    return replace(target, ram_ops=target.ram_ops - set(spec.ops))
+
+
 def inner_scratch_bytes(prog: PatchProgram, target) -> int:
     """The most scratch any layer call needs (one region, reused by every call)."""
     need = 0
@@ -147,8 +154,8 @@ class PatchCtx(LowerCtx):
     """A LowerCtx over the patch graph that shares the model's declarations, and emits an
     array or a parameter struct once however many patches ask for the same bytes."""
 
-    def __init__(self, ctx: LowerCtx, graph: Graph, plan):
-        super().__init__(graph, plan, ctx.board, ctx.target)
+    def __init__(self, ctx: LowerCtx, graph: Graph, plan, target):
+        super().__init__(graph, plan, ctx.board, target)
         self.consts, self.params_decls = ctx.consts, ctx.params_decls
         self._const_by_key, self._names = ctx._const_by_key, ctx._names
         self._params_by_body: dict = ctx.__dict__.setdefault("_patch_params", {})
@@ -173,12 +180,13 @@ def stage_calls(ctx: LowerCtx, spec: PatchSpec) -> tuple[list[dict], list[str], 
     prog = program(graph, spec)
     last = spec.ops[-1]
     base, size = plan.scratch(last)
-    inner = inner_scratch_bytes(prog, ctx.target)
+    target = layer_target(ctx.target, spec)
+    inner = inner_scratch_bytes(prog, target)
     align = getattr(plan, "alignment", 16)
     pplan = _PatchPlan(plan, prog, base, align, size - scratch_layout(prog, align)[1])
     if pplan.inner[1] < inner:
         raise AssertionError(f"op {last}: the plan reserved too little patch scratch")
-    pctx = PatchCtx(ctx, prog.graph, pplan)
+    pctx = PatchCtx(ctx, prog.graph, pplan, target)
     calls, headers, sources = [], [], []
     for c in prog.calls:
         if c.op is None:
@@ -213,4 +221,4 @@ def stage_scratch_bytes(graph: Graph, spec: PatchSpec, target) -> int:
     """The stage's scratch: both ping-pong buffers, then the layers' own scratch."""
     prog = program(graph, spec)
     align = getattr(target.board, "alignment", 16)
-    return scratch_layout(prog, align)[1] + inner_scratch_bytes(prog, target)
+    return scratch_layout(prog, align)[1] + inner_scratch_bytes(prog, layer_target(target, spec))
