@@ -28,12 +28,13 @@ from tinyc.model_io import input_samples
 
 def compile(model: str | Path, board: str | None = None, backend: str = DEFAULT_BACKEND,
             kernels: str = "auto", strategy: str = "auto", out_dir: str | Path | None = None,
-            quiet: bool = True) -> "Build":
+            quiet: bool = True, patch: str | int | None = None) -> "Build":
     """Plans, generates and compiles `model` for `board` (default mps2-an386): into `out_dir`
     when given (empty, new, or an earlier tinyc build), else into tinyc's build cache, reusing
-    an up-to-date build there. quiet=False prints progress on stderr as the CLI does."""
+    an up-to-date build there. quiet=False prints progress on stderr as the CLI does.
+    patch: `--patch` (auto, off or N: the first stage in N x N patches, native backend)."""
     b = get_board(board)
-    options = {"kernels": kernels}
+    options = {"kernels": kernels, **({"patch": str(patch)} if patch is not None else {})}
     if out_dir is not None:
         built = pipeline.compile_model(str(model), b, backend, Path(out_dir), compile=True,
                                        strategy=strategy, options=options, quiet=quiet)

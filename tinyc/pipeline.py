@@ -53,6 +53,7 @@ class Build:
     model_ram_bytes: int | None = None     # arena + the model code's own .data/.bss
     harness_ram_bytes: int | None = None   # what the test harness, protocol and board add
     extra: dict = field(default_factory=dict)   # backend-specific (e.g. tflm_arena_bytes)
+    patch: dict | None = None   # the stage run patch by patch (--patch), see patch_report
 
     @property
     def fits(self) -> bool:
@@ -69,7 +70,7 @@ class Build:
             "flash_bytes": self.flash_bytes, "code_bytes": self.code_bytes,
             "weights_bytes": self.weights_bytes, "ram_budget": self.board.ram_budget,
             "flash_budget": self.board.flash_budget, "fits": self.fits, "sizes": self.sizes,
-            "tinyc_version": __version__, **self.extra,
+            "patch": self.patch, "tinyc_version": __version__, **self.extra,
         }
 
 
@@ -93,12 +94,22 @@ class Planned:
         rep = {"model": g.path, "sha256": g.sha256, "model_sha256": g.sha256, "board": board.id,
                "backend": self.backend.name}
         rep.update(self.plan.to_json())
+        rep["patch"] = patch_report(g, self.plan)
         rep["tensors"] = [{**t, "bytes": t["size"]} for t in rep["tensors"]]
         rep.update(self.budget.to_json())
         # build --json's keys: without what is kept back, against the board's budget
         rep.update(ram_bytes=ram["total"] - ram["reserve"], ram_budget=board.ram_budget,
                    flash_bytes=flash["total"] - flash["reserve"], flash_budget=board.flash_budget)
         return rep
+
+
+def patch_report(graph: Graph, plan) -> dict | None:
+    """The `patch` object of --json: the stage the plan runs patch by patch, else None."""
+    spec = getattr(getattr(getattr(plan, "rules", None), "target", None), "patch", None)
+    if spec is None:
+        return None
+    from tinyc.backends.native.patch import report
+    return report(graph, spec)
 
 
 def options_with_defaults(options: dict | None) -> dict:
@@ -115,14 +126,24 @@ def _step(name: str, fn, *args):
 
 def load_and_plan(model: str, board: Board, backend: str = DEFAULT_BACKEND,
                   strategy: str = "auto", time_limit_s: float = 10.0,
-                  kernels: str = "auto", optimize: str = "balanced", say=None) -> Planned:
-    """Steps load, validate, plan, budget: what `tinyc plan` shows is what `build` builds."""
+                  kernels: str = "auto", optimize: str = "balanced", say=None,
+                  patch: str | None = None) -> Planned:
+    """Steps load, validate, plan, budget: what `tinyc plan` shows is what `build` builds.
+    patch: --patch's value (native backend; None: off unless the model does not fit)."""
     be = get_backend(backend)
+    extra = {}
+    if backend == "native":
+        from tinyc.backends.native.patch_choice import parse
+        extra["patch"] = parse(patch)
+    elif patch not in (None, "off"):
+        raise TinycError(f"--patch runs tinyc's own kernels patch by patch: use it with "
+                         f"--backend native (not {backend})")
     graph = _step("load", read_model, model)
     graph = _step("validate", be.validate, graph)
     if say:   # after validation: a refused model ends in its one error line alone
         say(f"planning {Path(model).name} for {board.id} ({backend})…")
-    plan = _step("plan", be.plan, graph, board, strategy, time_limit_s, kernels, optimize)
+    plan = _step("plan", partial(be.plan, **extra), graph, board, strategy, time_limit_s,
+                 kernels, optimize)
     budget = _step("budget", estimate, graph, plan, board, be.rules(board, kernels))
     return Planned(graph, be, plan, budget)
 
@@ -137,7 +158,8 @@ def compile_model(model: str, board: Board, backend: str = DEFAULT_BACKEND,
     say = (lambda m: None) if quiet else progress
     get_backend(backend)   # an unknown backend is refused before the model is read
     p = load_and_plan(model, board, backend, strategy, time_limit_s,
-                      options.get("kernels", "auto"), options.get("optimize", "balanced"), say)
+                      options.get("kernels", "auto"), options.get("optimize", "balanced"), say,
+                      options.get("patch"))
     try:
         check_fits(p.graph, p.plan, board, p.budget)   # TinycError(exit 1) saying what is over
     except TinycError as e:
@@ -188,7 +210,8 @@ def build_project(p: Planned, board: Board, sources: Sources, out: Path, compile
                   plan=p.plan, extra=dict(sources.facts),
                   # what the backend wrote to flash when it says (re-laid, sparse), else the model's
                   weights_bytes=sources.facts.get(f"{p.backend.name}_weights_bytes",
-                                                  weight_bytes(p.graph)))
+                                                  weight_bytes(p.graph)),
+                  patch=patch_report(p.graph, p.plan))
     if wants_platformio(board, options):   # real boards, or --via platformio
         return _split_ram(build_platformio(build, sources.files, compile, say), sources)
     write_project(out, board, sources.files)
@@ -234,6 +257,7 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
                          code_bytes=meta.get("code_bytes", 0),
                          model_ram_bytes=meta.get("model_ram_bytes"),
                          harness_ram_bytes=meta.get("harness_ram_bytes"),
+                         patch=meta.get("patch"),
                          extra={k: meta[k] for k in meta if k.startswith(backend + "_")})
         return compile_model(model, board, backend, strategy=strategy, options=options,
                              quiet=quiet)

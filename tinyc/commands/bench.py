@@ -5,8 +5,8 @@ import click
 
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, build_options, json_option,
-                                   kernels_option, optimize_option, port_option, require_port,
-                                   samples_option, strategy_option)
+                                   kernels_option, optimize_option, patch_option, port_option,
+                                   require_port, samples_option, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, table
 from tinyc.pipeline import ensure_build
@@ -22,6 +22,7 @@ from tinyc.verify import verify_build
 @strategy_option
 @kernels_option
 @optimize_option
+@patch_option
 @click.option("--markdown", "markdown_path", type=click.Path(dir_okay=False),
               help="Also write the results as Markdown (e.g. benchmarks/RESULTS.md), with the "
                    "top ops of each model's profile.")
@@ -29,8 +30,8 @@ from tinyc.verify import verify_build
               help="TOML of reference instruction counts per model (e.g. "
                    "benchmarks/tflm_cmsis_nn.toml): adds their figure and the ratio.")
 @json_option
-def command(models, board, backend, ports, samples, strategy, kernels, optimize, markdown_path,
-            reference_path, as_json):
+def command(models, board, backend, ports, samples, strategy, kernels, optimize, patch,
+            markdown_path, reference_path, as_json):
     """Measure each MODEL on BOARD: deterministic counts, bytes from the ELF, bit-exactness."""
     from tinyc.bench_report import load_reference, top_ops
     from tinyc.ops import macs
@@ -42,7 +43,7 @@ def command(models, board, backend, ports, samples, strategy, kernels, optimize,
     reference = load_reference(reference_path) if reference_path else None
     rows = []
     for m in models:
-        build = ensure_build(m, b, backend, strategy, build_options(kernels, optimize))
+        build = ensure_build(m, b, backend, strategy, build_options(kernels, optimize, patch))
         r = verify_build(build, samples, seed=0, port=port, quiet=as_json,
                          profile=bool(markdown_path))
         rows.append({
@@ -53,6 +54,7 @@ def command(models, board, backend, ports, samples, strategy, kernels, optimize,
             "harness_ram_bytes": build.harness_ram_bytes, "flash_bytes": build.flash_bytes,
             "code_bytes": build.code_bytes, "weights_bytes": build.weights_bytes,
             "arena_bytes": build.plan.arena_bytes, "bit_exact": r["bit_exact"],
+            "patch": build.patch,
             "macs": sum(macs(build.graph, op) for op in build.graph.ops),
         })
         if r.get("profile"):

@@ -8,7 +8,7 @@ import click
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, build_options, json_option,
                                    kernels_option, model_argument, optimize_option,
-                                   strategy_option)
+                                   patch_option, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, kib
 from tinyc.pipeline import compile_model
@@ -32,9 +32,10 @@ from tinyc.pipeline import compile_model
 @strategy_option
 @kernels_option
 @optimize_option
+@patch_option
 @json_option
 def command(model, board, backend, out_dir, no_compile, via, name, calibration, strategy,
-            kernels, optimize, as_json):
+            kernels, optimize, patch, as_json):
     """Generate C for MODEL on BOARD and build it."""
     b = get_board(board)
     model = _int8_model(model, calibration)
@@ -45,7 +46,7 @@ def command(model, board, backend, out_dir, no_compile, via, name, calibration, 
         if backend != "cubeai":
             raise TinycError("--name names the X-CUBE-AI network: use it with --backend cubeai")
         options["name"] = name
-    options.update(build_options(kernels, optimize))
+    options.update(build_options(kernels, optimize, patch))
     build = compile_model(model, b, backend, Path(out_dir) if out_dir else None,
                           compile=not no_compile, strategy=strategy, options=options,
                           quiet=as_json)
@@ -66,6 +67,11 @@ def command(model, board, backend, out_dir, no_compile, via, name, calibration, 
     if build.model_ram_bytes is not None:
         click.echo(f"model    {kib(build.model_ram_bytes)} of it in the model's code (arena + "
                    f"state), {kib(build.harness_ram_bytes)} in the test harness")
+    if build.patch:
+        p = build.patch
+        click.echo(f"patches  ops {', '.join(map(str, p['stage_ops']))} in {p['per_side']}x"
+                   f"{p['per_side']} patches (the halo adds {p['extra_macs']:,} MACs, "
+                   f"{p['extra_macs_pct']} % of the model's)")
     click.echo(f"flash    {kib(build.flash_bytes)} of {kib(b.flash_budget)} "
                f"(weights {kib(build.weights_bytes)})")
     click.echo("fits" if build.fits else "DOES NOT FIT")

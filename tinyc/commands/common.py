@@ -48,9 +48,26 @@ def require_port(board, ports, command: str) -> None:
                          "(`tinyc devices` lists them)")
 
 
-def build_options(kernels: str, optimize: str) -> dict:
-    """The options that key a build; the default --optimize stays out of the cache key."""
-    return {"kernels": kernels, **({"optimize": optimize} if optimize != "balanced" else {})}
+def build_options(kernels: str, optimize: str, patch: str | None = None) -> dict:
+    """The options that key a build; the default --optimize and --patch stay out of the cache
+    key."""
+    return {"kernels": kernels, **({"optimize": optimize} if optimize != "balanced" else {}),
+            **({"patch": patch} if patch is not None else {})}
+
+
+def _patch_value(ctx, param, value):
+    if value is not None:
+        from tinyc.backends.native.patch_choice import parse
+        parse(value)   # one `error:` line for a bad value, before anything is read
+    return value
+
+
+patch_option = click.option(
+    "--patch", default=None, metavar="auto|off|N", callback=_patch_value,
+    help="Run the first stage of a CNN (its early conv/depthwise/pool layers) in N x N spatial "
+         "patches, so its big intermediate tensors are never stored whole (native backend). "
+         "auto: the smallest N that fits the board, or the least RAM for at most 5 % more MACs. "
+         "Default: off, unless the model does not fit the board's RAM (then auto is tried).")
 
 
 optimize_option = click.option(

@@ -9,18 +9,19 @@ from tinyc.backends import DEFAULT_BACKEND
 from tinyc.boards import DEFAULT_BOARD, get_board
 from tinyc.budget import check_fits, kb, peak_summary
 from tinyc.commands.common import (backend_option, json_option, kernels_option,
-                                   optimize_option, strategy_option)
+                                   optimize_option, patch_option, strategy_option)
 from tinyc.errors import TinycError
 from tinyc.output import emit_json, table
-from tinyc.pipeline import load_and_plan
+from tinyc.pipeline import load_and_plan, patch_report
 
 
 def plan_report(model: str, board_name: str | None, strategy: str = "auto",
                 time_limit_s: float = 10.0, backend: str = DEFAULT_BACKEND, kernels: str = "auto",
-                optimize: str = "balanced"):
+                optimize: str = "balanced", patch: str | None = None):
     """The plan `tinyc build` would build with (the same pipeline steps) and its budget."""
     board = get_board(board_name)
-    p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels, optimize)
+    p = load_and_plan(model, board, backend, strategy, time_limit_s, kernels, optimize,
+                      patch=patch)
     return p.graph, board, p.plan, p.budget, {**p.to_json(board), "model": str(model),
                                               "optimize": optimize}
 
@@ -33,16 +34,17 @@ def plan_report(model: str, board_name: str | None, strategy: str = "auto",
 @strategy_option
 @kernels_option
 @optimize_option
+@patch_option
 @click.option("--time-limit", type=float, default=10.0, show_default=True,
               help="Seconds for the exact solver.")
 @json_option
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False),
               help="Write a picture of the arena over time.")
-def command(model, board_name, backend, strategy, kernels, optimize, time_limit, as_json,
-            svg_path):
+def command(model, board_name, backend, strategy, kernels, optimize, patch, time_limit,
+            as_json, svg_path):
     """Plan every tensor's place in one static arena and check RAM/flash on the board."""
     graph, board, plan, budget, rep = plan_report(model, board_name, strategy, time_limit,
-                                                  backend, kernels, optimize)
+                                                  backend, kernels, optimize, patch)
     if svg_path:
         from tinyc.planner.svg import render
         try:
@@ -79,6 +81,12 @@ def _print(graph, board, plan, budget):
         click.echo(f"{len(shared)} ops write their output or scratch over their dying input "
                    f"({sum(o['overlap_bytes'] for o in shared):,} B shared); without that the "
                    f"bound is {plan.lower_bound_without_overlap_bytes:,} B")
+    if rep_patch := patch_report(graph, plan):
+        click.echo(f"patches: ops {', '.join(map(str, rep_patch['stage_ops']))} run in "
+                   f"{rep_patch['per_side']}x{rep_patch['per_side']} patches (buffers "
+                   f"{' + '.join(f'{b:,}' for b in rep_patch['buffer_bytes'])} B; the halo costs "
+                   f"{rep_patch['extra_macs']:,} more MACs, {rep_patch['extra_macs_pct']} % of the "
+                   "model's)")
     if plan.fused:
         click.echo("row-streamed, the 1x1 output never stored: ops "
                    + ", ".join(f"{j}+{k}" for j, k in sorted(plan.fused.items())))

@@ -8,8 +8,9 @@ import click
 
 from tinyc.boards import get_board
 from tinyc.commands.common import (backend_option, board_option, build_options, json_option,
-                                   kernels_option, model_argument, optimize_option, port_option,
-                                   require_port, samples_option, strategy_option)
+                                   kernels_option, model_argument, optimize_option,
+                                   patch_option, port_option, require_port, samples_option,
+                                   strategy_option)
 from tinyc.model_io import read_input_files
 from tinyc.output import emit_json, kib, table
 from tinyc.pipeline import ensure_build
@@ -32,13 +33,14 @@ from tinyc.verify import first_mismatching_op, verify_build
 @strategy_option
 @kernels_option
 @optimize_option
+@patch_option
 @json_option
 def command(model, board, backend, ports, samples, seed, input_paths, profile, debug_layers,
-            strategy, kernels, optimize, as_json):
+            strategy, kernels, optimize, patch, as_json):
     """Check that BOARD computes exactly what the TFLM interpreter computes."""
     b = get_board(board)
     require_port(b, ports, "verify")
-    build = ensure_build(model, b, backend, strategy, build_options(kernels, optimize))
+    build = ensure_build(model, b, backend, strategy, build_options(kernels, optimize, patch))
     inputs = read_input_files(input_paths, build.graph) if input_paths else None
     reports = [verify_build(build, samples, seed, port=p, profile=profile, quiet=as_json,
                             inputs=inputs) for p in (ports or [None])]

@@ -110,6 +110,9 @@ def build_lifetimes(graph: Graph, schedule: list[int], rules) -> Lifetimes:
     spans = tensor_spans(graph, schedule)
     fused = dict(rules.fusions(graph)) if hasattr(rules, "fusions") else {}
     in_pairs = fuse(graph, schedule, spans, fused)
+    # ops run inside a later one (a patched stage): stored like the producers of fused pairs
+    in_pairs |= fuse(graph, schedule, spans, rules.absorbed(graph)
+                     if hasattr(rules, "absorbed") else {})
     parent = {i: i for i in spans}
 
     def find(i):
@@ -180,6 +183,8 @@ def find_overlaps(graph: Graph, schedule: list[int], rules, buffers: list[Buffer
         if not op.inputs or len(op.outputs) != 1 or op.inputs[0] < 0:
             continue
         x, y = op.inputs[0], op.outputs[0]
+        if hasattr(rules, "overlap_input"):
+            x = rules.overlap_input(graph, op)
         if x not in tensor_buffer:
             continue
         bx = tensor_buffer[x]

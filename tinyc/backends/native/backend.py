@@ -46,7 +46,9 @@ class NativeBackend(BackendBase):
         return NativeRules(Target(board, kernels, optimize=optimize))
 
     def plan(self, graph, board, strategy: str = "auto", time_limit_s: float = 10.0,
-             kernels: str = "auto", optimize: str = "balanced"):
+             kernels: str = "auto", optimize: str = "balanced", patch=None):
+        """patch: None (off unless the model does not fit), "off", "auto" or N
+        (patch_choice.py); the stage it picks is the plan's rules.target.patch."""
         from dataclasses import replace
 
         from tinyc.backends.native.balance import balanced_plan
@@ -66,10 +68,36 @@ class NativeBackend(BackendBase):
             apart = plan(replace(target, fuse=False))   # fusion must earn its place
             return apart if apart.arena_bytes < fused.arena_bytes else fused
 
+        def full(target):
+            if optimize != "balanced":
+                return plan_with(target)
+            return balanced_plan(graph, target, plan_with)
+
         target = self.rules(board, kernels, optimize).target
-        if optimize != "balanced":
-            return plan_with(target)
-        return balanced_plan(graph, target, plan_with)
+        plain = None
+        if patch in (None, "off"):
+            plain = full(target)
+            if patch == "off" or self._fits(graph, board, plain):
+                return plain
+            patch = "auto"   # does not fit: patches are tried before refusing
+        from tinyc.backends.native import patch_choice
+        if patch == "auto":
+            plain = plain or full(target)
+        spec = patch_choice.choose(
+            graph, patch, target, plain,
+            lambda spec: plan_with(patch_choice.with_patch(target, spec), True),
+            lambda n: self._fits(graph, board, replace(plain, arena_bytes=n)))
+        if spec is None:
+            return plain
+        patched = full(patch_choice.with_patch(target, spec))
+        if patch == "auto" and patched.arena_bytes >= plain.arena_bytes \
+                and not (self._fits(graph, board, patched) and not self._fits(graph, board, plain)):
+            return plain
+        return patched
+
+    def _fits(self, graph, board, plan) -> bool:
+        from tinyc.budget import estimate
+        return estimate(graph, plan, board, plan.rules).fits_ram
 
     def generate(self, graph, board, plan, out: Path, options: dict, provenance) -> Sources:
         from tinyc.backends.native.codegen import generate_firmware

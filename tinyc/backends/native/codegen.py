@@ -80,13 +80,24 @@ def state_view(graph: Graph, plan) -> list[dict]:
 def lower_schedule(ctx: LowerCtx, graph: Graph, plan) -> tuple[list[dict], list[str], list[str]]:
     """Every op in execution order -> its C call; plus the kernel headers and sources used."""
     calls, headers, sources = [], [], []
+    spec = getattr(ctx.target, "patch", None)
     for idx in plan.schedule:
         op = graph.ops[idx]
+        if spec is not None and idx in spec.ops:   # a patched stage (patch_lower.py)
+            from tinyc.backends.native.patch_lower import absorbed_call, stage_calls
+            if idx != spec.ops[-1]:
+                calls.append(absorbed_call(op, spec))
+                continue
+            more, hs, ss = stage_calls(ctx, spec)
+            calls += more
+            headers += [h for h in hs if h not in headers]
+            sources += [s for s in ss if s not in sources]
+            continue
         kc = lower_op(ctx, op)
         calls.append({"index": op.index, "opcode": op.opcode, "func": kc.func,
                       "variant": (kc.variant or ctx.choice(op).variant)
                       if lowering_for(graph, op).select else "",
-                      "args": [str(a) for a in kc.args],
+                      "args": [str(a) for a in kc.args], "done": True,
                       "note": "" if kc.func else "no code: shares its input's bytes"})
         headers += [h for h in kc.headers if h not in headers]
         sources += [s for s in kc.sources if s not in sources]

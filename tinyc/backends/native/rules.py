@@ -16,6 +16,10 @@ class NativeRules:
 
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
         from tinyc.backends.native.lower import lowering_for
+        spec = self.target.patch
+        if spec is not None and op.index == spec.ops[-1]:
+            from tinyc.backends.native.patch_lower import stage_scratch_bytes
+            return stage_scratch_bytes(graph, spec, self.target)
         low = lowering_for(graph, op)
         if op.index in self.fusions(graph).values():
             from tinyc.backends.native.fusion import ring_bytes
@@ -26,8 +30,25 @@ class NativeRules:
         """{producer op: consumer op} run as one kernel; the producer's output is not stored."""
         from tinyc.backends.native.fusion import fusable_pairs
         if getattr(self, "_fused_graph", None) is not graph:
-            self._fused_graph, self._fused = graph, fusable_pairs(graph, self.target)
+            pairs = fusable_pairs(graph, self.target)
+            stage = set(self.target.patch.ops) if self.target.patch else set()
+            self._fused_graph = graph
+            self._fused = {j: k for j, k in pairs.items() if not {j, k} & stage}
         return self._fused
+
+    def overlap_input(self, graph: Graph, op: Op) -> int:
+        """The input an op's output may overlap: input 0, or a patched stage's input for the
+        stage's last op (the op every patch runs in)."""
+        spec = self.target.patch
+        if spec is not None and op.index == spec.ops[-1]:
+            return graph.ops[spec.ops[0]].inputs[0]
+        return op.inputs[0]
+
+    def absorbed(self, graph: Graph) -> dict[int, int]:
+        """{op: the op it runs inside}: a patched stage's ops run, patch by patch, in its last
+        op (patch.py); their outputs are never stored whole."""
+        spec = self.target.patch
+        return {k: spec.ops[-1] for k in spec.ops[:-1]} if spec else {}
 
     def inplace(self, graph: Graph, op: Op) -> bool:
         from tinyc.backends.native.lower import lowering_for
@@ -37,6 +58,10 @@ class NativeRules:
     def overlap(self, graph: Graph, op: Op) -> int | None:
         """The chosen kernel's access-order contract (KernelChoice.overlap), None: no overlap."""
         from tinyc.backends.native.lower import lowering_for
+        spec = self.target.patch
+        if spec is not None and op.index == spec.ops[-1]:
+            from tinyc.backends.native.patch import stage_overlap
+            return stage_overlap(graph, spec)
         low = lowering_for(graph, op)
         return low.overlap(graph, op, self.target) if low else None
 
@@ -44,6 +69,8 @@ class NativeRules:
         """The other side of the contract: the output may start this many bytes or more above
         the input (the kernel's backward twin runs then), None: not at all."""
         from tinyc.backends.native.lower import lowering_for
+        if self.target.patch is not None and op.index == self.target.patch.ops[-1]:
+            return None
         low = lowering_for(graph, op)
         return low.overlap_above(graph, op, self.target) if low else None
 

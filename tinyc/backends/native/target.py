@@ -24,6 +24,7 @@ class Target:
     optimize: str = "balanced"
     ram_ops: frozenset = frozenset()     # op indices that take their RAM variant (balanced)
     fuse: bool = True                    # row-streamed op pairs allowed (fusion.py)
+    patch: object = None                 # patch.PatchSpec: the stage run patch by patch
 
     def __post_init__(self):
         if self.features is None:

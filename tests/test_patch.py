@@ -1,0 +1,300 @@
+"""Patch-based execution (--patch): the first stage of a CNN in N x N spatial patches with their
+halo, bit-exact against the TFLM interpreter with a poisoned arena, portable and DSP kernels."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from bitexact import mismatches
+from conftest import model, run_tinyc
+from modelgen import int8_model
+from tinyc.backends.native.patch import (PatchSpec, Region, patches, report, splits, stages,
+                                         stage_output, valid_split)
+from tinyc.backends.native.rules import NativeRules
+from tinyc.backends.native.target import Target
+from tinyc.boards import get_board
+from tinyc.frontend import load_model
+from tinyc.planner import plan_memory
+
+HOST = get_board("host")
+KERNELS = {"portable": Target(HOST, "portable"),
+           "dsp": Target(HOST, features=frozenset({"dsp"}))}
+
+
+def _same_chain(x):
+    import tensorflow as tf
+    L = tf.keras.layers
+    x = L.Conv2D(8, 3, strides=2, padding="same", activation="relu")(x)
+    x = L.DepthwiseConv2D(3, padding="same", activation="relu6")(x)
+    x = L.Conv2D(12, 1, activation="relu")(x)
+    x = L.DepthwiseConv2D(3, strides=2, padding="same")(x)
+    x = L.ReLU()(x)
+    x = L.Conv2D(16, 1)(x)
+    x = L.DepthwiseConv2D(5, dilation_rate=2, padding="same")(x)
+    x = L.GlobalAveragePooling2D()(x)
+    return L.Dense(5)(x)
+
+
+def _valid_chain(x):
+    import tensorflow as tf
+    L = tf.keras.layers
+    x = L.Conv2D(6, 3, strides=2, activation="relu")(x)
+    x = L.DepthwiseConv2D(3, activation="relu")(x)
+    x = L.MaxPooling2D(2)(x)
+    x = L.Conv2D(10, 1, activation="relu6")(x)
+    x = L.DepthwiseConv2D(3, strides=2, depth_multiplier=2)(x)
+    x = L.Flatten()(x)
+    return L.Dense(4)(x)
+
+
+MODELS = {  # odd sizes, so the patches are uneven
+    "same": lambda: int8_model("patch_same_chain", _same_chain, [(1, 37, 29, 3)]),
+    "valid": lambda: int8_model("patch_valid_chain", _valid_chain, [(1, 43, 39, 2)]),
+}
+
+
+def _deepest(g, n: int = 2) -> tuple[int, ...]:
+    """The longest stage whose output is at least n pixels high and wide."""
+    return [ops for ops in stages(g) if valid_split(g, PatchSpec(ops, n))][-1]
+
+
+def _patched_plan(g, target, spec):
+    from dataclasses import replace
+    return plan_memory(g, HOST, NativeRules(replace(target, patch=spec)), strategy="heuristic")
+
+
+def test_patches_tile_the_stage_output_exactly():
+    g = load_model(MODELS["same"]())
+    spec = PatchSpec(_deepest(g, 3), 3)
+    _, h, w, _ = g.tensors[stage_output(g, spec)].shape
+    seen = np.zeros((h, w), int)
+    for layers in patches(g, spec):
+        r = layers[-1].writes
+        seen[r.y0:r.y1, r.x0:r.x1] += 1
+    assert (seen == 1).all()
+    assert splits(10, 3) == [(0, 3), (3, 6), (6, 10)]
+
+
+def test_the_report_and_the_generated_program_agree_on_the_buffers():
+    from tinyc.backends.native.patch import buffer_bytes
+    from tinyc.backends.native.patch_lower import program
+    g = load_model(MODELS["valid"]())
+    for n in (2, 3):
+        spec = PatchSpec(_deepest(g, n), n)
+        prog = program(g, spec)
+        assert buffer_bytes(g, spec) == prog.buffer_bytes
+        layers = [c for c in prog.calls if c.op is not None]
+        assert len(layers) == n * n * len(spec.ops)     # one call per patch and layer
+
+
+def test_patch_regions_reach_into_the_padding_and_cost_extra_macs():
+    g = load_model(MODELS["same"]())
+    spec = PatchSpec(_deepest(g), 2)
+    first = patches(g, spec)[0][0]            # top-left patch, first layer (3x3 s2 SAME)
+    assert first.reads.y0 <= 0 and first.reads.x0 <= 0
+    rep = report(g, spec)
+    assert rep["patches"] == 4 and rep["stage_ops"] == list(spec.ops)
+    assert rep["extra_macs"] > 0 and rep["extra_macs_pct"] > 0
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("kernels", list(KERNELS))
+@pytest.mark.parametrize("n", [2, 3, 4])
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_patched_stage_is_bit_exact_with_a_poisoned_arena(name, n, kernels):
+    path = MODELS[name]()
+    g = load_model(path)
+    spec = PatchSpec(_deepest(g, n), n)
+    plan = _patched_plan(g, KERNELS[kernels], spec)
+    stored = {e["id"] for e in plan.buffers}
+    inside = {g.ops[k].outputs[0] for k in spec.ops[:-1]}
+    assert not stored & inside                 # the stage's intermediates are never stored
+    assert plan.scratch(spec.ops[-1])          # the patch buffers are
+    variants = _layer_variants(g, spec, plan.rules.target)
+    if kernels == "portable":
+        assert variants == {"portable"}
+    else:                                      # the patch layers run the DSP kernels
+        assert any(v.startswith("dsp") for v in variants), variants
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
+def _layer_variants(g, spec, target) -> set[str]:
+    """The kernel variants the patch layers call."""
+    from tinyc.backends.native.lower import lowering_for
+    from tinyc.backends.native.patch_lower import program
+    prog = program(g, spec)
+    return {lowering_for(prog.graph, c.op).select(prog.graph, c.op, target).variant
+            for c in prog.calls if c.op is not None}
+
+
+def _wide_first_layer(x):
+    import tensorflow as tf
+    L = tf.keras.layers
+    x = L.Conv2D(16, 3, padding="same", activation="relu")(x)
+    x = L.DepthwiseConv2D(3, strides=2, padding="same")(x)
+    x = L.Conv2D(8, 1)(x)
+    x = L.GlobalAveragePooling2D()(x)
+    return L.Dense(3)(x)
+
+
+def _wide():
+    return int8_model("patch_wide_first", _wide_first_layer, [(1, 41, 35, 1)])
+
+
+def test_patches_shrink_the_arena_of_a_wide_first_layer():
+    """One channel in, 16 out at full size: the stored 41x35x16 tensor is what patches save."""
+    path = _wide()
+    g = load_model(path)
+    plain = plan_memory(g, HOST, NativeRules(KERNELS["portable"]), strategy="heuristic")
+    plan = _patched_plan(g, KERNELS["portable"], PatchSpec(_deepest(g, 3), 3))
+    assert plan.arena_bytes < plain.arena_bytes // 2
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
+def test_a_wrong_padding_value_is_seen(monkeypatch):
+    """The bit-exact check sees a halo filled with anything but the zero point."""
+    from tinyc.backends.native import patch_lower
+    real = patch_lower._copy
+
+    def off_by_one(graph, like, have, region, dst_y, dst_x, dst_w):
+        f = real(graph, like, have, region, dst_y, dst_x, dst_w)
+        return {**f, "fill": f["fill"] + 1}
+    monkeypatch.setattr(patch_lower, "_copy", off_by_one)
+    path = MODELS["same"]()
+    g = load_model(path)
+    plan = _patched_plan(g, KERNELS["portable"], PatchSpec(_deepest(g), 2))
+    assert mismatches(path, samples=2, plan=plan) > 0
+
+
+def test_plan_json_reports_the_patch():
+    path = _wide()
+    r = run_tinyc("plan", path, "--board", "host", "--patch", "3", "--json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    p = doc["patch"]
+    assert p["per_side"] == 3 and p["patches"] == 9 and p["extra_macs"] > 0
+    assert set(p) >= {"stage_ops", "extra_macs_pct", "buffer_bytes"}
+    off = json.loads(run_tinyc("plan", path, "--board", "host", "--json").stdout)
+    assert off["patch"] is None and off["arena_bytes"] > doc["arena_bytes"]
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--patch", "9"], "--patch takes auto, off or a number"),
+    (["--patch", "x"], "--patch takes auto, off or a number"),
+    (["--patch", "2", "--backend", "tflm"], "use it with --backend native"),
+])
+def test_bad_patch_options_end_in_one_error_line(args, says):
+    r = run_tinyc("plan", MODELS["same"](), "--board", "host", *args)
+    assert r.returncode == 2
+    assert r.stderr.startswith("error: ") and says in r.stderr
+    assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
+
+
+def test_a_model_without_a_stage_refuses_patch_n():
+    path = int8_model("patch_dense_only", lambda x: __import__("tensorflow").keras.layers
+                      .Dense(3)(x), [(1, 8)])
+    r = run_tinyc("plan", path, "--board", "host", "--patch", "2")
+    assert r.returncode == 2 and r.stderr.startswith("error: --patch 2: this model has no stage")
+
+
+@pytest.mark.slow
+def test_person_detect_patch_auto_on_host_is_bit_exact():
+    path = model("person_detect")
+    from tinyc.backends.native.backend import NativeBackend
+    g = load_model(path)
+    plan = NativeBackend().plan(g, get_board("mps2-an386"), "heuristic", patch="auto")
+    assert plan.rules.target.patch is not None
+    host_plan = _patched_plan(g, KERNELS["dsp"], plan.rules.target.patch)
+    assert mismatches(path, samples=2, plan=host_plan, poison=True) == 0
+    assert Region(0, 1, 0, 1).h == 1
+
+
+def _stage_only(x):
+    import tensorflow as tf
+    L = tf.keras.layers
+    x = L.Conv2D(8, 3, strides=2, padding="same")(x)
+    return L.DepthwiseConv2D(3, padding="same")(x)
+
+
+class ForcedStagePlan:
+    """Stage input at `base`, its output at `base + shift`, the patch scratch far above both:
+    a plan no planner would make past the contract."""
+    strategy, alignment, lower_bound_bytes = "forced", 16, 0
+
+    def __init__(self, graph, spec, shift):
+        from dataclasses import replace
+        from tinyc.backends.native.patch_lower import stage_scratch_bytes
+        x, y = graph.inputs[0], graph.outputs[0]
+        self.rules = NativeRules(replace(KERNELS["portable"], patch=spec))
+        self.schedule = [op.index for op in graph.ops]
+        base = (max(-shift, 0) + 64) // 16 * 16
+        self._offsets = {x: base, y: base + shift}
+        top = max(base + graph.tensors[x].nbytes, base + shift + graph.tensors[y].nbytes)
+        top = (top + 64) // 16 * 16
+        need = stage_scratch_bytes(graph, spec, self.rules.target)
+        self._scratch = {spec.ops[-1]: (top, need)}
+        self.arena_bytes = top + need + 64
+
+    def offset(self, tid):
+        return self._offsets[tid]
+
+    def scratch(self, op_index):
+        return self._scratch.get(op_index)
+
+
+@pytest.mark.slow
+def test_stage_output_over_its_input_up_to_the_contract_and_a_row_past_is_caught():
+    from tinyc.backends.native.patch import stage_overlap
+    path = int8_model("patch_stage_only", _stage_only, [(1, 17, 13, 3)], seed=5)
+    g = load_model(path)
+    spec = PatchSpec(stages(g)[-1], 3)
+    d = stage_overlap(g, spec)
+    y = g.tensors[g.outputs[0]]
+    assert -y.nbytes < d < 0                   # the first patch row writes ahead of the input
+    row = y.shape[2] * y.shape[3]
+    assert mismatches(path, samples=3, plan=ForcedStagePlan(g, spec, d // 16 * 16),
+                      poison=True) == 0
+    assert mismatches(path, samples=3, plan=ForcedStagePlan(g, spec, d + row), poison=True) > 0
+    # and the planner takes the contract: the stage's input and output share bytes
+    from dataclasses import replace
+    plan = plan_memory(g, HOST, NativeRules(replace(KERNELS["portable"], patch=spec)),
+                       strategy="optimal", time_limit_s=5.0)
+    assert any(o["op"] == spec.ops[-1] and o["overlap_bytes"] > 0 for o in plan.overlaps)
+    assert mismatches(path, samples=3, plan=plan, poison=True) == 0
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["person_detect", "vww_96_int8"])
+def test_patch_auto_is_bit_exact_on_mps2_an386_and_lowers_model_ram(name):
+    path = model(name)
+    r = run_tinyc("bench", path, "--board", "mps2-an386", "--patch", "auto", "-n", "2", "--json",
+                  timeout=1800)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)[0]
+    assert rep["bit_exact"] and rep["instructions_per_inference"] > 0
+    p = rep["patch"]
+    assert p is not None and p["stage_ops"][0] == 0 and p["patches"] == p["per_side"] ** 2
+    assert 0 < p["extra_macs_pct"] <= 5.0      # it fits without patches: balanced's allowance
+    off = run_tinyc("plan", path, "--board", "mps2-an386", "--patch", "off", "--json")
+    assert rep["model_ram_bytes"] < json.loads(off.stdout)["model_ram_bytes"]
+
+
+def test_without_patch_option_patches_are_tried_only_when_the_model_does_not_fit():
+    from dataclasses import replace
+    from tinyc.backends.native.backend import NativeBackend
+    from tinyc.budget import estimate
+    be = NativeBackend()
+    g = load_model(_wide())
+    plain = be.plan(g, HOST, "heuristic", patch="off")
+    assert be.plan(g, HOST, "heuristic").rules.target.patch is None     # fits: no patches
+    need = estimate(g, plain, HOST, plain.rules).ram["total"]
+    small = replace(HOST, ram_bytes=need - 1, reserve_ram_bytes=0)
+    plan = be.plan(g, small, "heuristic")
+    assert plan.rules.target.patch is not None and plan.arena_bytes < plain.arena_bytes
+    assert estimate(g, plan, small, plan.rules).fits_ram
+    assert be.plan(g, small, "heuristic", patch="off").rules.target.patch is None
+    tiny = replace(HOST, ram_bytes=need // 4, reserve_ram_bytes=0)     # fits with no patches
+    assert not estimate(g, be.plan(g, tiny, "heuristic"), tiny, plain.rules).fits_ram
