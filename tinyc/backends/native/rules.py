@@ -17,9 +17,10 @@ class NativeRules:
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
         from tinyc.backends.native.lower import lowering_for
         low = lowering_for(graph, op)
-        if op.index in self.fusions(graph).values():
-            from tinyc.backends.native.fusion import ring_bytes
-            return ring_bytes(graph, op)
+        producer = {k: j for j, k in self.fusions(graph).items()}.get(op.index)
+        if producer is not None:
+            from tinyc.backends.native.fusion import pair_scratch_bytes
+            return pair_scratch_bytes(graph, producer, op.index, self.target)
         return low.scratch_bytes(graph, op, self.target) if low else 0
 
     def fusions(self, graph: Graph) -> dict[int, int]:

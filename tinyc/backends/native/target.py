@@ -24,6 +24,8 @@ class Target:
     optimize: str = "balanced"
     ram_ops: frozenset = frozenset()     # op indices that take their RAM variant (balanced)
     fuse: bool = True                    # row-streamed op pairs allowed (fusion.py)
+    # 1x1 ops of the DSP pairs that run row-streamed (balanced); None: every pair fusion.py finds
+    fused_ops: frozenset | None = None
 
     def __post_init__(self):
         if self.features is None:
