@@ -109,3 +109,33 @@ def test_dsp_pairs_of_whole_models_bit_exact_with_a_poisoned_arena(name):
 
 
 pytestmark = pytest.mark.fast_first
+
+
+BOARD = get_board("mps2-an386")
+
+
+@pytest.mark.slow
+def test_balanced_fuses_only_the_dsp_pair_at_the_peak_and_speed_none():
+    """Default options on the DSP board: the expand pair whose 36,864 B output is vww's peak
+    runs row-streamed (its cost, DSP_PAIR_OVERHEAD, fits the 5 %); the pairs that do not lower
+    the arena are undone; --optimize speed fuses nothing."""
+    from tinyc.backends.native.backend import NativeBackend
+    g = load_model(model("vww_96_int8"))
+    plan = NativeBackend().plan(g, BOARD, time_limit_s=2.0)
+    assert plan.fused == {2: 3}
+    assert pair_kind(g, 2, 3, plan.rules.target) == "dsp"
+    assert plan.arena_bytes <= 32 * 1024 < g.tensors[g.ops[2].outputs[0]].nbytes + 1024
+    speed = NativeBackend().plan(g, BOARD, time_limit_s=2.0, optimize="speed")
+    assert not speed.fused and speed.arena_bytes > 32 * 1024
+
+
+@pytest.mark.slow
+def test_balanced_leaves_a_dsp_pair_apart_when_it_costs_more_than_five_percent(monkeypatch):
+    import tinyc.backends.native.fusion as fusion
+    from tinyc.backends.native.backend import NativeBackend
+    g = load_model(model("vww_96_int8"))
+    monkeypatch.setattr(fusion, "DSP_PAIR_OVERHEAD", 1.0)    # a pair twice as slow as apart
+    plan = NativeBackend().plan(g, BOARD, time_limit_s=2.0)
+    assert not plan.fused and plan.arena_bytes > 32 * 1024
+    ram = NativeBackend().plan(g, BOARD, time_limit_s=2.0, optimize="ram")
+    assert ram.fused and ram.arena_bytes <= 32 * 1024        # whatever it costs

@@ -71,6 +71,30 @@ def candidate_pairs(graph: Graph, target) -> dict[int, int]:
     return pairs
 
 
+# What a DSP pair costs over its two ops apart, as a fraction of their estimated instructions
+# (for --optimize balanced). Measured on mps2-an386 (`verify --profile`, QEMU -icount), vww's
+# four pairs fused against apart: 2+3 -0.9 %, 4+5 -0.3 %, 8+9 +0.3 %, 12+13 +0.1 % (the
+# window's memmove and one call of each kernel per output row); taken as 1 %.
+DSP_PAIR_OVERHEAD = 0.01
+
+
+def dsp_pairs(graph: Graph, target) -> dict[int, int]:
+    """The pairs of candidate_pairs that would run on the DSP kernels."""
+    return {j: k for j, k in candidate_pairs(graph, target).items()
+            if pair_kind(graph, j, k, target) == "dsp"}
+
+
+def pair_extra_instructions(graph: Graph, pw_k: int, dw_k: int, target) -> float:
+    """The estimated instructions a DSP pair adds to its two ops run apart on `target`."""
+    from tinyc.backends.native.lower import lowering_for
+    from tinyc.ops import macs
+    apart = 0.0
+    for op in (graph.ops[pw_k], graph.ops[dw_k]):
+        apart += lowering_for(graph, op).select(graph, op, target).estimated_instructions(
+            macs(graph, op))
+    return DSP_PAIR_OVERHEAD * apart
+
+
 def ring_bytes(graph: Graph, dw) -> int:
     t, w = graph.tensors[dw.inputs[0]], graph.tensors[dw.inputs[1]]
     return w.shape[1] * t.shape[2] * t.shape[3]
