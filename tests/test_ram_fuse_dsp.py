@@ -139,3 +139,29 @@ def test_balanced_leaves_a_dsp_pair_apart_when_it_costs_more_than_five_percent(m
     assert not plan.fused and plan.arena_bytes > 32 * 1024
     ram = NativeBackend().plan(g, BOARD, time_limit_s=2.0, optimize="ram")
     assert ram.fused and ram.arena_bytes <= 32 * 1024        # whatever it costs
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["vww_96_int8", "person_detect"])
+def test_default_build_on_the_board_is_bit_exact_within_32_kib(name, tmp_path):
+    """Default options on mps2-an386 (DSP kernels, balanced): the pair runs fused on the
+    board, every output byte equals TFLM's, and the model's RAM is at most 32 KiB."""
+    import json
+
+    from conftest import run_tinyc
+    path = model(name)
+    r = run_tinyc("verify", path, "--board", "mps2-an386", "--samples", 3, "--json",
+                  timeout=900)
+    assert r.returncode in (0, 1), r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["samples"] == 3 and rep["mismatched_bytes"] == 0 and rep["bit_exact"], rep
+    r = run_tinyc("bench", path, "--board", "mps2-an386", "--json", timeout=900)
+    assert r.returncode == 0, r.stderr
+    bench, = json.loads(r.stdout)
+    assert bench["bit_exact"] and bench["model_ram_bytes"] <= 32 * 1024, bench
+    r = run_tinyc("build", path, "--board", "mps2-an386", "-o", tmp_path / "out",
+                  "--no-compile", "--json", timeout=900)
+    assert r.returncode == 0, r.stderr
+    variants = {v["op"]: v["variant"] for v in json.loads(r.stdout)["native_kernel_variants"]}
+    assert variants[3] == "pointwise-depthwise-dsp", variants
