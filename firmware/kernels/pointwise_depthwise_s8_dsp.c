@@ -29,7 +29,8 @@ int tinyc_pointwise_depthwise_s8_dsp(const tinyc_conv2d_params *pw, tinyc_pointw
         || pw->filter.c != pw->input.c || pw->stride_h != 1 || pw->stride_w != 1
         || pw->pad_h != 0 || pw->pad_w != 0 || pw->input.h != in_h || pw->input.w != in_w
         || pw->output.h != in_h || pw->output.w != in_w || pw->output.c != in_c
-        || dw->dilation_h != 1 || dw->dilation_w != 1 || dw->output.c != in_c * dw->depth_multiplier) {
+        || dw->dilation_h != 1 || dw->dilation_w != 1
+        || dw->output.c != in_c * dw->depth_multiplier) {
         return TINYC_KERNEL_BAD_PARAMS;
     }
     int8_t *window = (int8_t *)scratch.buf;
@@ -49,7 +50,8 @@ int tinyc_pointwise_depthwise_s8_dsp(const tinyc_conv2d_params *pw, tinyc_pointw
         }
         if (first > lo) {                    /* rows above `first` are read no more */
             if (hi > first) {
-                memmove(window, window + (first - lo) * row_bytes, (size_t)((hi - first) * row_bytes));
+                memmove(window, window + (first - lo) * row_bytes,
+                        (size_t)((hi - first) * row_bytes));
             }
             hi = hi > first ? hi : first;    /* a stride past the filter skips rows */
             lo = first;
