@@ -203,6 +203,9 @@ def test_dsp_overlapping_plan_is_bit_exact_with_a_poisoned_arena(name):
     g = load_model(path)
     assert "portable" not in _variants(g)     # every conv/depthwise/FC runs a DSP variant
     plan = plan_memory(g, HOST, DSP_RULES, time_limit_s=2.0)
+    # vww and person_detect's expand layers run inside their depthwise ops (every pair with
+    # these rules: tests/test_ram_fuse_dsp.py), the poisoned arena checks the window too
+    assert bool(plan.fused) == (name in ("vww_96_int8", "person_detect"))
     if name != "ad01_int8":                   # fully connected: the FCs overlap differently
         assert plan.overlaps and max(o["overlap_bytes"] for o in plan.overlaps) > 0
         assert plan.arena_bytes < plan.lower_bound_without_overlap_bytes
