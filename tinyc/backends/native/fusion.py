@@ -23,11 +23,8 @@ DSP_DEPTHWISE = ("dsp_3x3", "dsp", "dsp_mult")
 
 def fusable_pairs(graph: Graph, target) -> dict[int, int]:
     """{1x1 conv op: the depthwise op it feeds} for the pairs that run as one kernel."""
-    pairs = candidate_pairs(graph, target)
-    if target.fused_ops is not None:
-        pairs = {j: k for j, k in pairs.items()
-                 if j in target.fused_ops or pair_kind(graph, j, k, target) == "portable"}
-    return pairs
+    return {j: k for j, (k, kind) in candidate_pairs(graph, target).items()
+            if target.fused_ops is None or kind == "portable" or j in target.fused_ops}
 
 
 def pair_kind(graph: Graph, pw_k: int, dw_k: int, target) -> str | None:
@@ -43,8 +40,9 @@ def pair_kind(graph: Graph, pw_k: int, dw_k: int, target) -> str | None:
     return None
 
 
-def candidate_pairs(graph: Graph, target) -> dict[int, int]:
-    """Every pair that may run fused on this target, whatever `target.fused_ops` says."""
+def candidate_pairs(graph: Graph, target) -> dict[int, tuple[int, str]]:
+    """{1x1 conv op: (depthwise op, pair_kind)} for every pair that may run fused on this
+    target, whatever `target.fused_ops` says."""
     if target.optimize == "speed" or not target.fuse:
         return {}
     users: dict[int, list[int]] = {}
@@ -65,9 +63,9 @@ def candidate_pairs(graph: Graph, target) -> dict[int, int]:
         x = graph.tensors[pw.inputs[0]]
         if graph.tensors[t].nbytes <= x.nbytes or not _plain_depthwise(graph, dw):
             continue
-        if pair_kind(graph, pw_k, k, target) is None:
-            continue
-        pairs[pw_k] = k
+        kind = pair_kind(graph, pw_k, k, target)
+        if kind is not None:
+            pairs[pw_k] = (k, kind)
     return pairs
 
 
@@ -80,8 +78,7 @@ DSP_PAIR_OVERHEAD = 0.01
 
 def dsp_pairs(graph: Graph, target) -> dict[int, int]:
     """The pairs of candidate_pairs that would run on the DSP kernels."""
-    return {j: k for j, k in candidate_pairs(graph, target).items()
-            if pair_kind(graph, j, k, target) == "dsp"}
+    return {j: k for j, (k, kind) in candidate_pairs(graph, target).items() if kind == "dsp"}
 
 
 def pair_extra_instructions(graph: Graph, pw_k: int, dw_k: int, target) -> float:

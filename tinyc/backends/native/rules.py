@@ -17,17 +17,19 @@ class NativeRules:
     def scratch_bytes(self, graph: Graph, op: Op) -> int:
         from tinyc.backends.native.lower import lowering_for
         low = lowering_for(graph, op)
-        producer = {k: j for j, k in self.fusions(graph).items()}.get(op.index)
-        if producer is not None:
-            from tinyc.backends.native.fusion import pair_scratch_bytes
-            return pair_scratch_bytes(graph, producer, op.index, self.target)
+        self.fusions(graph)
+        if op.index in self._pair_scratch:
+            return self._pair_scratch[op.index]
         return low.scratch_bytes(graph, op, self.target) if low else 0
 
     def fusions(self, graph: Graph) -> dict[int, int]:
         """{producer op: consumer op} run as one kernel; the producer's output is not stored."""
-        from tinyc.backends.native.fusion import fusable_pairs
+        from tinyc.backends.native.fusion import fusable_pairs, pair_scratch_bytes
         if getattr(self, "_fused_graph", None) is not graph:
             self._fused_graph, self._fused = graph, fusable_pairs(graph, self.target)
+            # the fused kernel's scratch, asked of the consumer (the planner asks per op)
+            self._pair_scratch = {k: pair_scratch_bytes(graph, j, k, self.target)
+                                  for j, k in self._fused.items()}
         return self._fused
 
     def inplace(self, graph: Graph, op: Op) -> bool:
