@@ -165,3 +165,14 @@ def test_default_build_on_the_board_is_bit_exact_within_32_kib(name, tmp_path):
     assert r.returncode == 0, r.stderr
     variants = {v["op"]: v["variant"] for v in json.loads(r.stdout)["native_kernel_variants"]}
     assert variants[3] == "pointwise-depthwise-dsp", variants
+
+
+def test_profile_counts_the_fused_conv_macs_in_the_pair_kernel_row():
+    from tinyc.ops import macs
+    from tinyc.verify import profile_rows
+    g = load_model(model("vww_96_int8"))
+    variants = [{"op": 3, "opcode": "DEPTHWISE_CONV_2D", "variant": "pointwise-depthwise-dsp"}]
+    rows = profile_rows(g, [1000] * len(g.ops), "instructions", variants)
+    assert rows[3]["macs"] == macs(g, g.ops[2]) + macs(g, g.ops[3])
+    assert rows[2]["macs"] == 0 and rows[2]["instructions_per_mac"] is None
+    assert sum(r["macs"] for r in rows) == sum(macs(g, op) for op in g.ops)
