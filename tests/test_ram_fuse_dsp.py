@@ -124,7 +124,7 @@ def test_balanced_fuses_only_the_dsp_pair_at_the_peak_and_speed_none():
     plan = NativeBackend().plan(g, BOARD, time_limit_s=2.0)
     assert plan.fused == {2: 3}
     assert pair_kind(g, 2, 3, plan.rules.target) == "dsp"
-    assert plan.arena_bytes <= 32 * 1024 < g.tensors[g.ops[2].outputs[0]].nbytes + 1024
+    assert plan.arena_bytes <= 32 * 1024
     speed = NativeBackend().plan(g, BOARD, time_limit_s=2.0, optimize="speed")
     assert not speed.fused and speed.arena_bytes > 32 * 1024
 
