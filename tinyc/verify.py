@@ -149,13 +149,21 @@ def check_samples(build: Build, xs: list[list[np.ndarray]], seed: int | None = N
 
 def profile_rows(graph, counts, key: str, variants=None) -> list[dict]:
     """One row per op in execution order: its count, share of all ops' counts, MACs, count per
-    MAC (None for ops without MACs) and, for the native backend, the kernel variant."""
+    MAC (None for ops without MACs) and, for the native backend, the kernel variant. A
+    row-streamed pair's kernel (variant pointwise-depthwise*) runs the 1x1 conv feeding it, so
+    its row holds both ops' MACs and the conv's none."""
     from tinyc.ops import macs
     total = sum(int(c) for c in counts) or 1
     variant_of = {v["op"]: v["variant"] for v in variants or ()}
+    macs_of = {op.index: macs(graph, op) for op in graph.ops}
+    for op in graph.ops:
+        if (variant_of.get(op.index) or "").startswith("pointwise-depthwise"):
+            pw = next(o.index for o in graph.ops if op.inputs[0] in o.outputs)
+            macs_of[op.index] += macs_of[pw]
+            macs_of[pw] = 0
     rows = []
     for op, c in zip(graph.ops, counts):
-        m = macs(graph, op)
+        m = macs_of[op.index]
         rows.append({"index": op.index, "op": op.opcode, key: c, "share": int(c) / total,
                      "macs": m, f"{key}_per_mac": int(c) / m if m else None,
                      "variant": variant_of.get(op.index)})

@@ -21,19 +21,22 @@ class NativeRules:
             from tinyc.backends.native.patch_lower import stage_scratch_bytes
             return stage_scratch_bytes(graph, spec, self.target)
         low = lowering_for(graph, op)
-        if op.index in self.fusions(graph).values():
-            from tinyc.backends.native.fusion import ring_bytes
-            return ring_bytes(graph, op)
+        self.fusions(graph)
+        if op.index in self._pair_scratch:
+            return self._pair_scratch[op.index]
         return low.scratch_bytes(graph, op, self.target) if low else 0
 
     def fusions(self, graph: Graph) -> dict[int, int]:
         """{producer op: consumer op} run as one kernel; the producer's output is not stored."""
-        from tinyc.backends.native.fusion import fusable_pairs
+        from tinyc.backends.native.fusion import fusable_pairs, pair_scratch_bytes
         if getattr(self, "_fused_graph", None) is not graph:
             pairs = fusable_pairs(graph, self.target)
             stage = set(self.target.patch.ops) if self.target.patch else set()
             self._fused_graph = graph
             self._fused = {j: k for j, k in pairs.items() if not {j, k} & stage}
+            # the fused kernel's scratch, asked of the consumer (the planner asks per op)
+            self._pair_scratch = {k: pair_scratch_bytes(graph, j, k, self.target)
+                                  for j, k in self._fused.items()}
         return self._fused
 
     def overlap_input(self, graph: Graph, op: Op) -> int:

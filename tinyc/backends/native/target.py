@@ -25,6 +25,8 @@ class Target:
     ram_ops: frozenset = frozenset()     # op indices that take their RAM variant (balanced)
     fuse: bool = True                    # row-streamed op pairs allowed (fusion.py)
     patch: object = None                 # patch.PatchSpec: the stage run patch by patch
+    # 1x1 ops of the DSP pairs that run row-streamed (balanced); None: every pair fusion.py finds
+    fused_ops: frozenset | None = None
 
     def __post_init__(self):
         if self.features is None:

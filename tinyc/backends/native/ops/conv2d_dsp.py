@@ -131,17 +131,32 @@ def _choose_1x1(g, op, target):
                         instructions_per_mac=IPM_1X1)
 
 
+def gemm_operands(ctx, op, nums: ConvNumbers, rows: np.ndarray,
+                  channels: np.ndarray | None = None) -> tuple[CExpr, CExpr, CExpr]:
+    """(params, re-laid filter, channel table) of a GEMM variant's call; `rows`: the filter as
+    the GEMM's [oc, k] rows; `channels`: the table when not RQ_EXACT's."""
+    table = channel_table(nums) if channels is None else channels
+    return (dsp_params(ctx, op, nums),
+            ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(rows)),
+            ctx.const(f"op{op.index}_channels", table))
+
+
 def emit_gemm(ctx, op, choice, nums: ConvNumbers, rows: np.ndarray,
               channels: np.ndarray | None = None) -> KernelCall:
-    """Every GEMM variant takes (params, scratch, input, re-laid filter, channel table, output);
-    `rows`: the filter as the GEMM's [oc, k] rows; `channels`: the table when not RQ_EXACT's."""
-    table = channel_table(nums) if channels is None else channels
+    """Every GEMM variant takes (params, scratch, input, re-laid filter, channel table, output)."""
+    if op.index in getattr(ctx.plan, "fused", {}):
+        return KernelCall(None)              # runs inside the depthwise op it feeds (fusion.py)
+    params, filt, table = gemm_operands(ctx, op, nums, rows, channels)
     runs_backward(ctx, op, choice)           # refuses a plan beyond the contract
-    return KernelCall.of(choice, [dsp_params(ctx, op, nums), ctx.scratch(op),
-                                  ctx.ptr(op.inputs[0]),
-                                  ctx.const(f"op{op.index}_filter_gemm", relaid_gemm(rows)),
-                                  ctx.const(f"op{op.index}_channels", table),
+    return KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]), filt, table,
                                   ctx.ptr(op.outputs[0])])
+
+
+def pointwise_operands(ctx, op, choice, nums: ConvNumbers) -> tuple[CExpr, CExpr, CExpr]:
+    """gemm_operands of the 1x1 variants (dsp-1x1[-cn][-rqfast]) as `choice` names them."""
+    fast = (fast_channels(nums, output_offset(ctx.graph, op))
+            if choice.variant.endswith("-rqfast") else None)
+    return gemm_operands(ctx, op, nums, nums.weights.reshape(nums.weights.shape[0], -1), fast)
 
 
 def output_offset(g, op) -> int:

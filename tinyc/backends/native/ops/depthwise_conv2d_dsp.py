@@ -98,19 +98,28 @@ def choose_multiplied(g, op, target):
     return _choice(g, op, "tinyc_depthwise_conv2d_s8_dsp_mult", shape, "dsp_mult", IPM_GENERIC)
 
 
-def emit(ctx, op, choice, nums: DepthwiseNumbers):
-    if runs_backward(ctx, op, choice):       # (and refuses a plan beyond the contract)
-        choice = choice.backward()
+def depthwise_operands(ctx, op, func: str, nums: DepthwiseNumbers):
+    """(the flavour of `func` to call, params, grouped filter, folded bias, rq table or NULL)."""
     params = ctx.params(op, "tinyc_depthwise_conv2d_params", depthwise_params(ctx, op, nums))
     rq = r2_table(nums.mult, nums.shift)
-    call = KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]),
-                                  ctx.const(f"op{op.index}_filter_dsp",
-                                            grouped_weights(nums.weights)),
-                                  ctx.const(f"op{op.index}_bias", nums.bias),
-                                  "NULL" if rq is None else rq_pointer(ctx, op, rq),
-                                  ctx.ptr(op.outputs[0])])
+    filt = ctx.const(f"op{op.index}_filter_dsp", grouped_weights(nums.weights))
+    bias = ctx.const(f"op{op.index}_bias", nums.bias)
     if rq is not None:   # the flavour: the requantization table, SSAT when the range is int8's
-        call.func += "_rq_sat" if (nums.act_min, nums.act_max) == (-128, 127) else "_rq"
+        func += "_rq_sat" if (nums.act_min, nums.act_max) == (-128, 127) else "_rq"
+    return func, params, filt, bias, "NULL" if rq is None else rq_pointer(ctx, op, rq)
+
+
+def emit(ctx, op, choice, nums: DepthwiseNumbers):
+    producer = {k: j for j, k in getattr(ctx.plan, "fused", {}).items()}.get(op.index)
+    if producer is not None:
+        from tinyc.backends.native.ops.pointwise_depthwise_dsp import emit_fused
+        return emit_fused(ctx, ctx.graph.ops[producer], op, choice, nums)
+    if runs_backward(ctx, op, choice):       # (and refuses a plan beyond the contract)
+        choice = choice.backward()
+    func, params, filt, bias, rq = depthwise_operands(ctx, op, choice.func, nums)
+    call = KernelCall.of(choice, [params, ctx.scratch(op), ctx.ptr(op.inputs[0]), filt, bias, rq,
+                                  ctx.ptr(op.outputs[0])])
+    call.func = func
     return call
 
 
