@@ -13,7 +13,8 @@ _WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"
 # int16 is accepted only where the native kernels handle it: requantizing edges, and the ops
 # with an int16x8 kernel (TFLM's 16-bit activation / 8-bit weight scheme; each lowering
 # still checks its own types and parameters).
-_INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB", "LEAKY_RELU"}
+_INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB", "LEAKY_RELU",
+              "RESHAPE", "PAD", "PADV2", "STRIDED_SLICE", "CONCATENATION"}
 
 
 def unsupported_ops(graph: Graph, supported) -> list[Op]:

@@ -1,0 +1,182 @@
+"""TFLM's int16x8 scheme beyond convolutions: the data movers (RESHAPE, PAD, PADV2,
+STRIDED_SLICE, CONCATENATION) and the int16 kernels of FULLY_CONNECTED, DEPTHWISE_CONV_2D,
+MUL, QUANTIZE/DEQUANTIZE, MEAN, LOGISTIC, TANH and SOFTMAX, byte for byte against the TFLM
+interpreter on models TensorFlow converts with fixed seeds; odd channel counts, and scales and
+zero points rewritten (tests/tflite_edit.py) to reach what a representative dataset does not.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+import tflite_edit
+from bitexact import mismatches
+from modelgen import CACHE, int16x8_fn_model, int16x8_model
+from tinyc.errors import TinycError
+from tinyc.frontend import load_model, read_model
+from tinyc.reference import random_inputs, tflm_outputs
+
+
+def _tf():
+    from modelgen import _tf as tf
+    return tf()
+
+
+def _opcodes(path):
+    return [op.opcode for op in read_model(path).ops]
+
+
+def _exact(path, ops, samples=4):
+    """The model has `ops` (and int16 requantizing QUANTIZEs the converter put between them),
+    all on int16 activations, and tinyc computes TFLM's bytes."""
+    g = read_model(path)
+    assert [op.opcode for op in g.ops if op.opcode != "QUANTIZE" or "QUANTIZE" in ops] == ops
+    assert "int16" in {g.tensors[t].dtype for op in g.ops for t in op.outputs}
+    assert mismatches(path, samples=samples) == 0
+
+
+def _refused_as_tflm(path, match):
+    """TFLM refuses the model in Prepare, and tinyc refuses it with one clear error."""
+    g = read_model(path)
+    with pytest.raises(TinycError, match="TFLM reference interpreter refuses"):
+        tflm_outputs(g, random_inputs(g, 1, 0))
+    with pytest.raises(TinycError, match=match):
+        mismatches(path, samples=1)
+
+
+def edited(path, tag, quant=None, options=None, const=None, at=0):
+    """A copy of `path` with op `at`'s tensors' quantization {"in0"/"in1"/"out"/id: (scale, zp)},
+    its builtin options, or constant tensors' type and values {id or "inK": (type, values)}."""
+    from tflite_micro.tensorflow.lite.micro.python import schema_py_generated as schema
+    key = f"{path.name}|{tag}|{quant}|{options}|{const}|{at}"
+    out = CACHE / f"{path.stem}-e16-{hashlib.sha256(key.encode()).hexdigest()[:10]}.tflite"
+    if out.exists():
+        return out
+    m = tflite_edit.load(path)
+    sg = m.subgraphs[0]
+    op = sg.operators[at]
+    names = {f"in{k}": t for k, t in enumerate(op.inputs)} | {"out": op.outputs[0]}
+    for t, (s, z) in (quant or {}).items():
+        q = sg.tensors[names.get(t, t)].quantization
+        q.scale, q.zeroPoint = [float(s)], [int(z)]
+    for k, v in (options or {}).items():
+        setattr(op.builtinOptions, k, v)
+    for t, (dt, values) in (const or {}).items():
+        tensor = sg.tensors[names.get(t, t)]
+        tensor.type = getattr(schema.TensorType, dt.upper())
+        data = np.asarray(values, dt).tobytes()
+        m.buffers[tensor.buffer].data = np.frombuffer(data, np.uint8)
+    tmp = out.with_suffix(".part")
+    tflite_edit.save(m, tmp)
+    tmp.replace(out)
+    return out
+
+
+# ---------------------------------------------------------------- data movers
+
+PADS = [  # name, input shape, paddings
+    ("hw", (1, 3, 4, 5), [[0, 0], [1, 2], [0, 3], [0, 0]]),
+    ("all4", (1, 3, 4, 5), [[1, 0], [1, 2], [0, 3], [2, 1]]),
+    ("rank3", (2, 7, 3), [[0, 1], [3, 0], [1, 1]]),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,shape,pads", PADS, ids=[p[0] for p in PADS])
+def test_pad_int16(name, shape, pads):
+    def fn(x):
+        return _tf().pad(x, pads)
+    _exact(int16x8_fn_model(f"s16_pad_{name}", fn, [shape]), ["PAD"])
+
+
+def _pad_model():
+    def fn(x):
+        return _tf().pad(x, [[0, 0], [1, 2], [0, 3], [2, 0]])
+    return int16x8_fn_model("s16_pad", fn, [(1, 3, 4, 5)])
+
+
+def test_pad_int16_fills_zero_whatever_the_zero_point():
+    """TFLM pads int16 with 0, not with the output's zero point (as it does int8)."""
+    _exact(edited(_pad_model(), "zp", quant={"in0": (0.001, 1234), "out": (0.001, 1234)}),
+           ["PAD"])
+
+
+@pytest.mark.parametrize("value", [-32768, 1234, 32767])
+def test_padv2_int16_constant(value):
+    """TensorFlow writes PADV2's constant as float32 (TFLM refuses that); as int16 it runs."""
+    def fn(x):
+        return _tf().pad(x, [[0, 0], [1, 0], [2, 1], [0, 0]], constant_values=0.5)
+    path = int16x8_fn_model("s16_padv2", fn, [(1, 3, 4, 5)])
+    assert _opcodes(path) == ["PADV2"]
+    _exact(edited(path, "c", const={"in2": ("int16", [value])}), ["PADV2"])
+
+
+def test_padv2_int16_float_constant_refused_as_tflm():
+    def fn(x):
+        return _tf().pad(x, [[0, 0], [1, 0], [2, 1], [0, 0]], constant_values=0.5)
+    _refused_as_tflm(int16x8_fn_model("s16_padv2", fn, [(1, 3, 4, 5)]),
+                     "constant value must be one constant int16")
+
+
+SLICES = {  # name: (input shape, slice); the name keys the cached model
+    "step2": ((1, 6, 5, 3), lambda x: x[:, 1:5:2, 1:, :]),
+    "reverse_shrink": ((1, 6, 5, 3), lambda x: x[:, ::-2, 3:0:-1, 1]),
+    "masks": ((2, 5, 7), lambda x: x[1:, :-2, 2::3]),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", SLICES)
+def test_strided_slice_int16(name):
+    shape, cut = SLICES[name]
+
+    def fn(x):
+        return cut(x)
+    _exact(int16x8_fn_model(f"s16_slice_{name}", fn, [shape]), ["STRIDED_SLICE"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape,target", [((1, 3, 5, 6), (1, 15, 6)), ((2, 9), (3, 6))])
+def test_reshape_int16(shape, target):
+    def fn(x):
+        return _tf().reshape(x, target)
+    _exact(int16x8_fn_model(f"s16_reshape_{shape}_{target}", fn, [shape]), ["RESHAPE"])
+
+
+CONCATS = [  # name, input shapes, axis
+    ("ch_odd", [(1, 3, 4, 5), (1, 3, 4, 3), (1, 3, 4, 1)], 3),
+    ("axis1", [(1, 2, 4, 5), (1, 3, 4, 5)], 1),
+    ("axis0", [(1, 7), (2, 7)], 0),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,shapes,axis", CONCATS, ids=[c[0] for c in CONCATS])
+def test_concatenation_int16(name, shapes, axis):
+    def build(*xs):
+        return _tf().keras.layers.Concatenate(axis=axis)(list(xs))
+    _exact(int16x8_model(f"s16_concat_{name}", build, shapes, rep_range=(-2, 2)),
+           ["CONCATENATION"])
+
+
+def _concat_model():
+    def build(a, b):
+        return _tf().keras.layers.Concatenate(axis=-1)([a, b])
+    return int16x8_model("s16_concat_2", build, [(1, 3, 4, 5), (1, 3, 4, 2)], rep_range=(-2, 2))
+
+
+def test_concatenation_int16_copies_other_scales_unscaled():
+    """TFLM requires int16 zero points 0 but copies inputs of other scales as they are."""
+    _exact(edited(_concat_model(), "scales", quant={"in0": (0.0001, 0), "in1": (0.02, 0)}, at=-1),
+           ["CONCATENATION"])
+
+
+def test_concatenation_int16_zero_point_refused_as_tflm():
+    _refused_as_tflm(edited(_concat_model(), "zp", quant={"in1": (0.001, 5)}, at=-1),
+                     "int16 inputs and output need zero point 0")
+
+
+# The fast loop runs each table once (its first case); the full suite runs them all.
+pytestmark = pytest.mark.fast_first
