@@ -178,5 +178,61 @@ def test_concatenation_int16_zero_point_refused_as_tflm():
                      "int16 inputs and output need zero point 0")
 
 
+# ---------------------------------------------------------------- FULLY_CONNECTED
+
+DENSE = [  # name, input shape, units, activation, bias
+    ("odd", (1, 37), 13, None, True),
+    ("batches_relu", (3, 20), 7, "relu", True),
+    ("nobias_seq", (2, 5, 9), 11, None, False),
+    ("relu6_wide", (1, 200), 33, "relu6", True),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,shape,units,act,bias", DENSE, ids=[d[0] for d in DENSE])
+def test_fully_connected_int16x8(name, shape, units, act, bias):
+    def build(x):
+        return _tf().keras.layers.Dense(units, activation=act, use_bias=bias,
+                                        bias_initializer="random_normal")(x)
+    _exact(int16x8_model(f"s16_dense_{name}", build, [shape], rep_range=(-3, 4)),
+           ["FULLY_CONNECTED"])
+
+
+def _dense_model():
+    def build(x):
+        return _tf().keras.layers.Dense(9, activation="relu", bias_initializer="random_normal")(x)
+    return int16x8_model("s16_dense_edit", build, [(2, 21)], rep_range=(-2, 3))
+
+
+@pytest.mark.parametrize("q_in,q_out", [
+    ((None, 12000), (None, -20000)), ((None, -32768), (0.0001, 32767)), ((None, 7), (0.5, 0))])
+def test_fully_connected_int16x8_zero_points(q_in, q_out):
+    """TFLM's int16 FULLY_CONNECTED (unlike its convolutions) takes any zero points; the input
+    scale stays (the bias scale must match it), the output's moves."""
+    path = _dense_model()
+    g = read_model(path)
+    op = g.ops[0]
+    s_in, s_out = (g.tensors[op.inputs[0]].quant.scale[0], g.tensors[op.outputs[0]].quant.scale[0])
+    quant = {"in0": (s_in, q_in[1]), "out": (q_out[0] or s_out, q_out[1])}
+    _exact(edited(path, "zp", quant=quant), ["FULLY_CONNECTED"])
+
+
+def test_fully_connected_int16x8_int32_bias():
+    """An int32 bias makes TFLM accumulate in int32 (and requantize as int8 does)."""
+    path = _dense_model()
+    g = read_model(path)
+    b = np.asarray(g.tensors[g.ops[0].inputs[2]].data, np.int64)
+    _exact(edited(path, "b32", const={"in2": ("int32", b * 3 + 12345)}), ["FULLY_CONNECTED"])
+
+
+def test_fully_connected_int16x8_no_bias_int32_accumulator():
+    """Without a bias, the options' quantized_bias_type (INT32 = 2) picks the accumulator."""
+    def build(x):
+        return _tf().keras.layers.Dense(6, use_bias=False)(x)
+    path = int16x8_model("s16_dense_nobias", build, [(1, 300)], rep_range=(-4, 4))
+    assert read_model(path).ops[0].inputs[2:] in ([], [-1])
+    _exact(edited(path, "acc32", options={"quantizedBiasType": 2}), ["FULLY_CONNECTED"])
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first
