@@ -234,5 +234,46 @@ def test_fully_connected_int16x8_no_bias_int32_accumulator():
     _exact(edited(path, "acc32", options={"quantizedBiasType": 2}), ["FULLY_CONNECTED"])
 
 
+# ---------------------------------------------------------------- DEPTHWISE_CONV_2D
+
+DEPTHWISE = [  # name, input shape, kernel, strides, padding, depth multiplier, dilation, act
+    ("k3_same_odd", (1, 9, 11, 5), (3, 3), (1, 1), "same", 1, 1, None),
+    ("k5x3_s2_valid_dm2", (1, 12, 13, 3), (5, 3), (2, 2), "valid", 2, 1, "relu"),
+    ("dil2_dm3", (1, 10, 10, 7), (3, 3), (1, 1), "same", 3, 2, None),
+    ("seanet_1xk", (2, 1, 40, 9), (1, 7), (1, 1), "same", 1, 1, "relu6"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,shape,kernel,strides,padding,dm,dil,act", DEPTHWISE,
+                         ids=[d[0] for d in DEPTHWISE])
+def test_depthwise_conv2d_int16x8(name, shape, kernel, strides, padding, dm, dil, act):
+    def build(x):
+        return _tf().keras.layers.DepthwiseConv2D(
+            kernel, strides, padding, depth_multiplier=dm, dilation_rate=dil, activation=act,
+            bias_initializer="random_normal")(x)
+    _exact(int16x8_model(f"s16_dw_{name}", build, [shape], rep_range=(-3, 5)),
+           ["DEPTHWISE_CONV_2D"])
+
+
+def _dw_model():
+    def build(x):
+        return _tf().keras.layers.DepthwiseConv2D(3, activation="relu",
+                                                  bias_initializer="random_normal")(x)
+    return int16x8_model("s16_dw_edit", build, [(1, 6, 7, 5)], rep_range=(-2, 2))
+
+
+@pytest.mark.parametrize("zp_in,zp_out", [(3000, 0), (0, -12000), (-32768, 32767)])
+def test_depthwise_conv2d_int16x8_zero_points_ignored_as_tflm(zp_in, zp_out):
+    """TFLM's int16 depthwise reference adds no zero-point offsets; only its clamp (RELU here)
+    moves with the output's zero point."""
+    path = _dw_model()
+    g = read_model(path)
+    s_in, s_out = (g.tensors[g.ops[0].inputs[0]].quant.scale[0],
+                   g.tensors[g.ops[0].outputs[0]].quant.scale[0])
+    _exact(edited(path, "zp", quant={"in0": (s_in, zp_in), "out": (s_out, zp_out)}),
+           ["DEPTHWISE_CONV_2D"])
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first

@@ -14,7 +14,8 @@ _WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"
 # with an int16x8 kernel (TFLM's 16-bit activation / 8-bit weight scheme; each lowering
 # still checks its own types and parameters).
 _INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB", "LEAKY_RELU",
-              "RESHAPE", "PAD", "PADV2", "STRIDED_SLICE", "CONCATENATION", "FULLY_CONNECTED"}
+              "RESHAPE", "PAD", "PADV2", "STRIDED_SLICE", "CONCATENATION", "FULLY_CONNECTED",
+              "DEPTHWISE_CONV_2D"}
 
 
 def unsupported_ops(graph: Graph, supported) -> list[Op]:
