@@ -275,5 +275,47 @@ def test_depthwise_conv2d_int16x8_zero_points_ignored_as_tflm(zp_in, zp_out):
            ["DEPTHWISE_CONV_2D"])
 
 
+# ---------------------------------------------------------------- MUL
+
+MULS = {  # name: (input shapes, function of the float inputs)
+    "same": ([(1, 4, 5, 3), (1, 4, 5, 3)], lambda a, b: a * b),
+    "broadcast": ([(1, 4, 5, 7), (1, 1, 5, 1)], lambda a, b: a * b),
+    "broadcast_first": ([(1, 1, 1, 7), (2, 3, 5, 7)], lambda a, b: a * b),
+    "const": ([(1, 6, 9)], lambda a: a * _tf().constant(
+        np.random.default_rng(1).uniform(-2, 2, (1, 1, 9)).astype(np.float32))),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", MULS)
+def test_mul_int16(name):
+    shapes, f = MULS[name]
+
+    def fn(*xs):
+        return f(*xs)
+    _exact(int16x8_fn_model(f"s16_mul_{name}", fn, shapes, rep_range=(-3, 2)), ["MUL"])
+
+
+def _mul_model():
+    def fn(a, b):
+        return a * b
+    return int16x8_fn_model("s16_mul_edit", fn, [(1, 3, 4, 5), (1, 3, 4, 5)], rep_range=(-3, 2))
+
+
+@pytest.mark.parametrize("q1,q2,qo,act", [
+    (0.0006, 0.0008, 0.00001, "NONE"), (0.001, 0.002, 0.5, "RELU"),
+    (0.0001, 0.00003, 0.0000001, "RELU_N1_TO_1"), (0.01, 0.02, 0.0007, "RELU6")])
+def test_mul_int16_scales_and_activations(q1, q2, qo, act):
+    path = edited(_mul_model(), "q", quant={"in0": (q1, 0), "in1": (q2, 0), "out": (qo, 0)},
+                  options={"fusedActivationFunction": {"NONE": 0, "RELU": 1, "RELU_N1_TO_1": 2,
+                                                       "RELU6": 3}[act]})
+    _exact(path, ["MUL"])
+
+
+def test_mul_int16_zero_point_refused_as_tflm():
+    _refused_as_tflm(edited(_mul_model(), "zp", quant={"out": (0.001, 3)}),
+                     "TFLM's int16 kernels need 0")
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first
