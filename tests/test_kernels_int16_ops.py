@@ -317,5 +317,37 @@ def test_mul_int16_zero_point_refused_as_tflm():
                      "TFLM's int16 kernels need 0")
 
 
+# ---------------------------------------------------------------- QUANTIZE, DEQUANTIZE
+
+@pytest.mark.parametrize("src,dst,q_in,q_out", [
+    ("INT16", "INT16", (0.001, 20000), (0.0003, -31000)),
+    ("INT16", "INT8", (0.0001, -32768), (0.02, 127)),
+    ("INT8", "INT16", (0.03, -128), (0.00001, 32767)),
+    ("INT16", "INT16", (0.0004, -7), (0.0004, 9)),
+])
+def test_requantize_int16_large_zero_points(src, dst, q_in, q_out):
+    """TFLM's Requantize takes any zero points on int16 (the int16x8 converter writes 0)."""
+    from test_kernels_elementwise import edited as retyped, unary_base
+    path = retyped(unary_base("RELU"), "q16zp", opcode="QUANTIZE",
+                   quant={"in0": q_in, "out": q_out}, dtypes={"in0": src, "out": dst})
+    assert _opcodes(path) == ["QUANTIZE"]
+    assert mismatches(path, samples=6) == 0
+
+
+@pytest.mark.parametrize("q", [(0.0002, 0), (0.5, -30000), (0.00001, 32767)])
+def test_float_int16_edges(q):
+    """float32 -> QUANTIZE int16 -> DEQUANTIZE float32, what an int16x8 model with float inputs
+    and outputs has at its edges."""
+    from test_kernels_elementwise import edited as retyped, unary_base
+    path = retyped(unary_base("RELU"), "f16f", opcode="QUANTIZE", quant={"out": q},
+                   dtypes={"in0": "FLOAT32", "out": "INT16"})
+    assert _opcodes(path) == ["QUANTIZE"]
+    assert mismatches(path, samples=6) == 0
+    path = retyped(unary_base("RELU"), "16f", opcode="DEQUANTIZE", quant={"in0": q},
+                   dtypes={"in0": "INT16", "out": "FLOAT32"})
+    assert _opcodes(path) == ["DEQUANTIZE"]
+    assert mismatches(path, samples=6) == 0
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first
