@@ -349,5 +349,40 @@ def test_float_int16_edges(q):
     assert mismatches(path, samples=6) == 0
 
 
+# ---------------------------------------------------------------- MEAN, SUM
+
+REDUCE = {  # name: (input shape, function)
+    "hw_keep": ((1, 7, 9, 5), lambda x: _tf().reduce_mean(x, axis=[1, 2], keepdims=True)),
+    "last": ((2, 5, 11), lambda x: _tf().reduce_mean(x, axis=-1)),
+    "all": ((3, 4, 5), lambda x: _tf().reduce_mean(x, axis=[0, 1, 2])),
+    "sum_mid": ((1, 6, 7, 3), lambda x: _tf().reduce_sum(x, axis=[2])),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", REDUCE)
+def test_mean_sum_int16(name):
+    shape, f = REDUCE[name]
+
+    def fn(x):
+        return f(x)
+    path = int16x8_fn_model(f"s16_reduce_{name}", fn, [shape], rep_range=(-3, 4))
+    _exact(path, ["SUM" if name.startswith("sum") else "MEAN"])
+
+
+def _mean_model():
+    def fn(x):
+        return _tf().reduce_mean(x, axis=[1, 2])
+    return int16x8_fn_model("s16_mean_edit", fn, [(1, 5, 6, 7)], rep_range=(-3, 4))
+
+
+@pytest.mark.parametrize("q_in,q_out", [((0.0002, 30000), (0.0001, -25000)),
+                                        ((0.003, -32768), (0.00002, 32767)),
+                                        ((0.001, 0), (0.01, 77))])
+def test_mean_int16_zero_points_and_scales(q_in, q_out):
+    """TFLM's int16 MEAN takes any zero points: zero point times count comes off the sum."""
+    _exact(edited(_mean_model(), "zp", quant={"in0": q_in, "out": q_out}), ["MEAN"])
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first
