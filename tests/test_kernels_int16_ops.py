@@ -384,5 +384,56 @@ def test_mean_int16_zero_points_and_scales(q_in, q_out):
     _exact(edited(_mean_model(), "zp", quant={"in0": q_in, "out": q_out}), ["MEAN"])
 
 
+# ---------------------------------------------------------------- LOGISTIC, TANH
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("rep", [(-1, 1), (-9, 12)])
+def test_logistic_tanh_int16(kind, rep):
+    def build(x):
+        return _tf().keras.layers.Activation(kind)(x)
+    path = int16x8_model(f"s16_{kind}_{rep[1]}", build, [(1, 999)], rep_range=rep)
+    _exact(path, ["LOGISTIC" if kind == "sigmoid" else "TANH"], samples=3)
+
+
+def _act_model(kind):
+    def build(x):
+        return _tf().keras.layers.Activation(kind)(x)
+    return int16x8_model(f"s16_{kind}_edit", build, [(1, 2048)], rep_range=(-4, 4))
+
+
+# 2^-12: TFLM's power-of-two path for both; 2^-11: for TANH only; the others its multiplier
+IN_SCALES = [2.0 ** -12, 2.0 ** -11, 2.0 ** -15, 0.00037, 0.01, 0.6]
+
+
+@pytest.mark.parametrize("kind", ["sigmoid", "tanh"])
+@pytest.mark.parametrize("in_scale", IN_SCALES)
+def test_logistic_tanh_int16_input_scales(kind, in_scale):
+    path = edited(_act_model(kind), "s", quant={"in0": (in_scale, 0)})
+    _exact(path, ["LOGISTIC" if kind == "sigmoid" else "TANH"], samples=3)
+
+
+@pytest.mark.parametrize("quant,match", [
+    ({"out": (2.0 ** -14, 0)}, "must be 2\\^-15"), ({"in0": (0.001, 5)}, "need 0")])
+def test_logistic_int16_refused_as_tflm(quant, match):
+    _refused_as_tflm(edited(_act_model("sigmoid"), "bad", quant=quant), match)
+
+
+def test_sigmoid_table_is_tflm_s():
+    """The table read from the wheel is the one TFLM's int16 TANH interpolates: at the table's
+    own points its output is entry - 32768 exactly (with input scale 1/48 TFLM's rescale is
+    16384 >> 6, so input h reads entry h)."""
+    from tinyc.backends.native.ops.sigmoid_lut_s16 import input_rescale
+    from tinyc.backends.native.tflm_table import sigmoid_table_uint16
+    table = sigmoid_table_uint16()
+    assert input_rescale("TANH", 1 / 48) == (16384, 6)
+    path = edited(_act_model("tanh"), "pts", quant={"in0": (1 / 48, 0)})
+    g = read_model(path)
+    x = np.zeros((1, 2048), np.int16)
+    x[0, :255] = np.arange(255)
+    got = tflm_outputs(g, [[x]])[0][0].reshape(-1)[:255]
+    assert np.array_equal(got.astype(np.int64), table[:255].astype(np.int64) - 32768)
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first
