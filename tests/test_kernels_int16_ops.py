@@ -435,5 +435,52 @@ def test_sigmoid_table_is_tflm_s():
     assert np.array_equal(got.astype(np.int64), table[:255].astype(np.int64) - 32768)
 
 
+# ---------------------------------------------------------------- SOFTMAX
+
+SOFTMAXES = [  # name, input shape, representative range
+    ("classes10", (1, 10), (-4, 4)),
+    ("rows_odd", (2, 3, 17), (-10, 6)),
+    ("wide_range", (1, 257), (-40, 40)),
+    ("two", (5, 2), (-1, 1)),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name,shape,rep", SOFTMAXES, ids=[s[0] for s in SOFTMAXES])
+def test_softmax_int16(name, shape, rep):
+    def build(x):
+        return _tf().keras.layers.Softmax()(x)
+    _exact(int16x8_model(f"s16_softmax_{name}", build, [shape], rep_range=rep), ["SOFTMAX"])
+
+
+def _softmax_model():
+    def build(x):
+        return _tf().keras.layers.Softmax()(x)
+    return int16x8_model("s16_softmax_edit", build, [(3, 33)], rep_range=(-5, 5))
+
+
+@pytest.mark.parametrize("in_scale,beta", [(0.0001, 1.0), (0.001, 0.3), (0.05, 2.5),
+                                           (0.00001, 1.0), (1.0, 1.0)])
+def test_softmax_int16_scales_and_betas(in_scale, beta):
+    path = edited(_softmax_model(), "sb", quant={"in0": (in_scale, 0)}, options={"beta": beta})
+    _exact(path, ["SOFTMAX"])
+
+
+def test_softmax_int16_output_scale_refused_as_tflm():
+    _refused_as_tflm(edited(_softmax_model(), "out", quant={"out": (1 / 256, 0)}),
+                     "must be 1/32768")
+
+
+def test_softmax_tables_shape():
+    """The two tables TFLM's Prepare builds: exp on [-10, 0] and 1 / (1 + x) on [0, 1], in
+    Q0.15 (their exact entries are what the bit-exact sweeps above check)."""
+    from tinyc.backends.native.lut16 import softmax_exp_lut, softmax_one_over_one_plus_x_lut
+    exp_lut, recip = softmax_exp_lut(), softmax_one_over_one_plus_x_lut()
+    assert len(exp_lut) == len(recip) == 513
+    assert exp_lut[512] == 32767 and exp_lut[0] == 2 and recip[0] == 32767 and recip[512] == 16384
+    assert np.all(np.diff(exp_lut.astype(np.int64)) >= 0)
+    assert np.all(np.diff(recip.astype(np.int64)) <= 0)
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first

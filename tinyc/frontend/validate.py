@@ -16,7 +16,7 @@ _WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"
 _INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB", "LEAKY_RELU",
               "RESHAPE", "PAD", "PADV2", "STRIDED_SLICE", "CONCATENATION", "FULLY_CONNECTED",
               "DEPTHWISE_CONV_2D", "MUL", "MEAN", "SUM",
-              "LOGISTIC", "TANH"}
+              "LOGISTIC", "TANH", "SOFTMAX"}
 
 
 def unsupported_ops(graph: Graph, supported) -> list[Op]:
