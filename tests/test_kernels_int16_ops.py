@@ -482,5 +482,50 @@ def test_softmax_tables_shape():
     assert np.all(np.diff(recip.astype(np.int64)) <= 0)
 
 
+# ---------------------------------------------------------------- a model of them all
+
+MULTI_OPS = ["CONV_2D", "DEPTHWISE_CONV_2D", "TANH", "LOGISTIC", "MUL", "ADD", "PAD",
+             "STRIDED_SLICE", "QUANTIZE", "CONCATENATION", "MEAN", "FULLY_CONNECTED", "SOFTMAX"]
+
+
+def _multi_op_model(io):
+    def build(x):
+        layers = _tf().keras.layers
+        a = layers.Conv2D(6, 3, padding="same", activation="relu")(x)
+        b = layers.DepthwiseConv2D(3, padding="same", bias_initializer="random_normal")(a)
+        d = layers.Multiply()([layers.Activation("tanh")(b), layers.Activation("sigmoid")(b)])
+        e = layers.Cropping2D(((0, 1), (1, 0)))(layers.ZeroPadding2D(((1, 0), (0, 1)))(d))
+        f = layers.Concatenate()([e, layers.Add()([a, d])])
+        g = layers.Reshape((12,))(layers.GlobalAveragePooling2D()(f))
+        return layers.Softmax()(layers.Dense(7, bias_initializer="random_normal")(g))
+    path = int16x8_model("s16_multi", build, [(1, 12, 10, 3)], rep_range=(-2, 3), io=io)
+    edges = ["QUANTIZE", *MULTI_OPS, "DEQUANTIZE"] if io == "float" else MULTI_OPS
+    assert _opcodes(path) == edges
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("io", ["int16", "float"])
+def test_int16x8_model_with_the_planner_s_plan(io):
+    """The ops together, with the plan `build` makes (in-place ops and overlaps), over an
+    arena poisoned before each inference."""
+    from tinyc.backends.native.rules import NATIVE_RULES
+    from tinyc.boards import get_board
+    from tinyc.planner import plan_memory
+    path = _multi_op_model(io)
+    plan = plan_memory(load_model(path), get_board("host"), NATIVE_RULES)
+    assert mismatches(path, samples=6, plan=plan, poison=True) == 0
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_int16x8_model_bit_exact_on_mps2_an386():
+    from conftest import run_tinyc
+    r = run_tinyc("verify", _multi_op_model("float"), "--board", "mps2-an386", "-n", "2",
+                  timeout=900)
+    assert r.returncode == 0, r.stderr
+    assert "bit-exact" in r.stdout, r.stdout
+
+
 # The fast loop runs each table once (its first case); the full suite runs them all.
 pytestmark = pytest.mark.fast_first
