@@ -46,6 +46,26 @@ def _refused_as_tflm(path, match):
         mismatches(path, samples=1)
 
 
+def sweep16_mismatches(path) -> int:
+    """Mismatched outputs of a one-input int16 model over all 65536 input values."""
+    import tempfile
+    from pathlib import Path
+
+    from tinyc.backends.native.debug_plan import NoReusePlan
+    from tinyc.backends.native.rules import NATIVE_RULES
+    from tinyc.boards import get_board
+    from tinyc.hostlib import build_host_model
+    g = load_model(path)
+    shape = g.input_tensors()[0].shape
+    n = int(np.prod(shape))
+    values = np.arange(-32768, 32768 + (-65536 % n), dtype=np.int64)
+    xs = [[v.astype(np.int16).reshape(shape)] for v in values.reshape(-1, n)]
+    with tempfile.TemporaryDirectory(prefix="tinyc-kt-") as work:
+        m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES), Path(work))
+    return sum(int(np.count_nonzero(a != b)) for x, r in zip(xs, tflm_outputs(g, xs))
+               for a, b in zip(m.run(x), r))
+
+
 def edited(path, tag, quant=None, options=None, const=None, at=0):
     """A copy of `path` with op `at`'s tensors' quantization {"in0"/"in1"/"out"/id: (scale, zp)},
     its builtin options, or constant tensors' type and values {id or "inK": (type, values)}."""
@@ -480,6 +500,20 @@ def test_softmax_tables_shape():
     assert exp_lut[512] == 32767 and exp_lut[0] == 2 and recip[0] == 32767 and recip[512] == 16384
     assert np.all(np.diff(exp_lut.astype(np.int64)) >= 0)
     assert np.all(np.diff(recip.astype(np.int64)) <= 0)
+
+
+# ---------------------------------------------------------------- LEAKY_RELU
+
+@pytest.mark.parametrize("q_in,q_out,alpha", [
+    (0.00583687, 0.00464229, 0.3),       # SEANet's leaky_relu1
+    (0.0017, 0.0017, 0.2), (0.0031, 0.0009, 0.01)])
+def test_leaky_relu_int16_all_inputs(q_in, q_out, alpha):
+    """TFLM's Prepare rounds input_scale * alpha / output_scale and input_scale / output_scale
+    as doubles: in float32 a few of the 65536 inputs come out one off."""
+    from conftest import model
+    path = edited(model("seanet_leaky_relu0_int16"), "lr", quant={"in0": (q_in, 0),
+                  "out": (q_out, 0)}, options={"alpha": alpha})
+    assert sweep16_mismatches(path) == 0
 
 
 # ---------------------------------------------------------------- a model of them all
