@@ -516,6 +516,23 @@ def test_leaky_relu_int16_all_inputs(q_in, q_out, alpha):
     assert sweep16_mismatches(path) == 0
 
 
+# ---------------------------------------------------------------- SUB
+
+@pytest.mark.parametrize("q1,q2,qo", [
+    (0.0012579173, 9.196187e-06, 0.0009364741),      # SEANet's sub1
+    (0.0050774915, 8.143193e-06, 0.0019081958),      # SEANet's sub2
+])
+def test_sub_int16_multipliers_from_double_ratios(q1, q2, qo):
+    """TFLM's SUB Prepare divides the scales as doubles in the wheel (as ADD's): float32
+    ratios put a few outputs one off."""
+    from conftest import model
+    from test_kernels_elementwise import edited as retyped
+    path = retyped(model("seanet_add0_int16"), "sub16d", quant={"in0": (q1, 0), "in1": (q2, 0),
+                   "out": (qo, 0)}, opcode="SUB")
+    assert _opcodes(path) == ["SUB"]
+    assert mismatches(path, samples=40) == 0
+
+
 # ---------------------------------------------------------------- a model of them all
 
 MULTI_OPS = ["CONV_2D", "DEPTHWISE_CONV_2D", "TANH", "LOGISTIC", "MUL", "ADD", "PAD",
