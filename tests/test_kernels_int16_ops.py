@@ -354,6 +354,24 @@ def test_requantize_int16_large_zero_points(src, dst, q_in, q_out):
     assert mismatches(path, samples=6) == 0
 
 
+@pytest.mark.parametrize("src,dst,q_in,q_out", [
+    ("INT32", "INT16", (1.4901161e-07, 0), (0.00092197, 0)),     # SEANet's quantize0
+    ("INT16", "INT32", (0.00049431, 0), (1.4901161e-07, 0)),     # SEANet's quantize1
+    ("INT32", "INT16", (1e-05, -7000000), (0.003, 1200)),
+    ("INT16", "INT32", (0.002, -300), (0.0007, 2000000000)),
+    ("INT32", "INT8", (2e-06, 5), (0.01, -3)),
+    ("INT8", "INT32", (0.02, -128), (3e-05, -9)),
+])
+def test_requantize_int32(src, dst, q_in, q_out):
+    """TFLM's Requantize between int32 and int16/int8 (TFLM's SEANet suite has both int16
+    directions)."""
+    from test_kernels_elementwise import edited as retyped, unary_base
+    path = retyped(unary_base("RELU"), "q32", opcode="QUANTIZE",
+                   quant={"in0": q_in, "out": q_out}, dtypes={"in0": src, "out": dst})
+    assert _opcodes(path) == ["QUANTIZE"]
+    assert mismatches(path, samples=6) == 0
+
+
 @pytest.mark.parametrize("q", [(0.0002, 0), (0.5, -30000), (0.00001, 32767)])
 def test_float_int16_edges(q):
     """float32 -> QUANTIZE int16 -> DEQUANTIZE float32, what an int16x8 model with float inputs
