@@ -509,6 +509,34 @@ def test_softmax_int16_output_scale_refused_as_tflm():
                      "must be 1/32768")
 
 
+@pytest.mark.parametrize("beta", [1.0, 0.4])
+def test_softmax_int8_to_int16(beta):
+    """TFLM's int8 softmax with an int16 output (zero point -32768, scale 1/65536)."""
+    from modelgen import int8_model
+    from test_kernels_elementwise import edited as retyped
+
+    def build(x):
+        return _tf().keras.layers.Softmax()(x)
+    base = int8_model("s8_softmax_to16", build, [(3, 21)], rep_range=(-6, 6))
+    path = retyped(base, "s16out", quant={"out": (1 / 65536, -32768)}, dtypes={"out": "INT16"},
+                   options={"beta": beta})
+    g = read_model(path)
+    assert [g.tensors[t].dtype for t in (g.ops[-1].inputs[0], g.ops[-1].outputs[0])] == \
+        ["int8", "int16"]
+    assert mismatches(path, samples=8) == 0
+
+
+def test_softmax_int8_to_int16_zero_point_refused_as_tflm():
+    from modelgen import int8_model
+    from test_kernels_elementwise import edited as retyped
+
+    def build(x):
+        return _tf().keras.layers.Softmax()(x)
+    base = int8_model("s8_softmax_to16", build, [(3, 21)], rep_range=(-6, 6))
+    _refused_as_tflm(retyped(base, "s16zp", quant={"out": (1 / 65536, 0)},
+                             dtypes={"out": "INT16"}), "zero point -32768")
+
+
 def test_softmax_tables_shape():
     """The two tables TFLM's Prepare builds: exp on [-10, 0] and 1 / (1 + x) on [0, 1], in
     Q0.15 (their exact entries are what the bit-exact sweeps above check)."""

@@ -1,4 +1,5 @@
-/* SOFTMAX, int8 in, int8 out (zero point -128, scale 1/256), TFLM's fixed-point reference.
+/* SOFTMAX, int8 in, int8 out (zero point -128, scale 1/256) or int16 out (zero point -32768,
+ * scale 1/65536), TFLM's fixed-point reference.
  *
  * In a row, input_diff = x - max lies in [-255, 0], so exp(beta * scale * diff) in Q0.31 is
  * a table indexed by -diff, computed at compile time with TFLM's gemmlowp arithmetic
@@ -22,6 +23,10 @@ typedef struct {
 } tinyc_softmax_params;
 
 int tinyc_softmax_s8(const tinyc_softmax_params *p, const int8_t *input, int8_t *output);
+
+/* int8 in, int16 out (zero point -32768, scale 1/65536): the same rows, 16 output bits. Not
+ * in place (the output is wider). */
+int tinyc_softmax_s8_s16(const tinyc_softmax_params *p, const int8_t *input, int16_t *output);
 
 int32_t tinyc_softmax_s8_scratch_size(const tinyc_softmax_params *p);
 

@@ -1,4 +1,4 @@
-"""SOFTMAX, int8 -> int8, TFLM's fixed-point reference (firmware/kernels/softmax_s8.c).
+"""SOFTMAX, int8 -> int8 or int16, TFLM's fixed-point reference (firmware/kernels/softmax_s8.c).
 
 TFLM's Prepare computes input_multiplier, input_left_shift and diff_min from beta and the
 input scale; since a row's input_diff is one of 256 values, tinyc goes further and tabulates
@@ -33,15 +33,22 @@ def softmax_exp_table(beta: float, input_scale: float) -> np.ndarray:
     return np.array(table, np.int32)
 
 
+# int8 input: the output's zero point and scale TFLM requires, and the kernel
+_OUTPUTS = {"int8": (-128, 256, "tinyc_softmax_s8"), "int16": (-32768, 65536, "tinyc_softmax_s8_s16")}
+
+
 @lowering("SOFTMAX", inplace=lambda g, op: not g.tensors[op.inputs[0]].is_const)
 def lower(ctx, op):
+    """int8 -> int8, and int8 -> int16 (called from softmax_s16.py, the int16 outputs')."""
     inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
-    if inp.dtype != "int8" or out.dtype != "int8":
-        raise TinycError(f"op {op.index} SOFTMAX: only int8 -> int8 is supported "
-                         f"(got {inp.dtype} -> {out.dtype})")
-    if zp(out) != -128 or abs(scale(out) - 1 / 256) > 0.001 / 256:
-        raise TinycError(f"op {op.index} SOFTMAX: int8 output must have zero point -128 and "
-                         f"scale 1/256 (got {zp(out)}, {scale(out)!r}), as TFLM requires")
+    if inp.dtype != "int8" or out.dtype not in _OUTPUTS:
+        raise TinycError(f"op {op.index} SOFTMAX: only int8 -> int8/int16 and int16 -> int16 "
+                         f"are supported (got {inp.dtype} -> {out.dtype})")
+    want_zp, inv_scale, func = _OUTPUTS[out.dtype]
+    if zp(out) != want_zp or abs(scale(out) - 1 / inv_scale) > 0.001 / inv_scale:
+        raise TinycError(f"op {op.index} SOFTMAX: {out.dtype} output must have zero point "
+                         f"{want_zp} and scale 1/{inv_scale} (got {zp(out)}, {scale(out)!r}), "
+                         "as TFLM requires")
     beta = float(op.options.get("beta", 1.0))
     try:
         table = softmax_exp_table(beta, float(scale(inp)))
@@ -54,6 +61,6 @@ def lower(ctx, op):
     params = ctx.params(op, "tinyc_softmax_params", {
         "outer": inp.elements // max(depth, 1), "depth": depth, "exp_size": len(table),
         "exp_table": ctx.const(f"op{op.index}_exp", table, key=("softmax_exp", table.tobytes()))})
-    return KernelCall(func="tinyc_softmax_s8",
+    return KernelCall(func=func,
                       args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])],
                       headers=["softmax_s8.h"], sources=["softmax_s8.c"])
