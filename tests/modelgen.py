@@ -85,21 +85,43 @@ def int8_fn_model(name, fn, input_shapes, seed=0, per_channel=True, int8_io=True
     return _cached(name, key, make)
 
 
-def int16x8_model(name, build, input_shapes, seed=0, rep_range=(-1.0, 1.0)) -> Path:
+def _convert_16x8(converter, input_shapes, seed, rep_range, io="int16"):
+    tf = _tf()
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = _rep(input_shapes, seed, *rep_range)
+    converter.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+    if io == "int16":
+        converter.inference_input_type = tf.int16
+        converter.inference_output_type = tf.int16
+    return converter.convert()
+
+
+def int16x8_model(name, build, input_shapes, seed=0, rep_range=(-1.0, 1.0), io="int16") -> Path:
     """A Keras functional model in TFLite's 16-bit activation / 8-bit weight scheme
-    (EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8), int16 inputs and outputs."""
+    (EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8), int16 inputs and outputs
+    (io="float": float32 ones, with QUANTIZE/DEQUANTIZE at the edges)."""
     key = f"16x8|{name}|{inspect.getsource(build)}|{input_shapes}|{seed}|{rep_range}"
+    key += f"|{io}" if io != "int16" else ""
 
     def make():
         tf = _tf()
         tf.keras.utils.set_random_seed(seed)
         ins = [tf.keras.Input(shape=s[1:], batch_size=s[0]) for s in input_shapes]
         conv = tf.lite.TFLiteConverter.from_keras_model(tf.keras.Model(ins, build(*ins)))
-        conv.optimizations = [tf.lite.Optimize.DEFAULT]
-        conv.representative_dataset = _rep(input_shapes, seed, *rep_range)
-        conv.target_spec.supported_ops = [
-            tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
-        conv.inference_input_type = tf.int16
-        conv.inference_output_type = tf.int16
-        return conv.convert()
+        return _convert_16x8(conv, input_shapes, seed, rep_range, io)
+    return _cached(name, key, make)
+
+
+def int16x8_fn_model(name, fn, input_shapes, seed=0, rep_range=(-1.0, 1.0), io="int16") -> Path:
+    """int16x8_model of a plain TF function of float inputs (for ops Keras has no layer for)."""
+    key = f"16x8fn|{name}|{inspect.getsource(fn)}|{input_shapes}|{seed}|{rep_range}|{io}"
+
+    def make():
+        tf = _tf()
+        tf.keras.utils.set_random_seed(seed)
+        sig = [tf.TensorSpec(s, tf.float32) for s in input_shapes]
+        cf = tf.function(fn, input_signature=sig).get_concrete_function()
+        conv = tf.lite.TFLiteConverter.from_concrete_functions([cf])
+        return _convert_16x8(conv, input_shapes, seed, rep_range, io)
     return _cached(name, key, make)

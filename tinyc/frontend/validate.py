@@ -14,7 +14,9 @@ _WEIGHTED = {"CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "TRANSPOSE_CONV"
 # with an int16x8 kernel (TFLM's 16-bit activation / 8-bit weight scheme; each lowering
 # still checks its own types and parameters).
 _INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB", "LEAKY_RELU",
-              "SVDF", "SOFTMAX"}   # SVDF: an int16 state; SOFTMAX: int8 -> int16
+              "RESHAPE", "PAD", "PADV2", "STRIDED_SLICE", "CONCATENATION", "FULLY_CONNECTED",
+              "DEPTHWISE_CONV_2D", "MUL", "MEAN", "SUM", "LOGISTIC", "TANH", "SOFTMAX",
+              "SVDF"}   # SVDF: an int16 state
 _INT16_OPS |= {"UNIDIRECTIONAL_SEQUENCE_LSTM"}   # an int8 LSTM keeps its cell state in int16
 
 

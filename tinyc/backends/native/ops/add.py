@@ -28,13 +28,12 @@ def _smaller_than_one(op, m: float) -> tuple[int, int]:
 
 
 def add_multipliers(op, s1: float, s2: float, so: float, left_shift: int = LEFT_SHIFT):
-    if op.opcode == "ADD":
-        twice_max = 2 * max(s1, s2)
-        reals = (s1 / twice_max, s2 / twice_max, twice_max / ((1 << left_shift) * so))
-    else:
-        twice_max = f32(2 * f32(max(s1, s2)))
-        reals = (f32(f32(s1) / twice_max), f32(f32(s2) / twice_max),
-                 f32(twice_max / f32(float(1 << left_shift) * f32(so))))
+    """ADD's and SUB's Prepare. Their source divides float32 scales in float, but the wheel's
+    TFLM gives the double quotients' results (in float32 a few int16 outputs of TFLM's SEANet
+    SUBs come out one off: test_sub_int16_multipliers_from_double_ratios)."""
+    s1, s2, so = f32(s1), f32(s2), f32(so)
+    twice_max = 2 * max(s1, s2)
+    reals = (s1 / twice_max, s2 / twice_max, twice_max / ((1 << left_shift) * so))
     return [_smaller_than_one(op, r) for r in reals]
 
 

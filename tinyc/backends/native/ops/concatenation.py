@@ -33,6 +33,9 @@ def lower(ctx, op):
         if out.dtype == "int8" and (scale(t), zp(t)) != (scale(out), zp(out)):
             raise TinycError(f"op {op.index} CONCATENATION: int8 inputs must share the output's "
                              "scale and zero point (TFLM does not requantize)")
+        if out.dtype == "int16" and (zp(t), zp(out)) != (0, 0):
+            raise TinycError(f"op {op.index} CONCATENATION: int16 inputs and output need zero "
+                             "point 0 (TFLM copies them unscaled)")
     inner = math.prod(out.shape[axis + 1:])
     parts = np.array([t.shape[axis] * inner * n for t in ins], np.int32)
     params = ctx.params(op, "tinyc_concatenation_params", {

@@ -9,11 +9,13 @@ from tinyc.backends.native.quant import quantize_multiplier
 
 def leaky_relu_multipliers(inp, out, alpha: float) -> dict:
     """TFLM's Prepare: the identity and alpha multipliers, the alpha one made non-negative
-    with its sign apart, as QuantizeLeakyRelu does. The wheel's TFLM rounds
-    scale_in * alpha / scale_out like the double product (tests: alpha-double), not float."""
-    s_in, s_out = f32(scale(inp)), f32(scale(out))
-    mult_alpha, shift_alpha = quantize_multiplier(s_in * f32(alpha) / s_out)
-    mult_id, shift_id = quantize_multiplier(f32(s_in / s_out))
+    with its sign apart, as QuantizeLeakyRelu does. The wheel's TFLM computes both
+    scale_in * alpha / scale_out and scale_in / scale_out as doubles of the float32 values
+    (in float32 some int16 inputs come out one off: tests alpha-double and
+    test_leaky_relu_int16_all_inputs)."""
+    s_in, s_out = float(f32(scale(inp))), float(f32(scale(out)))
+    mult_alpha, shift_alpha = quantize_multiplier(s_in * float(f32(alpha)) / s_out)
+    mult_id, shift_id = quantize_multiplier(s_in / s_out)
     return {"mult_id": mult_id, "shift_id": shift_id, "mult_alpha": abs(mult_alpha),
             "shift_alpha": shift_alpha, "alpha_negative": int(mult_alpha < 0)}
 

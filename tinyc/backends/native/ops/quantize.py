@@ -1,5 +1,6 @@
-"""QUANTIZE: float32 -> int8/int16 at the model's edges, and requantization between int8
-and int16 (int8 -> int8 and uint8 <-> int8 are 256-entry tables), with TFLM's arithmetic."""
+"""QUANTIZE: float32 -> int8/int16 at the model's edges, and requantization between int8,
+int16 and int32 (int8 -> int8 and uint8 <-> int8 are 256-entry tables), with TFLM's
+arithmetic."""
 from __future__ import annotations
 
 import numpy as np
@@ -15,7 +16,10 @@ from tinyc.errors import TinycError
 _REQUANT = {("int16", "int8"): "tinyc_requantize_s16_s8",
             ("int8", "int16"): "tinyc_requantize_s8_s16",
             ("int16", "int16"): "tinyc_requantize_s16_s16",
-            ("int16", "int32"): "tinyc_requantize_s16_s32"}
+            ("int32", "int16"): "tinyc_requantize_s32_s16",
+            ("int16", "int32"): "tinyc_requantize_s16_s32",
+            ("int32", "int8"): "tinyc_requantize_s32_s8",
+            ("int8", "int32"): "tinyc_requantize_s8_s32"}
 _FROM_FLOAT = {"int8": "tinyc_quantize_f32_s8", "int16": "tinyc_quantize_f32_s16"}
 
 
@@ -78,6 +82,7 @@ def lower(ctx, op):
         func = _REQUANT[pair]
     else:
         raise TinycError(f"op {op.index} QUANTIZE: {inp.dtype} -> {out.dtype} is not supported "
-                         "(float32 -> int8/int16, int8 <-> int16, int16 -> int32, int8 -> int8, uint8 <-> int8 are)")
+                         "(float32 -> int8/int16, int8/int16/int32 <-> int16, int8 <-> int32, "
+                         "int8 -> int8, uint8 <-> int8 are)")
     return KernelCall(func=func, args=[params, ctx.ptr(op.inputs[0]), ctx.ptr(op.outputs[0])],
                       headers=["quantize.h"], sources=["quantize.c"])

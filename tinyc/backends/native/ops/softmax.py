@@ -1,5 +1,4 @@
-"""SOFTMAX, int8 -> int8 or int8 -> int16, TFLM's fixed-point reference
-(firmware/kernels/softmax_s8.c).
+"""SOFTMAX, int8 -> int8 or int16, TFLM's fixed-point reference (firmware/kernels/softmax_s8.c).
 
 TFLM's Prepare computes input_multiplier, input_left_shift and diff_min from beta and the
 input scale; since a row's input_diff is one of 256 values, tinyc goes further and tabulates
@@ -34,27 +33,22 @@ def softmax_exp_table(beta: float, input_scale: float) -> np.ndarray:
     return np.array(table, np.int32)
 
 
-# output type -> (kernel, the zero point and scale TFLM's Prepare requires)
-_OUTPUTS = {"int8": ("tinyc_softmax_s8", -128, 1 / 256),
-            "int16": ("tinyc_softmax_s8_s16", -32768, 1 / 65536)}
+# int8 input: the output's zero point and scale TFLM requires, and the kernel
+_OUTPUTS = {"int8": (-128, 256, "tinyc_softmax_s8"), "int16": (-32768, 65536, "tinyc_softmax_s8_s16")}
 
 
-def _inplace(g, op) -> bool:
-    inp, out = g.tensors[op.inputs[0]], g.tensors[op.outputs[0]]
-    return not inp.is_const and inp.dtype == out.dtype
-
-
-@lowering("SOFTMAX", inplace=_inplace)
+@lowering("SOFTMAX", inplace=lambda g, op: not g.tensors[op.inputs[0]].is_const)
 def lower(ctx, op):
+    """int8 -> int8, and int8 -> int16 (called from softmax_s16.py, the int16 outputs')."""
     inp, out = ctx.tensor(op.inputs[0]), ctx.tensor(op.outputs[0])
     if inp.dtype != "int8" or out.dtype not in _OUTPUTS:
-        raise TinycError(f"op {op.index} SOFTMAX: only int8 -> int8 and int8 -> int16 are "
-                         f"supported (got {inp.dtype} -> {out.dtype})")
-    func, out_zp, out_scale = _OUTPUTS[out.dtype]
-    if zp(out) != out_zp or abs(scale(out) - out_scale) > 0.001 * out_scale:
+        raise TinycError(f"op {op.index} SOFTMAX: only int8 -> int8/int16 and int16 -> int16 "
+                         f"are supported (got {inp.dtype} -> {out.dtype})")
+    want_zp, inv_scale, func = _OUTPUTS[out.dtype]
+    if zp(out) != want_zp or abs(scale(out) - 1 / inv_scale) > 0.001 / inv_scale:
         raise TinycError(f"op {op.index} SOFTMAX: {out.dtype} output must have zero point "
-                         f"{out_zp} and scale 1/{round(1 / out_scale)} (got {zp(out)}, "
-                         f"{scale(out)!r}), as TFLM requires")
+                         f"{want_zp} and scale 1/{inv_scale} (got {zp(out)}, {scale(out)!r}), "
+                         "as TFLM requires")
     beta = float(op.options.get("beta", 1.0))
     try:
         table = softmax_exp_table(beta, float(scale(inp)))

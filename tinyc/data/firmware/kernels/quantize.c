@@ -70,8 +70,10 @@ int tinyc_quantize_f32_s16(const tinyc_quantize_params *p, const float *input, i
 static inline int32_t requantize_one(const tinyc_requantize_params *p, int32_t x, int32_t lo,
                                      int32_t hi)
 {
-    const int32_t v = tinyc_requantize(x - p->input_zero_point, p->multiplier, p->shift) +
-                      p->output_zero_point;
+    /* int32 inputs and zero points: the subtraction and the addition wrap as TFLM's int32 */
+    const int32_t v = tinyc_add_wrap(
+        tinyc_requantize(tinyc_add_wrap(x, -p->input_zero_point), p->multiplier, p->shift),
+        p->output_zero_point);
     return tinyc_clamp_i32(v, lo, hi);
 }
 
@@ -97,24 +99,50 @@ int tinyc_requantize_s8_s16(const tinyc_requantize_params *p, const int8_t *inpu
     return TINYC_KERNEL_OK;
 }
 
-int tinyc_requantize_s16_s32(const tinyc_requantize_params *p, const int16_t *input,
-                             int32_t *output)
-{
-    for (int32_t i = 0; i < p->size; i++) {
-        /* TFLM's int32 sum of the requantized value and the zero point, wrapping alike */
-        output[i] = tinyc_add_wrap(tinyc_requantize((int32_t)input[i] - p->input_zero_point,
-                                                    p->multiplier, p->shift),
-                                   p->output_zero_point);
-    }
-    return TINYC_KERNEL_OK;
-}
-
 int tinyc_requantize_s16_s16(const tinyc_requantize_params *p, const int16_t *input,
                              int16_t *output)
 {
     for (int32_t i = 0; i < p->size; i++) {
         const int16_t x = input[i];
         output[i] = (int16_t)requantize_one(p, x, -32768, 32767);
+    }
+    return TINYC_KERNEL_OK;
+}
+
+int tinyc_requantize_s32_s16(const tinyc_requantize_params *p, const int32_t *input,
+                             int16_t *output)
+{
+    for (int32_t i = 0; i < p->size; i++) {
+        const int32_t x = input[i];
+        output[i] = (int16_t)requantize_one(p, x, -32768, 32767);
+    }
+    return TINYC_KERNEL_OK;
+}
+
+int tinyc_requantize_s16_s32(const tinyc_requantize_params *p, const int16_t *input,
+                             int32_t *output)
+{
+    for (int32_t i = 0; i < p->size; i++) {
+        output[i] = requantize_one(p, input[i], INT32_MIN, INT32_MAX);
+    }
+    return TINYC_KERNEL_OK;
+}
+
+int tinyc_requantize_s32_s8(const tinyc_requantize_params *p, const int32_t *input,
+                            int8_t *output)
+{
+    for (int32_t i = 0; i < p->size; i++) {
+        const int32_t x = input[i];
+        output[i] = (int8_t)requantize_one(p, x, -128, 127);
+    }
+    return TINYC_KERNEL_OK;
+}
+
+int tinyc_requantize_s8_s32(const tinyc_requantize_params *p, const int8_t *input,
+                            int32_t *output)
+{
+    for (int32_t i = 0; i < p->size; i++) {
+        output[i] = requantize_one(p, input[i], INT32_MIN, INT32_MAX);
     }
     return TINYC_KERNEL_OK;
 }

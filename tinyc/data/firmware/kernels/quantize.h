@@ -1,6 +1,6 @@
 /* QUANTIZE: float32 -> int8/int16, and uint8 for export's helpers (TFLM AffineQuantize:
  * round half away from zero of x / scale in float, plus zero point, saturated) and int16 <->
- * int8 / int16 -> int16 / int16 -> int32 requantization (TFLM Requantize). int8 -> int8 and uint8 <-> int8
+ * int8 / int16 -> int16 / int32 <-> int16, int8 requantization (TFLM Requantize). int8 -> int8 and uint8 <-> int8
  * requantization is a 256-entry table (lut_s8.h). */
 #ifndef TINYC_QUANTIZE_H
 #define TINYC_QUANTIZE_H
@@ -34,9 +34,15 @@ int tinyc_requantize_s8_s16(const tinyc_requantize_params *p, const int8_t *inpu
                             int16_t *output);
 int tinyc_requantize_s16_s16(const tinyc_requantize_params *p, const int16_t *input,
                              int16_t *output);
-/* int16 -> int32 (TFLM's QUANTIZE to an int32 output); not in place. */
+/* int32 <-> int16/int8 (TFLM's Requantize; not in place: the element sizes differ) */
+int tinyc_requantize_s32_s16(const tinyc_requantize_params *p, const int32_t *input,
+                             int16_t *output);
 int tinyc_requantize_s16_s32(const tinyc_requantize_params *p, const int16_t *input,
                              int32_t *output);
+int tinyc_requantize_s32_s8(const tinyc_requantize_params *p, const int32_t *input,
+                            int8_t *output);
+int tinyc_requantize_s8_s32(const tinyc_requantize_params *p, const int8_t *input,
+                            int32_t *output);
 
 int32_t tinyc_quantize_scratch_size(const void *p);
 

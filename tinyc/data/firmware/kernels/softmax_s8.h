@@ -1,11 +1,11 @@
 /* SOFTMAX, int8 in, int8 out (zero point -128, scale 1/256) or int16 out (zero point -32768,
- * scale 1/65536), TFLM's fixed-point reference (Softmax<int8_t, OutputT>).
+ * scale 1/65536), TFLM's fixed-point reference.
  *
  * In a row, input_diff = x - max lies in [-255, 0], so exp(beta * scale * diff) in Q0.31 is
  * a table indexed by -diff, computed at compile time with TFLM's gemmlowp arithmetic
  * (tinyc/backends/native/fixedpoint.py). Diffs beyond the table (below TFLM's diff_min)
  * contribute nothing and output -128. The sum and its reciprocal are computed here, as TFLM
- * does. tinyc_softmax_s8 is safe in place (output == input). */
+ * does. Safe in place (output == input). */
 #ifndef TINYC_SOFTMAX_S8_H
 #define TINYC_SOFTMAX_S8_H
 
@@ -23,6 +23,9 @@ typedef struct {
 } tinyc_softmax_params;
 
 int tinyc_softmax_s8(const tinyc_softmax_params *p, const int8_t *input, int8_t *output);
+
+/* int8 in, int16 out (zero point -32768, scale 1/65536): the same rows, 16 output bits. Not
+ * in place (the output is wider). */
 int tinyc_softmax_s8_s16(const tinyc_softmax_params *p, const int8_t *input, int16_t *output);
 
 int32_t tinyc_softmax_s8_scratch_size(const tinyc_softmax_params *p);
