@@ -116,6 +116,24 @@ def test_bench_json():
     assert rows[0]["bit_exact"] and rows[0]["board"] == "mps2-an386"
 
 
+@pytest.mark.slow
+def test_bench_ram_fields_are_the_plans_and_tflms(tmp_path, monkeypatch):
+    """bench's bounds are plan's, from a fresh build and from the cached one alike, and its
+    TFLM figure is TFLM's own 32-bit arena for the model (no offline plan)."""
+    from tinyc.backends.tflm.arena import tflm_arena
+    from tinyc.frontend import read_model
+    monkeypatch.setenv("TINYC_CACHE", str(tmp_path))
+    arm32 = tflm_arena(read_model(AD01), None, 4).arena_bytes
+    for _ in range(2):   # the second run reads the build from the cache
+        row = _json(run_tinyc("bench", AD01, "--board", "host", "-n", "1", "--json"))[0]
+        host_plan = _json(run_tinyc("plan", AD01, "--board", "host", "--json"))
+        for k in ("arena_bytes", "lower_bound_bytes", "lower_bound_without_overlap_bytes"):
+            assert row[k] == host_plan[k], k
+        assert row["optimize"] == "balanced" and row["bit_exact"]
+        assert row["tflm_own_arena_bytes"] == tflm_arena(read_model(AD01), None, 8).arena_bytes
+    assert arm32 != row["tflm_own_arena_bytes"]   # the pointer width is the board's
+
+
 def test_reader_closing_the_pipe_is_not_an_error():
     """`tinyc boards | head -1`: the reader left; tinyc stops quietly (no `error:` line)."""
     import subprocess

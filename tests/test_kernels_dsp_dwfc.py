@@ -383,6 +383,33 @@ def test_bench_markdown_table():
     assert "`tinyc bench x`" in text and "`-O2`" in text
 
 
+def test_bench_markdown_ram_table():
+    """The RAM section: arena, model RAM, both bounds, TFLM's own 32-bit arena, the ratio, and
+    the geometric mean and maximum of the ratio over the models TFLM's arena is known for."""
+    from tinyc.bench_report import markdown
+    base = {"macs": 1, "instructions_per_inference": 1, "ram_bytes": 1, "flash_bytes": 1,
+            "code_bytes": 1, "bit_exact": True}
+    rows = [{**base, "model": "a.tflite", "arena_bytes": 960, "model_ram_bytes": 1_000,
+             "lower_bound_bytes": 900, "lower_bound_without_overlap_bytes": 1_500,
+             "tflm_own_arena_bytes": 4_000},
+            {**base, "model": "b.tflite", "arena_bytes": 9_000, "model_ram_bytes": 9_000,
+             "lower_bound_bytes": 9_000, "lower_bound_without_overlap_bytes": 12_000,
+             "tflm_own_arena_bytes": 10_000},
+            {**base, "model": "lstm.tflite", "arena_bytes": 64, "model_ram_bytes": 64,
+             "lower_bound_bytes": 64, "lower_bound_without_overlap_bytes": 64,
+             "tflm_own_arena_bytes": None}]
+    text = markdown(rows, get_board("mps2-an386"), "tinyc bench x", "gcc 1", ["-O2"])
+    ram = text.split("## RAM", 1)[1]
+    cells = {ln.strip("|").split("|")[0].strip(): [c.strip() for c in ln.strip("|").split("|")]
+             for ln in ram.splitlines() if ln.startswith("| ") and "model" not in ln}
+    assert cells["a"] == ["a", "960", "1,000", "900", "1,500", "4,000", "0.25"]
+    assert cells["b"][5:] == ["10,000", "0.90"]
+    assert cells["lstm"][5:] == ["-", "-"]
+    assert "32-bit" in ram
+    # sqrt(0.25 * 0.90) = 0.474
+    assert "geometric mean 0.47 over 2 models" in ram and "max 0.90 (b)" in ram
+
+
 # ---- AVERAGE_POOL_2D -------------------------------------------------------------------------
 
 # Beyond test_kernels_conv.POOL: channel counts past a multiple of four, kws's global average

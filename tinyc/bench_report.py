@@ -1,7 +1,9 @@
 """benchmarks/RESULTS.md: the bench rows as a Markdown page (instructions, per MAC, bytes, the
-ratio to reference figures, the top ops of the profile, the compiler and its flags)."""
+ratio to reference figures, the top ops of the profile, the compiler and its flags, and the RAM
+against its lower bounds and TFLM's own arena)."""
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 
@@ -67,4 +69,41 @@ def markdown(rows: list[dict], board, command: str, compiler: str, flags: list[s
     if reference:
         lines += ["", f"ratio = tinyc instructions / {label} instructions on the same board "
                   "(below 1: fewer)."]
+    lines += ram_table(rows, board)
     return "\n".join(lines) + "\n"
+
+
+def _b(n) -> str:
+    return "-" if n is None else f"{n:,}"
+
+
+def ram_table(rows: list[dict], board) -> list[str]:
+    """The RAM section: model RAM against its lower bounds (with and without outputs over their
+    inputs) and against the arena TFLM's own planner needs on a target of the board's pointer
+    width; the geometric mean and maximum of that ratio."""
+    bits = 8 * board.pointer_bytes
+    lines = ["", "## RAM", "",
+             f"| model | arena B | model RAM B | bound B | no-overlap bound B | "
+             f"TFLM arena B ({bits}-bit) | model RAM / TFLM |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    ratios = []
+    for r in rows:
+        stem = Path(r["model"]).stem
+        ram, tflm = r.get("model_ram_bytes"), r.get("tflm_own_arena_bytes")
+        ratio = ram / tflm if ram is not None and tflm else None
+        if ratio is not None:
+            ratios.append((ratio, stem))
+        lines.append("| " + " | ".join([
+            stem, _b(r.get("arena_bytes")), _b(ram), _b(r.get("lower_bound_bytes")),
+            _b(r.get("lower_bound_without_overlap_bytes")), _b(tflm),
+            "-" if ratio is None else f"{ratio:.2f}"]) + " |")
+    lines += ["", "model RAM = the arena plus the model code's own .data/.bss; bound = no plan "
+              "can be smaller; no-overlap bound = the same if no output shared bytes with its "
+              "input; TFLM arena = the least arena TFLM's AllocateTensors accepts with its own "
+              f"planner on a {bits}-bit target (tinyc's replay of it; - where unknown)."]
+    if ratios:
+        geo = math.exp(sum(math.log(x) for x, _ in ratios) / len(ratios))
+        top = max(ratios)
+        lines += ["", f"model RAM / TFLM arena: geometric mean {geo:.2f} over {len(ratios)} "
+                  f"models, max {top[0]:.2f} ({top[1]})."]
+    return lines

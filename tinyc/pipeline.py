@@ -34,6 +34,8 @@ class PlanSummary:
     """What a cached build keeps of its plan: the code is generated, only the figures remain."""
     arena_bytes: int
     strategy: str
+    lower_bound_bytes: int | None = None
+    lower_bound_without_overlap_bytes: int | None = None
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Build:
             "model": self.graph.path, "model_sha256": self.graph.sha256,
             "compiled": self.compiled, "elf": str(self.elf) if self.elf else None,
             "arena_bytes": self.plan.arena_bytes, "strategy": self.plan.strategy,
+            "lower_bound_bytes": self.plan.lower_bound_bytes,
+            "lower_bound_without_overlap_bytes": self.plan.lower_bound_without_overlap_bytes,
             "ram_bytes": self.ram_bytes, "model_ram_bytes": self.model_ram_bytes,
             "harness_ram_bytes": self.harness_ram_bytes,
             "flash_bytes": self.flash_bytes, "code_bytes": self.code_bytes,
@@ -249,7 +253,9 @@ def ensure_build(model: str, board: Board, backend: str = DEFAULT_BACKEND, strat
     with cache.locked(out):   # a concurrent run of the same build waits, then reuses it
         meta = cache.valid_manifest(out)
         if meta:
-            plan = PlanSummary(meta["arena_bytes"], meta.get("strategy") or strategy)
+            plan = PlanSummary(meta["arena_bytes"], meta.get("strategy") or strategy,
+                               meta.get("lower_bound_bytes"),
+                               meta.get("lower_bound_without_overlap_bytes"))
             return Build(project_dir=out, board=board, backend=backend, graph=graph, plan=plan,
                          compiled=True, elf=Path(meta["elf"]), sizes=meta.get("sizes", {}),
                          ram_bytes=meta["ram_bytes"], flash_bytes=meta["flash_bytes"],

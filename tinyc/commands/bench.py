@@ -33,7 +33,9 @@ from tinyc.verify import verify_build
 def command(models, board, backend, ports, samples, strategy, kernels, optimize, patch,
             markdown_path, reference_path, as_json):
     """Measure each MODEL on BOARD: deterministic counts, bytes from the ELF, bit-exactness."""
+    from tinyc.backends.tflm.arena import tflm_own_arena_bytes
     from tinyc.bench_report import load_reference, top_ops
+    from tinyc.frontend import read_model
     from tinyc.ops import macs
     b = get_board(board)
     require_port(b, ports, "bench")
@@ -54,7 +56,10 @@ def command(models, board, backend, ports, samples, strategy, kernels, optimize,
             "harness_ram_bytes": build.harness_ram_bytes, "flash_bytes": build.flash_bytes,
             "code_bytes": build.code_bytes, "weights_bytes": build.weights_bytes,
             "arena_bytes": build.plan.arena_bytes, "bit_exact": r["bit_exact"],
-            "patch": build.patch,
+            "patch": build.patch, "optimize": optimize,
+            "lower_bound_bytes": build.plan.lower_bound_bytes,
+            "lower_bound_without_overlap_bytes": build.plan.lower_bound_without_overlap_bytes,
+            "tflm_own_arena_bytes": tflm_own_arena_bytes(read_model(m), b.pointer_bytes),
             "macs": sum(macs(build.graph, op) for op in build.graph.ops),
         })
         if r.get("profile"):

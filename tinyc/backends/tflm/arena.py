@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from tinyc.backends.tflm.abi import abi_for
 from tinyc.backends.tflm.kernels import kernel_needs
+from tinyc.errors import TinycError
 from tinyc.ir import DTYPE_SIZES, Graph
 
 ALIGN = 16                  # MicroArenaBufferAlignment()
@@ -253,3 +254,13 @@ def tflm_arena(graph: Graph, offsets: list[int] | None, pointer_bytes: int,
     head, tail, planned = fits(hi)
     return ArenaReport(arena_bytes=hi, head_bytes=head, tail_bytes=tail, planner_bytes=planned,
                        pointer_bytes=pointer_bytes, recording=recording)
+
+
+def tflm_own_arena_bytes(graph: Graph, pointer_bytes: int) -> int | None:
+    """The arena TFLM needs for `graph` with its own planner (no offline plan) on a target with
+    `pointer_bytes`-byte pointers: the figure tinyc's RAM is compared with. None when the
+    graph has a kernel whose TFLM arena needs tinyc does not know."""
+    try:
+        return tflm_arena(graph, None, pointer_bytes).arena_bytes
+    except TinycError:
+        return None
