@@ -18,7 +18,9 @@ FAILURE = "Fields of every failure"
 # Keys that already had two types before schema 1 (kept: fields are never changed); docs/json.md
 # says which is which.
 TWO_TYPES = {"id": {"int", "str"},   # a tensor's id; a board's id (boards)
-             "op": {"int", "str"}}   # an op's name; its index in peak and *kernel_variants
+             "op": {"int", "str"},   # an op's name; its index in peak and *kernel_variants
+             # a plan's buffers[].id: a tensor's id, or "scratch:opN" for op N's scratch
+             "output_id": {"int", "str"}}
 
 
 def documented() -> dict[str, dict[str, str]]:
