@@ -277,11 +277,17 @@ def test_div_quantization(q):
     assert div_mismatches(path) == 0
 
 
-def test_div_by_zero_fails_the_invoke():
+@pytest.mark.parametrize("zeros", ["every", "last"])
+def test_div_by_zero_fails_the_invoke(zeros):
     g = load_model(div_model())
     m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
                          Path(tempfile.mkdtemp(prefix="tinyc-kt-")))
     x = [np.ones(t.shape, np.int8) * int(t.quant.zero_point[0]) for t in g.input_tensors()]
+    if zeros == "last":   # one zero divisor, after every other element is computed
+        zp = int(g.input_tensors()[1].quant.zero_point[0])
+        divisor = np.full(x[1].shape, zp + 1 if zp < 127 else zp - 1, np.int8)
+        divisor.flat[-1] = zp
+        x[1] = divisor
     with pytest.raises(TinycError, match="tinyc_invoke"):
         m.run(x)
 

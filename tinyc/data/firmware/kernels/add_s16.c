@@ -15,7 +15,7 @@ static inline int32_t scaled_input(int32_t x, int32_t offset, int32_t left_shift
 }
 
 /* sign = 1 for ADD, -1 for SUB. */
-static inline int16_t add_one(const tinyc_add_params *p, int16_t a, int16_t b, int32_t sign)
+static inline int16_t add_one(const tinyc_add_params *p, int32_t sign, int16_t a, int16_t b)
 {
     const int32_t x = scaled_input(a, p->input1_offset, p->left_shift, p->input1_multiplier,
                                    p->input1_shift);
@@ -37,28 +37,10 @@ int32_t tinyc_sub_s16_scratch_size(const tinyc_add_params *p)
 static int add_sub(const tinyc_add_params *p, const int16_t *input1, const int16_t *input2,
                    int16_t *output, int32_t sign)
 {
-    if (!p->broadcast) {
-        for (int32_t i = 0; i < p->size; i++) {
-            output[i] = add_one(p, input1[i], input2[i], sign);
-        }
-        return TINYC_KERNEL_OK;
-    }
-    const tinyc_broadcast *b = &p->bc;
-    const int32_t inner = b->dims[TINYC_BROADCAST_DIMS - 1];
-    const int32_t s1 = b->stride1[TINYC_BROADCAST_DIMS - 1];
-    const int32_t s2 = b->stride2[TINYC_BROADCAST_DIMS - 1];
-    if (inner <= 0) {
+    if (!tinyc_broadcast_valid(p->broadcast, &p->bc)) {
         return TINYC_KERNEL_BAD_PARAMS;
     }
-    const int32_t rows = p->size / inner;
-    for (int32_t r = 0; r < rows; r++) {
-        int32_t o1, o2;
-        tinyc_broadcast_row(b, r, &o1, &o2);
-        int16_t *o = output + r * inner;
-        for (int32_t j = 0; j < inner; j++) {
-            o[j] = add_one(p, input1[o1 + j * s1], input2[o2 + j * s2], sign);
-        }
-    }
+    TINYC_BROADCAST_EACH(p, input1, input2, output, add_one, p, sign);
     return TINYC_KERNEL_OK;
 }
 

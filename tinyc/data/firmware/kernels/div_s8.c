@@ -23,12 +23,14 @@ static int32_t rounding_divide_by_pot_wide(int32_t x, int32_t exponent)
     return (x >> (exponent & 31)) + (remainder > threshold ? 1 : 0);
 }
 
-/* Returns 0 for a zero divisor. */
-static int div_one(const tinyc_div_params *p, int8_t a, int8_t b, int8_t *out)
+/* A zero divisor gives 0 and sets *zero_divisor. */
+static inline int8_t div_one(const tinyc_div_params *p, int32_t *zero_divisor, int8_t a,
+                             int8_t b)
 {
     int32_t v1 = p->input1_offset + a;
     int32_t v2 = p->input2_offset + b;
     if (v2 == 0) {
+        *zero_divisor = 1;
         return 0;
     }
     if (v2 < 0) {
@@ -41,37 +43,15 @@ static int div_one(const tinyc_div_params *p, int8_t a, int8_t b, int8_t *out)
     const int32_t total_shift = p->output_shift - p->recip_shift[v2] - headroom;
     const int32_t r = rounding_divide_by_pot_wide(
         tinyc_sat_rounding_doubling_high_mul(quotient, p->output_multiplier), -total_shift);
-    *out = (int8_t)tinyc_clamp_i32(r + p->output_offset, p->act_min, p->act_max);
-    return 1;
+    return (int8_t)tinyc_clamp_i32(r + p->output_offset, p->act_min, p->act_max);
 }
 
 int tinyc_div_s8(const tinyc_div_params *p, const int8_t *in1, const int8_t *in2, int8_t *out)
 {
-    if (!p->broadcast) {
-        for (int32_t i = 0; i < p->size; i++) {
-            if (!div_one(p, in1[i], in2[i], &out[i])) {
-                return TINYC_KERNEL_BAD_PARAMS;
-            }
-        }
-        return TINYC_KERNEL_OK;
-    }
-    const tinyc_broadcast *b = &p->bc;
-    const int32_t inner = b->dims[TINYC_BROADCAST_DIMS - 1];
-    const int32_t s1 = b->stride1[TINYC_BROADCAST_DIMS - 1];
-    const int32_t s2 = b->stride2[TINYC_BROADCAST_DIMS - 1];
-    if (inner <= 0) {
+    if (!tinyc_broadcast_valid(p->broadcast, &p->bc)) {
         return TINYC_KERNEL_BAD_PARAMS;
     }
-    const int32_t rows = p->size / inner;
-    for (int32_t r = 0; r < rows; r++) {
-        int32_t o1, o2;
-        tinyc_broadcast_row(b, r, &o1, &o2);
-        int8_t *o = out + r * inner;
-        for (int32_t j = 0; j < inner; j++) {
-            if (!div_one(p, in1[o1 + j * s1], in2[o2 + j * s2], &o[j])) {
-                return TINYC_KERNEL_BAD_PARAMS;
-            }
-        }
-    }
-    return TINYC_KERNEL_OK;
+    int32_t zero_divisor = 0;
+    TINYC_BROADCAST_EACH(p, in1, in2, out, div_one, p, &zero_divisor);
+    return zero_divisor ? TINYC_KERNEL_BAD_PARAMS : TINYC_KERNEL_OK;
 }

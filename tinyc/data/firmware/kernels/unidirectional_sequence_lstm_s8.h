@@ -21,20 +21,24 @@
 extern "C" {
 #endif
 
-typedef struct {
-    const int8_t *input_weights;        /* [units][input_size] */
-    const int8_t *recurrent_weights;    /* [units][units] */
-    const int32_t *input_bias;          /* [units] gate bias, input zero point folded in */
-    const int32_t *recurrent_bias;      /* [units] hidden zero point folded in */
-    int32_t input_multiplier, input_shift;          /* input FC -> Q3.12 */
-    int32_t recurrent_multiplier, recurrent_shift;  /* recurrent FC -> Q3.12 */
-} tinyc_lstm_gate_s8;
+/* The params of the portable kernels (unidirectional_sequence_lstm_body.h), ACC_T the FCs'
+ * accumulator and bias type. */
+#define TINYC_LSTM_PARAMS(GATE_T, PARAMS_T, ACC_T)                                               \
+    typedef struct {                                                                           \
+        const int8_t *input_weights;        /* [units][input_size] */                          \
+        const int8_t *recurrent_weights;    /* [units][units] */                               \
+        const ACC_T *input_bias;            /* [units] gate bias, input zero point folded in */ \
+        const ACC_T *recurrent_bias;        /* [units] hidden zero point folded in */          \
+        int32_t input_multiplier, input_shift;          /* input FC -> Q3.12 */                \
+        int32_t recurrent_multiplier, recurrent_shift;  /* recurrent FC -> Q3.12 */            \
+    } GATE_T;                                                                                  \
+    typedef struct {                                                                           \
+        tinyc_lstm_dims dims;                                                                  \
+        GATE_T gate[4];                     /* TINYC_LSTM_*_GATE */                            \
+        tinyc_lstm_cell_params cell;                                                           \
+    } PARAMS_T
 
-typedef struct {
-    tinyc_lstm_dims dims;
-    tinyc_lstm_gate_s8 gate[4];         /* TINYC_LSTM_*_GATE */
-    tinyc_lstm_cell_params cell;
-} tinyc_lstm_s8_params;
+TINYC_LSTM_PARAMS(tinyc_lstm_gate_s8, tinyc_lstm_s8_params, int32_t);
 
 int tinyc_unidirectional_sequence_lstm_s8(const tinyc_lstm_s8_params *p, const int8_t *input,
                                           int8_t *hidden_state, int16_t *cell_state,
