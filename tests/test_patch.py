@@ -265,21 +265,31 @@ def test_stage_output_over_its_input_up_to_the_contract_and_a_row_past_is_caught
     assert mismatches(path, samples=3, plan=plan, poison=True) == 0
 
 
-@pytest.mark.qemu
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["person_detect", "vww_96_int8"])
-def test_patch_auto_is_bit_exact_on_mps2_an386_and_lowers_model_ram(name):
-    path = model(name)
-    r = run_tinyc("bench", path, "--board", "mps2-an386", "--patch", "auto", "-n", "2", "--json",
+def _bench(path, patch):
+    r = run_tinyc("bench", path, "--board", "mps2-an386", "--patch", patch, "-n", "2", "--json",
                   timeout=1800)
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)[0]
     assert rep["bit_exact"] and rep["instructions_per_inference"] > 0
+    return rep
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["person_detect", "vww_96_int8"])
+def test_patch_auto_is_bit_exact_on_mps2_an386_and_within_balanced(name):
+    """Both fit without patches: auto patches only for less model RAM at no more than 5 % more
+    instructions, measured (QEMU -icount, exact). vww's unpatched arena is the smaller one."""
+    path = model(name)
+    rep, off = _bench(path, "auto"), _bench(path, "off")
+    assert rep["instructions_per_inference"] <= 1.05 * off["instructions_per_inference"]
     p = rep["patch"]
-    assert p is not None and p["stage_ops"][0] == 0 and p["patches"] == p["per_side"] ** 2
-    assert 0 < p["extra_macs_pct"] <= 5.0      # it fits without patches: balanced's allowance
-    off = run_tinyc("plan", path, "--board", "mps2-an386", "--patch", "off", "--json")
-    assert rep["model_ram_bytes"] < json.loads(off.stdout)["model_ram_bytes"]
+    if p is None:
+        assert name != "person_detect"     # 9 KB less for 4.7 % more instructions (4 x 4)
+        assert rep["model_ram_bytes"] == off["model_ram_bytes"]
+        return
+    assert p["stage_ops"][0] == 0 and p["patches"] == p["per_side"] ** 2
+    assert rep["model_ram_bytes"] < off["model_ram_bytes"]
 
 
 def test_without_patch_option_patches_are_tried_only_when_the_model_does_not_fit():
