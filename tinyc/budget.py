@@ -93,8 +93,8 @@ def check_fits(graph: Graph, plan, board, budget: Budget) -> None:
         tried = getattr(plan, "patches_tried", None)
         if tried:
             n, arena = tried["per_side"], tried["arena_bytes"]
-            msg += (f"; patches were tried (--patch 2 to {tried['max_n']}): the smallest arena, "
-                    f"{kb(arena)} with {n}x{n}, still misses by "
+            msg += (f"; patches were tried (--patch 2 to {tried['max_n']}): the least arena, "
+                    f"about {kb(arena)} with {n}x{n}, still misses by "
                     f"{kb(need - have - plan.arena_bytes + arena)}")
         if not plan.optimal:
             msg += "; try --strategy optimal"
