@@ -265,21 +265,31 @@ def test_stage_output_over_its_input_up_to_the_contract_and_a_row_past_is_caught
     assert mismatches(path, samples=3, plan=plan, poison=True) == 0
 
 
-@pytest.mark.qemu
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ["person_detect", "vww_96_int8"])
-def test_patch_auto_is_bit_exact_on_mps2_an386_and_lowers_model_ram(name):
-    path = model(name)
-    r = run_tinyc("bench", path, "--board", "mps2-an386", "--patch", "auto", "-n", "2", "--json",
+def _bench(path, patch):
+    r = run_tinyc("bench", path, "--board", "mps2-an386", "--patch", patch, "-n", "2", "--json",
                   timeout=1800)
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)[0]
     assert rep["bit_exact"] and rep["instructions_per_inference"] > 0
+    return rep
+
+
+@pytest.mark.qemu
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["person_detect", "vww_96_int8"])
+def test_patch_auto_is_bit_exact_on_mps2_an386_and_within_balanced(name):
+    """Both fit without patches: auto patches only for less model RAM at no more than 5 % more
+    instructions, measured (QEMU -icount, exact). vww's unpatched arena is the smaller one."""
+    path = model(name)
+    rep, off = _bench(path, "auto"), _bench(path, "off")
+    assert rep["instructions_per_inference"] <= 1.05 * off["instructions_per_inference"]
     p = rep["patch"]
-    assert p is not None and p["stage_ops"][0] == 0 and p["patches"] == p["per_side"] ** 2
-    assert 0 < p["extra_macs_pct"] <= 5.0      # it fits without patches: balanced's allowance
-    off = run_tinyc("plan", path, "--board", "mps2-an386", "--patch", "off", "--json")
-    assert rep["model_ram_bytes"] < json.loads(off.stdout)["model_ram_bytes"]
+    if p is None:
+        assert name != "person_detect"     # 9 KB less for 4.7 % more instructions (4 x 4)
+        assert rep["model_ram_bytes"] == off["model_ram_bytes"]
+        return
+    assert p["stage_ops"][0] == 0 and p["patches"] == p["per_side"] ** 2
+    assert rep["model_ram_bytes"] < off["model_ram_bytes"]
 
 
 def test_without_patch_option_patches_are_tried_only_when_the_model_does_not_fit():
@@ -298,3 +308,73 @@ def test_without_patch_option_patches_are_tried_only_when_the_model_does_not_fit
     assert be.plan(g, small, "heuristic", patch="off").rules.target.patch is None
     tiny = replace(HOST, ram_bytes=need // 4, reserve_ram_bytes=0)     # fits with no patches
     assert not estimate(g, be.plan(g, tiny, "heuristic"), tiny, plain.rules).fits_ram
+
+
+@pytest.mark.parametrize("allowed, expect", [(None, None), ({3}, 3), ({2, 3, 4}, "least arena")])
+def test_auto_takes_only_splits_whose_estimated_cost_is_within_balanced(monkeypatch, allowed,
+                                                                         expect):
+    """`auto` on a model that fits anyway asks patch_cost for each split's cost (stubbed here:
+    0 % for the allowed N, just over the 5 % otherwise) and never takes one over the budget."""
+    from tinyc.backends.native import patch_choice
+    from tinyc.backends.native.backend import NativeBackend
+    asked = []
+
+    def stub(graph, spec, target):
+        asked.append(spec.n)
+        return 0.0 if allowed and spec.n in allowed else 5.01
+    monkeypatch.setattr(patch_choice, "extra_instructions_pct", stub)
+    g = load_model(_wide())
+    plan = NativeBackend().plan(g, HOST, "heuristic", patch="auto")
+    assert set(asked) >= {2, 3, 4}
+    spec = plan.rules.target.patch
+    if expect is None:
+        assert spec is None
+    elif expect == "least arena":
+        assert spec is not None and spec.n in allowed
+    else:
+        assert spec is not None and spec.n == expect
+
+
+def test_patch_cost_counts_the_halo_at_each_ops_own_figure_plus_calls_and_copies(monkeypatch):
+    """With the per-call, per-row, edge and copy terms zeroed, the estimate is exactly the
+    report's extra MACs, op by op, at each op's shape figure; each term then adds its share."""
+    from dataclasses import replace
+    from tinyc.backends.native import patch_cost, target as target_mod
+    from tinyc.backends.native.balance import _select
+    from tinyc.backends.native.patch import patch_macs_per_op
+    from tinyc.ops import macs
+    g = load_model(MODELS["same"]())
+    t = KERNELS["dsp"]
+    spec = PatchSpec(_deepest(g, 3), 3)
+    full = patch_cost.extra_instructions(g, spec, t)
+    zero = {"call_instructions": 0.0, "row_instructions": 0.0, "edge_instructions": 0.0}
+    real_select = patch_cost._select
+    monkeypatch.setattr(patch_cost, "_select",
+                        lambda graph, op, tt: replace(real_select(graph, op, tt), **zero))
+    monkeypatch.setattr(patch_cost, "COPY_ROW_INSTRUCTIONS", 0.0)
+    monkeypatch.setattr(patch_cost, "COPY_BYTE_INSTRUCTIONS", 0.0)
+    halo = sum(_select(g, g.ops[k], t).shape_instructions(n - macs(g, g.ops[k]))
+               for k, n in patch_macs_per_op(g, spec).items())
+    assert halo > 0 and patch_cost.extra_instructions(g, spec, t) == pytest.approx(halo)
+    monkeypatch.setattr(patch_cost, "COPY_BYTE_INSTRUCTIONS", 1.0)
+    copies = patch_cost.extra_instructions(g, spec, t) - halo
+    assert copies > 0 and full != halo
+    assert target_mod.KernelChoice(None).call_instructions == target_mod.CALL_INSTRUCTIONS
+
+
+def test_a_model_that_misses_even_with_patches_says_so_and_by_how_much():
+    from dataclasses import replace
+    from tinyc.backends.native.backend import NativeBackend
+    from tinyc.budget import check_fits, estimate
+    from tinyc.errors import TinycError
+    be = NativeBackend()
+    g = load_model(_wide())
+    plain = be.plan(g, HOST, "heuristic", patch="off")
+    tiny = replace(HOST, ram_bytes=estimate(g, plain, HOST, plain.rules).ram["total"] // 4,
+                   reserve_ram_bytes=0)
+    plan = be.plan(g, tiny, "heuristic")
+    assert plan.rules.target.patch is None and plan.patches_tried["max_n"] == 8
+    with pytest.raises(TinycError) as e:
+        check_fits(g, plan, tiny, estimate(g, plan, tiny, plan.rules))
+    assert "patches were tried (--patch 2 to 8)" in e.value.message
+    assert "still misses by" in e.value.message and "\n" not in e.value.message

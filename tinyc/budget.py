@@ -90,6 +90,12 @@ def check_fits(graph: Graph, plan, board, budget: Budget) -> None:
         msg += f"; {peak_summary(graph, plan)}"
         msg += (f"; arena {kb(plan.arena_bytes)} + runtime {kb(budget.ram['runtime'])}"
                 f" + kept back {kb(budget.ram['reserve'])}")
+        tried = getattr(plan, "patches_tried", None)
+        if tried:
+            n, arena = tried["per_side"], tried["arena_bytes"]
+            msg += (f"; patches were tried (--patch 2 to {tried['max_n']}): the least arena, "
+                    f"about {kb(arena)} with {n}x{n}, still misses by "
+                    f"{kb(need - have - plan.arena_bytes + arena)}")
         if not plan.optimal:
             msg += "; try --strategy optimal"
         msg += "; a smaller input or fewer channels around that op would lower the peak"

@@ -36,6 +36,9 @@ class MemoryPlan:
     _offsets: dict[int, int] = field(default_factory=dict, repr=False)
     _scratch: dict[int, tuple[int, int]] = field(default_factory=dict, repr=False)
     rules: object = field(default=None, repr=False, compare=False)   # what it was planned for
+    # a model that did not fit with patches either (--patch auto): {"max_n", "per_side",
+    # "arena_bytes"}, the least arena any split reached (patch_choice.choose)
+    patches_tried: dict | None = field(default=None, repr=False, compare=False)
 
     def offset(self, tensor_id: int) -> int:
         try:

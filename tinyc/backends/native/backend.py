@@ -83,11 +83,13 @@ class NativeBackend(BackendBase):
         from tinyc.backends.native import patch_choice
         if patch == "auto":
             plain = plain or full(target)
+        tried: dict = {}
         spec = patch_choice.choose(
             graph, patch, target, plain,
             lambda spec: plan_with(patch_choice.with_patch(target, spec), True),
-            lambda n: self._fits(graph, board, replace(plain, arena_bytes=n)))
+            lambda n: self._fits(graph, board, replace(plain, arena_bytes=n)), tried=tried)
         if spec is None:
+            plain.patches_tried = tried or None
             return plain
         patched = full(patch_choice.with_patch(target, spec))
         if patch == "auto" and patched.arena_bytes >= plain.arena_bytes \

@@ -8,9 +8,9 @@ by their lower bound), and the one with the smallest arena wins (ties: fewer ext
 - when the model does not fit the board's RAM without patches: the smallest N (2 .. MAX_N)
   whose best stage fits;
 - when it fits anyway: the N and stage with the smallest arena among those that cost at most
-  the balanced rule's 5 % of the model's instructions (estimated like --optimize balanced
-  does: each op's extra MACs at its kernel's instructions per MAC, extra_instructions_pct), and
-  only if that arena is smaller than the unpatched one; otherwise no patches. (In both cases
+  the balanced rule's 5 % of the model's instructions (estimated by patch_cost.py: the halo at
+  each op's own instructions per MAC, every patch's calls and copies), and only if that arena
+  is smaller than the unpatched one; otherwise no patches. (In both cases
   the final plan is kept only if it is smaller than the unpatched one, or fits where that
   does not.)
 Without --patch the build is unpatched, unless the model does not fit: then `auto` is tried
@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tinyc.backends.native.balance import MAX_EXTRA
-from tinyc.backends.native.patch import (MAX_N, PatchSpec, patch_macs, patch_macs_per_op,
-                                         stages, valid_split)
+from tinyc.backends.native.patch import MAX_N, PatchSpec, patch_macs, stages, valid_split
+from tinyc.backends.native.patch_cost import extra_instructions_pct
 from tinyc.errors import TinycError
 from tinyc.ops import macs
 
@@ -62,23 +62,6 @@ def candidates(graph, n: int, limit_pct: float = MAX_EXTRA_PCT) -> list[tuple[Pa
     return out
 
 
-def extra_instructions_pct(graph, spec: PatchSpec, target) -> float:
-    """The halo's estimated cost in % of the model's instructions: each op's extra MACs at its
-    kernel variant's instructions per MAC (KernelChoice.estimated_instructions, as
-    --optimize balanced estimates), so a halo in a slow first layer counts for more."""
-    from tinyc.backends.native.balance import _select
-    per_op = patch_macs_per_op(graph, spec)
-    total = extra = 0.0
-    for op in graph.ops:
-        choice = _select(graph, op, target)
-        if choice is None:
-            continue
-        total += choice.estimated_instructions(macs(graph, op))
-        if op.index in per_op:
-            extra += choice.estimated_instructions(per_op[op.index] - macs(graph, op))
-    return 100.0 * extra / max(total, 1.0)
-
-
 def best_stage(graph, n: int, trial_plan, limit_pct: float = MAX_EXTRA_PCT, cost=None):
     """(spec, estimated arena) of the stage with the least arena for n patches per side, or
     None; cost(spec) -> False leaves a stage out. A quick plan's lower bound is the estimate:
@@ -94,11 +77,15 @@ def best_stage(graph, n: int, trial_plan, limit_pct: float = MAX_EXTRA_PCT, cost
     return best[:2] if best else None
 
 
-def choose(graph, patch, target, plain, trial_plan, fits) -> PatchSpec | None:
+def choose(graph, patch, target, plain, trial_plan, fits, cost=None,
+           tried: dict | None = None) -> PatchSpec | None:
     """The stage and split for --patch `patch` (an int or "auto"); plain: the unpatched plan,
     trial_plan(spec) -> a quick plan, fits(bytes) -> whether the board's RAM holds an arena
-    that size. For auto the caller keeps the unpatched plan when the patched one comes out no
-    smaller."""
+    that size, cost(graph, spec, target) -> the estimated extra instructions in % of the
+    model's (default extra_instructions_pct). For auto the caller keeps the unpatched plan when
+    the patched one comes out no smaller. When the model does not fit and no split makes it,
+    `tried` gets {"max_n", "per_side", "arena_bytes"}: the least estimated arena any reached."""
+    cost = cost or extra_instructions_pct
     if isinstance(patch, int):
         best = best_stage(graph, patch, trial_plan)
         if best is None:
@@ -108,17 +95,22 @@ def choose(graph, patch, target, plain, trial_plan, fits) -> PatchSpec | None:
                              f"{patch} pixels high and wide); drop --patch")
         return best[0]
     if not fits(plain.arena_bytes):
+        least = None
         for n in range(2, MAX_N + 1):
             best = best_stage(graph, n, trial_plan)
             if best is not None and fits(best[1]):
                 return best[0]
+            if best is not None and (least is None or best[1] < least[1]):
+                least = (n, best[1])
+        if least is not None and tried is not None:
+            tried.update(max_n=MAX_N, per_side=least[0], arena_bytes=least[1])
         return None
     def cheap(spec):
-        return extra_instructions_pct(graph, spec, target) <= 100.0 * MAX_EXTRA
+        return cost(graph, spec, target) <= 100.0 * MAX_EXTRA
 
     best = None
     for n in range(2, MAX_N + 1):
-        b = best_stage(graph, n, trial_plan, 100.0 * MAX_EXTRA, cheap)
+        b = best_stage(graph, n, trial_plan, cost=cheap)
         if b is not None and (best is None or b[1] < best[1]):
             best = b
     return best[0] if best and best[1] < plain.arena_bytes else None

@@ -48,6 +48,16 @@ PORTABLE = Target(None, "portable")
 # an optimised variant that states no figure of its own is taken to be 2x faster.
 PORTABLE_INSTRUCTIONS_PER_MAC = 15.0
 OPTIMISED_SPEEDUP = 2.0
+# What a conv-like kernel pays per call (parameter set-up, loop prologues) and per output row
+# (row start, edge handling), beside its MACs: paid again for every patch of a layer run patch
+# by patch (patch_cost.py). Measured on mps2-an386 over the patched first layers of vww and
+# person_detect: 190-213 per call, 24-29 per row for the depthwise kernels.
+CALL_INSTRUCTIONS = 200.0
+ROW_INSTRUCTIONS = 25.0
+# ... and per output value whose window reaches into SAME padding (the bounds-checked path),
+# which a patch, run with VALID padding on a padded copy, never takes: 19.5-22.4 on the first
+# layers of vww and person_detect (a whole layer against its patches' per-call fit).
+EDGE_INSTRUCTIONS = 21.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +86,14 @@ class KernelChoice:
     # estimated instructions per MAC, for --optimize balanced; None: PORTABLE_INSTRUCTIONS_PER_MAC
     # for the portable kernels, that divided by OPTIMISED_SPEEDUP for any other variant
     instructions_per_mac: float | None = None
+    # this op's own figure where its shape makes it run far from the variant's average (a
+    # narrow first layer: few channels, short columns, the generic requantization); None: the
+    # figure above. The patch cost (patch_cost.py) counts the halo with it; balanced keeps the
+    # averages.
+    shape_instructions_per_mac: float | None = None
+    call_instructions: float = CALL_INSTRUCTIONS
+    row_instructions: float = ROW_INSTRUCTIONS
+    edge_instructions: float = EDGE_INSTRUCTIONS
 
     @property
     def has_contract(self) -> bool:
@@ -87,6 +105,16 @@ class KernelChoice:
             per_mac = PORTABLE_INSTRUCTIONS_PER_MAC / (1 if self.variant == "portable"
                                                        else OPTIMISED_SPEEDUP)
         return macs * per_mac
+
+    def shape_instructions(self, macs: int, rows: int = 0, calls: int = 0,
+                           edge_values: int = 0) -> float:
+        """Estimated instructions of `calls` calls writing `rows` output rows, `edge_values`
+        output values whose window reaches into the padding and `macs` MACs in all, at this
+        op's own figure per MAC."""
+        per_mac = self.shape_instructions_per_mac
+        mac_part = self.estimated_instructions(macs) if per_mac is None else macs * per_mac
+        return (mac_part + calls * self.call_instructions + rows * self.row_instructions
+                + edge_values * self.edge_instructions)
 
     def backward(self) -> "KernelChoice":
         """The backward twin: `<func>_backward` in `<stem>_backward.c`."""

@@ -24,6 +24,19 @@ from tinyc.backends.native.target import KernelChoice
 IPM_IM2COL = 1.8
 IPM_1X1 = 3.9
 IPM_SPARSE = 0.41
+# Figures on the op's own shape (KernelChoice.shape_instructions_per_mac, the patch cost), from
+# `verify --profile` on mps2-an386 (kws, vww, resnet, person_detect):
+# - dsp-1x1-cn(-rqfast): 2.94 at 8 input channels, 2.06 at 16, 1.80 at 32, 1.57 at 64:
+#   IPM_CN_BASE + IPM_CN_PER_INPUT / c_in; 10 instructions per output row;
+# - dsp-im2col-k28: 3.46 with 8 outputs (vww), 2.70 with 16 (resnet): the column's copy shared
+#   by fewer channels, IPM_K28_BASE + IPM_K28_PER_OUTPUT / c_out; 325 per call, none per row;
+# - dsp-im2col: 2.17 at 40 taps (kws), 1.65 at 144, 1.41 at 288, 1.31 at 576 (resnet), 1.41
+#   at 1152 (person_detect): IPM_IM2COL_BASE + IPM_IM2COL_PER_TAP / taps, within 7 %.
+IPM_CN_BASE, IPM_CN_PER_INPUT = 1.42, 12.2
+ROW_CN = 10.0
+IPM_K28_BASE, IPM_K28_PER_OUTPUT = 1.94, 12.2
+CALL_K28, ROW_K28 = 325.0, 0.0
+IPM_IM2COL_BASE, IPM_IM2COL_PER_TAP = 1.3, 36.0
 
 # Each GEMM writes two output pixels at a time (conv2d_gemm_s8_dsp.h gemm_pixels_s8).
 PIXELS_PER_BLOCK = 2
@@ -203,7 +216,9 @@ def _choose_1x1_cn(g, op, target):
     return KernelChoice(f"tinyc_conv2d_1x1_s8_c{c_in}_dsp", ("conv2d_1x1_s8_cn_dsp.h",),
                         ("conv2d_1x1_s8_cn_dsp.c",), 0, "dsp-1x1-cn",
                         overlap=gemm_overlap(g, op, read_first=False),
-                        instructions_per_mac=IPM_1X1)
+                        instructions_per_mac=IPM_1X1,
+                        shape_instructions_per_mac=IPM_CN_BASE + IPM_CN_PER_INPUT / c_in,
+                        row_instructions=ROW_CN)
 
 
 @kernel_variant("CONV_2D", "dsp-1x1-cn", _choose_1x1_cn, priority=12)
@@ -239,7 +254,9 @@ def _choose_im2col(g, op, target):
     return KernelChoice("tinyc_conv2d_s8_dsp", ("conv2d_s8_dsp.h",), ("conv2d_s8_dsp.c",),
                         im2col_scratch_bytes(g, op), "dsp-im2col",
                         overlap=gemm_overlap(g, op, read_first=True),
-                        instructions_per_mac=IPM_IM2COL)
+                        instructions_per_mac=IPM_IM2COL,
+                        shape_instructions_per_mac=IPM_IM2COL_BASE + IPM_IM2COL_PER_TAP
+                        / column_taps(*g.tensors[op.inputs[1]].shape[1:]))
 
 
 def column_rows(nums: ConvNumbers) -> np.ndarray:
@@ -256,7 +273,10 @@ def _choose_im2col_k28(g, op, target):
     _, fh, fw, fc = g.tensors[op.inputs[1]].shape
     if choice is None or column_taps(fh, fw, fc) != 28:
         return None
-    return replace(choice, func="tinyc_conv2d_s8_k28_dsp", variant="dsp-im2col-k28")
+    c_out = g.tensors[op.outputs[0]].shape[3]
+    return replace(choice, func="tinyc_conv2d_s8_k28_dsp", variant="dsp-im2col-k28",
+                   shape_instructions_per_mac=IPM_K28_BASE + IPM_K28_PER_OUTPUT / c_out,
+                   call_instructions=CALL_K28, row_instructions=ROW_K28)
 
 
 @kernel_variant("CONV_2D", "dsp-im2col", _choose_im2col, priority=5)

@@ -14,6 +14,7 @@ from tinyc.backends.native.access_order import (channel_group_overlap,
                                                  channel_group_overlap_above, runs_backward,
                                                  window_overlap)
 from tinyc.backends.native.lower import KernelCall, kernel_variant
+from tinyc.backends.native.ops.common import channel_multipliers
 from tinyc.backends.native.ops.depthwise_conv2d import DepthwiseNumbers, depthwise_params
 from tinyc.backends.native.ops.fully_connected_dsp import rq_pointer
 from tinyc.backends.native.ops.geometry import spatial
@@ -26,6 +27,15 @@ LANES = (0, 2, 1, 3)
 # over kws, vww and resnet: 5.09 M / 1.09 M MACs. No shared model runs the generic path; it
 # is taken at the 3x3 figure.
 IPM_3X3 = IPM_GENERIC = 4.7         # channel c of a group of four lands in int16 lane LANES[c]
+# The figure on the op's own shape (KernelChoice.shape_instructions_per_mac), from the patched
+# first layers of vww and person_detect (`verify --profile`, one count per call): depth
+# multiplier 1 costs IPM_BASE + IPM_PER_CHANNEL / channels (4.77 at 16 channels, 5.19 at 8 with
+# the requantization table), and the generic requantization (no table: a right shift under 2)
+# IPM_GENERIC_RQ_PER_OUTPUT more per output value (7.28 at 8 channels, 3x3); a depth multiplier
+# of 8 on one input channel (person_detect's first layer) ran 6.07.
+IPM_BASE, IPM_PER_CHANNEL = 4.35, 6.7
+IPM_GENERIC_RQ_PER_OUTPUT = 19.0
+IPM_MULT = 6.1
 
 
 def scratch_bytes(channels: int) -> int:
@@ -69,7 +79,20 @@ def _choice(g, op, func: str, shape, variant: str, per_mac: float) -> KernelChoi
         overlap, above = window_overlap(ins, outs, fh, fw, geo), None
     return KernelChoice(func, ("depthwise_conv2d_s8_dsp.h",), ("depthwise_conv2d_s8_dsp.c",),
                         scratch_bytes(ic), variant, overlap=overlap, overlap_above=above,
-                        instructions_per_mac=per_mac)
+                        instructions_per_mac=per_mac,
+                        shape_instructions_per_mac=shape_per_mac(g, op, fh * fw, ic * dm, dm))
+
+
+def shape_per_mac(g, op, taps: int, channels: int, dm: int) -> float:
+    """Instructions per MAC on this op's shape (see IPM_BASE)."""
+    if dm != 1:
+        return IPM_MULT
+    per_mac = IPM_BASE + IPM_PER_CHANNEL / channels
+    inp, w, out = g.tensors[op.inputs[0]], g.tensors[op.inputs[1]], g.tensors[op.outputs[0]]
+    _, shift = channel_multipliers(inp, w, out, channels)
+    if r2_table(np.ones(len(shift), np.int64), shift) is None:
+        per_mac += IPM_GENERIC_RQ_PER_OUTPUT / taps
+    return per_mac
 
 
 def choose_3x3(g, op, target):

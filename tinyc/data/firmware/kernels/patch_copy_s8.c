@@ -19,9 +19,14 @@ int tinyc_patch_copy_s8(const tinyc_patch_copy_params *p, const int8_t *src, int
             memset(out, (int8_t)p->fill, (size_t)(p->cols * c));
             continue;
         }
-        memset(out, (int8_t)p->fill, (size_t)(x0 * c));
+        /* most rows lie wholly inside the source: no call for an empty border */
+        if (x0 > 0) {
+            memset(out, (int8_t)p->fill, (size_t)(x0 * c));
+        }
         memcpy(out + x0 * c, src + (sy * p->src_w + p->src_x + x0) * c, (size_t)((x1 - x0) * c));
-        memset(out + x1 * c, (int8_t)p->fill, (size_t)((p->cols - x1) * c));
+        if (x1 < p->cols) {
+            memset(out + x1 * c, (int8_t)p->fill, (size_t)((p->cols - x1) * c));
+        }
     }
     return TINYC_KERNEL_OK;
 }
