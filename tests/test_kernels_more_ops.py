@@ -78,3 +78,42 @@ def test_broadcast_to(shape, to):
                          lambda x: _tf().broadcast_to(x, list(to)), [shape])
     assert "BROADCAST_TO" in opcodes(path)
     assert sweep_mismatches(path, samples=4) == 0
+
+
+# ---------------------------------------------------------------- SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND
+
+# (input shape, block shape, paddings); the skewed range puts the zero point (the pad) far from 0
+SPACE_TO_BATCH = [((1, 4, 4, 3), [2, 2], [[0, 0], [0, 0]]),
+                  ((1, 3, 3, 2), [2, 2], [[1, 0], [0, 1]]),
+                  ((2, 5, 4, 1), [3, 2], [[2, 2], [1, 1]]),
+                  ((1, 6, 5, 4), [1, 3], [[0, 0], [2, 2]]),
+                  ((2, 5, 3), [2], [[1, 0]]),
+                  ((1, 7, 2), [3], [[0, 2]])]
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("shape,block,pads", SPACE_TO_BATCH, ids=[_name(*c) for c in SPACE_TO_BATCH])
+def test_space_to_batch_nd(shape, block, pads):
+    path = int8_fn_model(_name("more_s2b", shape, block, pads),
+                         lambda x: _tf().space_to_batch(x, block, pads), [shape],
+                         rep_range=(-0.3, 2.0))
+    assert "SPACE_TO_BATCH_ND" in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+# (input shape, block shape, crops)
+BATCH_TO_SPACE = [((4, 2, 2, 3), [2, 2], [[0, 0], [0, 0]]),
+                  ((4, 3, 3, 2), [2, 2], [[1, 0], [0, 1]]),
+                  ((12, 3, 3, 1), [3, 2], [[2, 1], [1, 0]]),
+                  ((6, 2, 4, 2), [1, 3], [[0, 1], [2, 2]]),
+                  ((4, 3, 3), [2], [[1, 0]]),
+                  ((3, 4, 2), [3], [[0, 2]])]
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("shape,block,crops", BATCH_TO_SPACE, ids=[_name(*c) for c in BATCH_TO_SPACE])
+def test_batch_to_space_nd(shape, block, crops):
+    path = int8_fn_model(_name("more_b2s", shape, block, crops),
+                         lambda x: _tf().batch_to_space(x, block, crops), [shape])
+    assert "BATCH_TO_SPACE_ND" in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
