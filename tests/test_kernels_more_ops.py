@@ -4,16 +4,21 @@ their parameters; and the models TFLM refuses, refused by tinyc too."""
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import tflite_edit
-from modelgen import CACHE, _tf, int8_fn_model
+from modelgen import CACHE, _cached, _tf, int8_fn_model
 from test_kernels_elementwise import opcodes, sweep_mismatches
+from tinyc.backends.native.debug_plan import NoReusePlan
+from tinyc.backends.native.rules import NATIVE_RULES
+from tinyc.boards import get_board
 from tinyc.errors import TinycError
 from tinyc.frontend import load_model, read_model
+from tinyc.hostlib import build_host_model
 from tinyc.reference import random_inputs, tflm_outputs
 
 
@@ -117,3 +122,71 @@ def test_batch_to_space_nd(shape, block, crops):
                          lambda x: _tf().batch_to_space(x, block, crops), [shape])
     assert "BATCH_TO_SPACE_ND" in opcodes(path)
     assert sweep_mismatches(path, samples=4) == 0
+
+
+# ---------------------------------------------------------------- GATHER_ND
+
+# (params shape, constant indices): whole elements, slices, a 3-D index array, 5 indices per row
+GATHER_ND = [((2, 3, 4), [[0, 1], [1, 2], [1, 0]]),
+             ((2, 3, 4), [[1, 2, 3], [0, 0, 0]]),
+             ((5, 3), [[4], [0], [2]]),
+             ((3, 4, 2), [[[0, 1], [2, 3]], [[1, 1], [0, 0]]]),
+             ((2, 2, 3, 2, 2), [[1, 0, 2, 1, 0], [0, 1, 1, 0, 1]]),
+             ((4, 6, 2), [[3], [1], [3]])]
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("shape,idx", GATHER_ND, ids=[_name(*c) for c in GATHER_ND])
+def test_gather_nd_constant_indices(shape, idx):
+    path = int8_fn_model(_name("more_gnd", shape, idx),
+                         lambda x: _tf().gather_nd(x, _tf().constant(idx, _tf().int32)) * 2.0,
+                         [shape])
+    assert "GATHER_ND" in opcodes(path)
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+def test_gather_nd_constant_indices_outside_refused():
+    """TFLM fails the invoke on a slice outside the params; tinyc refuses at compile time."""
+    path = _with_const(int8_fn_model(_name("more_gnd", (2, 3), [[1, 2]]),
+                                     lambda x: _tf().gather_nd(x, [[1, 2]]) * 2.0, [(2, 3)]),
+                       1, [2, 0])
+    _refused_by_both(path, r"^op 0 GATHER_ND: indices \[\[2, 0\]\] reach outside params")
+
+
+def test_gather_nd_run_time_indices():
+    """An int8 table gathered by int32 index rows from a model input: in-range rows against
+    TFLM, and a row past the table's end fails the kernel (as it fails TFLM's invoke)."""
+    tf = _tf()
+    table = np.linspace(-1, 1, 4 * 3 * 2, dtype=np.float32).reshape(4, 3, 2)
+
+    def make():
+        tf.keras.utils.set_random_seed(0)
+        sig = [tf.TensorSpec((1, 5, 2), tf.int32), tf.TensorSpec((1, 1, 2), tf.float32)]
+        fn = tf.function(lambda i, x: tf.gather_nd(tf.constant(table), i) * x,
+                         input_signature=sig)
+        conv = tf.lite.TFLiteConverter.from_concrete_functions([fn.get_concrete_function()])
+        conv.optimizations = [tf.lite.Optimize.DEFAULT]
+        rng = np.random.default_rng(0)
+        conv.representative_dataset = lambda: (
+            [np.stack([rng.integers(0, 4, (1, 5)), rng.integers(0, 3, (1, 5))], -1).astype(np.int32),
+             rng.uniform(-1, 1, (1, 1, 2)).astype(np.float32)] for _ in range(32))
+        conv.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+        conv.inference_input_type = tf.int8
+        conv.inference_output_type = tf.int8
+        return conv.convert()
+    g = load_model(_cached("more_gnd_runtime", "gather-nd-runtime-v1", make))
+    op = next(o for o in g.ops if o.opcode == "GATHER_ND")
+    assert not g.tensors[op.inputs[1]].is_const
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
+                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")), sanitize=True)
+    rng = np.random.default_rng(1)
+    kinds = [t.dtype for t in g.input_tensors()]
+    xs = [[np.stack([rng.integers(0, 4, (1, 5)), rng.integers(0, 3, (1, 5))], -1).astype(np.int32)
+           if k == "int32" else rng.integers(-128, 128, t.shape).astype(np.int8)
+           for k, t in zip(kinds, g.input_tensors())] for _ in range(6)]
+    for x, r in zip(xs, tflm_outputs(g, xs)):
+        assert all(np.array_equal(a, b) for a, b in zip(m.run(x), r))
+    bad = [x.copy() for x in xs[0]]
+    bad[kinds.index("int32")][0, 2] = [3, 3]    # starts at element 24 of the table's 24
+    with pytest.raises(TinycError, match="tinyc_invoke"):
+        m.run(bad)
