@@ -190,3 +190,55 @@ def test_gather_nd_run_time_indices():
     bad[kinds.index("int32")][0, 2] = [3, 3]    # starts at element 24 of the table's 24
     with pytest.raises(TinycError, match="tinyc_invoke"):
         m.run(bad)
+
+
+# ---------------------------------------------------------------- CAST
+
+_CAST_TYPES = ["int8", "int16", "int32", "float32"]
+CASTS = [(a, b) for a in _CAST_TYPES for b in _CAST_TYPES if a != b]
+# the inputs' ranges: every integer value of the type, floats inside the target's range (a
+# float outside it has no defined result in C++, so neither in TFLM)
+_FLOAT_RANGE = {"int8": 127.0, "int16": 32767.0, "int32": 2.1e9}
+
+
+def _cast_model(src: str, dst: str) -> Path:
+    tf = _tf()
+
+    def make():
+        fn = tf.function(lambda x: tf.cast(x, getattr(tf, dst)),
+                         input_signature=[tf.TensorSpec((3, 41), getattr(tf, src))])
+        return tf.lite.TFLiteConverter.from_concrete_functions(
+            [fn.get_concrete_function()]).convert()
+    return _cached(f"more_cast_{src}_{dst}", "cast-v1", make)
+
+
+def _host_mismatches(path, xs) -> int:
+    g = load_model(path)
+    m = build_host_model(g, get_board("host"), NoReusePlan(g, NATIVE_RULES),
+                         Path(tempfile.mkdtemp(prefix="tinyc-kt-")), sanitize=True)
+    return sum(int(np.count_nonzero(a != b)) for x, r in zip(xs, tflm_outputs(g, xs))
+               for a, b in zip(m.run(x), r))
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("src,dst", CASTS, ids=[f"{a}-{b}" for a, b in CASTS])
+def test_cast(src, dst):
+    path = _cast_model(src, dst)
+    assert opcodes(path) == ["CAST"]
+    rng = np.random.default_rng(0)
+    if src == "float32":
+        lim = _FLOAT_RANGE[dst]
+        xs = [[rng.uniform(-lim, lim, (3, 41)).astype(np.float32)] for _ in range(3)]
+        xs.append([np.array([0.5, -0.5, 1.99, -1.99, 0.0, -0.0, 126.9, -127.9] * 15 + [7.0] * 3,
+                            np.float32).reshape(3, 41)])
+    else:
+        info = np.iinfo(src)
+        xs = [[rng.integers(info.min, info.max, (3, 41), endpoint=True, dtype=src)]
+              for _ in range(3)]
+        edges = [info.min, info.max, 0, -1, 1, 127, 128, -129, 32767, 32768, 255, 256]
+        xs.append([np.resize(np.array(edges, np.int64).astype(src), (3, 41))])
+    assert _host_mismatches(path, xs) == 0
+
+
+def test_cast_to_uint8_refused():
+    _refused_by_both(_cast_model("int8", "uint8"), r"^op 0 CAST: int8 -> uint8 is not supported")
