@@ -12,7 +12,7 @@ import pytest
 
 import tflite_edit
 from modelgen import CACHE, _cached, _tf, int8_fn_model
-from test_kernels_elementwise import opcodes, sweep_mismatches
+from test_kernels_elementwise import edited, opcodes, sweep_mismatches
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
 from tinyc.boards import get_board
@@ -242,3 +242,28 @@ def test_cast(src, dst):
 
 def test_cast_to_uint8_refused():
     _refused_by_both(_cast_model("int8", "uint8"), r"^op 0 CAST: int8 -> uint8 is not supported")
+
+
+# ---------------------------------------------------------------- ELU
+
+def _unary_int8(opcode: str, tag: str, quant: dict | None) -> Path:
+    """An int8 ABS model (the converter emits ELU only in float) rewritten as `opcode`, with
+    op 0's scales and zero points `quant`: TFLM runs the int8 kernel on it."""
+    base = int8_fn_model("more_unary_abs", lambda x: _tf().abs(x), [(1, 256)], rep_range=(-2, 1))
+    return edited(base, tag, quant=quant, opcode=opcode)
+
+
+ELUS = [("abs-scales", None),
+        ("negative-half", {"in0": (0.03, 0), "out": (0.02, 10)}),
+        ("all-negative", {"in0": (0.05, 127), "out": (0.01, 100)}),
+        ("fine-input", {"in0": (0.002, -20), "out": (0.004, -5)}),
+        ("saturating", {"in0": (0.1, -128), "out": (0.01, -128)}),
+        ("coarse-output", {"in0": (0.01, 3), "out": (0.3, -90)})]
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("tag,quant", ELUS, ids=[c[0] for c in ELUS])
+def test_elu(tag, quant):
+    path = _unary_int8("ELU", f"elu-{tag}", quant)
+    assert opcodes(path) == ["ELU"]
+    assert sweep_mismatches(path, samples=2) == 0
