@@ -267,3 +267,45 @@ def test_elu(tag, quant):
     path = _unary_int8("ELU", f"elu-{tag}", quant)
     assert opcodes(path) == ["ELU"]
     assert sweep_mismatches(path, samples=2) == 0
+
+
+# ---------------------------------------------------------------- ADD_N
+
+def _add_n(tag: str, n_inputs: int, quant: dict) -> Path:
+    """An int8 ADD of two model inputs (the converter emits ADD_N only in float) rewritten as
+    ADD_N of `n_inputs` operands (the inputs repeated in turn), with scales and zero points
+    `quant` ("in" for every input, "out")."""
+    base = int8_fn_model("more_add2", lambda x, y: x + y, [(2, 3, 5), (2, 3, 5)])
+    path = edited(base, f"addn-{tag}", quant={"in0": quant["in"], "in1": quant["in"],
+                                              "out": quant["out"]}, opcode="ADD_N")
+    if n_inputs == 2:
+        return path
+    out = path.with_name(f"{path.stem}-n{n_inputs}.tflite")
+    if not out.exists():
+        m = tflite_edit.load(path)
+        op = m.subgraphs[0].operators[0]
+        op.inputs = [op.inputs[k % 2] for k in range(n_inputs)]
+        tflite_edit.save(m, out.with_suffix(".part"))
+        out.with_suffix(".part").replace(out)
+    return out
+
+
+ADD_NS = [("two", 2, {"in": (0.02, 3), "out": (0.04, -2)}),
+          ("three", 3, {"in": (0.02, -10), "out": (0.05, 7)}),
+          ("five-saturating", 5, {"in": (0.05, 100), "out": (0.03, -128)}),
+          ("zero-zp", 4, {"in": (0.01, 0), "out": (0.01, 0)}),
+          ("fine-output", 3, {"in": (0.1, -128), "out": (0.003, 127)}),
+          ("fifteen", 15, {"in": (0.004, 60), "out": (0.06, -30)})]
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("tag,n,quant", ADD_NS, ids=[c[0] for c in ADD_NS])
+def test_add_n(tag, n, quant):
+    path = _add_n(tag, n, quant)
+    assert opcodes(path) == ["ADD_N"]
+    assert sweep_mismatches(path, samples=4) == 0
+
+
+def test_add_n_unequal_input_scales_refused():
+    path = edited(_add_n("two", 2, ADD_NS[0][2]), "unequal", quant={"in1": (0.03, 3)})
+    _refused_by_both(path, r"^op 0 ADD_N: input '.*' has scale 0.03.* TFLM requires them equal")
