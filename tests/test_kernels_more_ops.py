@@ -309,3 +309,22 @@ def test_add_n(tag, n, quant):
 def test_add_n_unequal_input_scales_refused():
     path = edited(_add_n("two", 2, ADD_NS[0][2]), "unequal", quant={"in1": (0.03, 3)})
     _refused_by_both(path, r"^op 0 ADD_N: input '.*' has scale 0.03.* TFLM requires them equal")
+
+
+# ---------------------------------------------------------------- ZEROS_LIKE, NEG
+
+ZEROS_LIKE = [("abs-scales", None), ("zero-point-far-from-0", {"in0": (0.02, 90), "out": (0.02, -77)})]
+
+
+@pytest.mark.fast_first
+@pytest.mark.parametrize("tag,quant", ZEROS_LIKE, ids=[c[0] for c in ZEROS_LIKE])
+def test_zeros_like(tag, quant):
+    """The converter folds ZEROS_LIKE away; TFLM writes byte 0 (not the zero point)."""
+    path = _unary_int8("ZEROS_LIKE", f"zeros-{tag}", quant)
+    assert opcodes(path) == ["ZEROS_LIKE"]
+    assert sweep_mismatches(path, samples=2) == 0
+
+
+def test_neg_int8_refused():
+    """TFLM's NEG runs float32 only (its int8 case is a TODO): an int8 NEG fails its invoke."""
+    _refused_by_both(_unary_int8("NEG", "neg", None), r"^op 0 NEG is not supported")
