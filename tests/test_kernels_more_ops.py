@@ -328,3 +328,24 @@ def test_zeros_like(tag, quant):
 def test_neg_int8_refused():
     """TFLM's NEG runs float32 only (its int8 case is a TODO): an int8 NEG fails its invoke."""
     _refused_by_both(_unary_int8("NEG", "neg", None), r"^op 0 NEG is not supported")
+
+
+# ---------------------------------------------------------------- on the emulated board
+
+@pytest.mark.qemu
+@pytest.mark.slow
+def test_byte_movers_on_cortex_m():
+    """REVERSE_V2, SPACE_TO_BATCH_ND, BATCH_TO_SPACE_ND, GATHER_ND and BROADCAST_TO in one
+    model, built for the Cortex-M board and checked there against TFLM."""
+    import tinyc
+    tf = _tf()
+
+    def fn(x):
+        b = tf.space_to_batch(tf.reverse(x, [1]), [2, 2], [[1, 1], [0, 0]])
+        c = tf.batch_to_space(b * 2.0, [2, 2], [[0, 1], [0, 0]])
+        return tf.broadcast_to(tf.gather_nd(c, [[0, 1], [0, 3]])[:, None], [2, 3, 4, 3])
+    path = int8_fn_model("more_combo", fn, [(1, 4, 4, 3)])
+    assert {"REVERSE_V2", "SPACE_TO_BATCH_ND", "BATCH_TO_SPACE_ND", "GATHER_ND",
+            "BROADCAST_TO"} <= set(opcodes(path))
+    report = tinyc.compile(path, board="mps2-an386").verify(samples=3, seed=0)
+    assert report["bit_exact"], report
