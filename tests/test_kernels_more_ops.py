@@ -349,3 +349,17 @@ def test_byte_movers_on_cortex_m():
             "BROADCAST_TO"} <= set(opcodes(path))
     report = tinyc.compile(path, board="mps2-an386").verify(samples=3, seed=0)
     assert report["bit_exact"], report
+
+
+def test_missing_input_is_one_error_line():
+    """A GATHER_ND without its indices input: one `error:` naming the op, no traceback."""
+    base = int8_fn_model(_name("more_gnd", (2, 3), [[1, 2]]),
+                         lambda x: _tf().gather_nd(x, [[1, 2]]) * 2.0, [(2, 3)])
+    out = base.with_name(f"{base.stem}-one-input.tflite")
+    if not out.exists():
+        m = tflite_edit.load(base)
+        m.subgraphs[0].operators[0].inputs = m.subgraphs[0].operators[0].inputs[:1]
+        tflite_edit.save(m, out.with_suffix(".part"))
+        out.with_suffix(".part").replace(out)
+    with pytest.raises(TinycError, match=r"^op 0 GATHER_ND: it has 1 inputs, it takes 2"):
+        read_model(out)
