@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import tflite_edit
-from modelgen import CACHE, _cached, _tf, int8_fn_model
+from modelgen import CACHE, _cached, _tf, int8_fn_model, int16x8_fn_model
 from test_kernels_elementwise import edited, opcodes, sweep_mismatches
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
@@ -153,6 +153,7 @@ def test_gather_nd_constant_indices_outside_refused():
     _refused_by_both(path, r"^op 0 GATHER_ND: indices \[\[2, 0\]\] reach outside params")
 
 
+@pytest.mark.slow
 def test_gather_nd_run_time_indices():
     """An int8 table gathered by int32 index rows from a model input: in-range rows against
     TFLM, and a row past the table's end fails the kernel (as it fails TFLM's invoke)."""
@@ -328,6 +329,29 @@ def test_zeros_like(tag, quant):
 def test_neg_int8_refused():
     """TFLM's NEG runs float32 only (its int8 case is a TODO): an int8 NEG fails its invoke."""
     _refused_by_both(_unary_int8("NEG", "neg", None), r"^op 0 NEG is not supported")
+
+
+# ---------------------------------------------------------------- int16 (16x8 models)
+
+def test_int16_byte_movers():
+    """TFLM's REVERSE_V2 and BROADCAST_TO copy int16 too; tinyc's strided copy matches."""
+    tf = _tf()
+    for name, fn, shape in [("rev", lambda x: tf.reverse(x, [1, 2]), (2, 3, 4)),
+                            ("bcast", lambda x: tf.broadcast_to(x, [2, 3, 4]), (3, 1))]:
+        path = int16x8_fn_model(f"more16_{name}", fn, [shape])
+        assert opcodes(path) == [{"rev": "REVERSE_V2", "bcast": "BROADCAST_TO"}[name]]
+        g = load_model(path)
+        xs = random_inputs(g, 4, seed=2)
+        assert _host_mismatches(path, xs) == 0
+
+
+@pytest.mark.parametrize("name,opcode", [("gnd", "GATHER_ND"), ("s2b", "SPACE_TO_BATCH_ND")])
+def test_int16_refused_where_tflm_refuses(name, opcode):
+    tf = _tf()
+    fn, shape = {"gnd": (lambda x: tf.gather_nd(x, [[0, 1]]), (2, 3, 4)),
+                 "s2b": (lambda x: tf.space_to_batch(x, [2, 2], [[0, 0], [0, 0]]), (1, 4, 4, 2))}[name]
+    path = int16x8_fn_model(f"more16_{name}", fn, [shape])
+    _refused_by_both(path, rf"^op 0 {opcode} uses int16 tensor")
 
 
 # ---------------------------------------------------------------- on the emulated board

@@ -18,7 +18,7 @@ _INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB
               "DEPTHWISE_CONV_2D", "MUL", "MEAN", "SUM", "LOGISTIC", "TANH", "SOFTMAX",
               "SVDF"}   # SVDF: an int16 state
 _INT16_OPS |= {"UNIDIRECTIONAL_SEQUENCE_LSTM"}   # an int8 LSTM keeps its cell state in int16
-_INT16_OPS |= {"CAST"}
+_INT16_OPS |= {"CAST", "REVERSE_V2", "BROADCAST_TO"}
 # CAST converts values, not scales: its integer and float tensors need no quantization.
 _UNQUANTIZED_OPS = {"CAST"}
 
