@@ -387,3 +387,10 @@ def test_missing_input_is_one_error_line():
         out.with_suffix(".part").replace(out)
     with pytest.raises(TinycError, match=r"^op 0 GATHER_ND: it has 1 inputs, it takes 2"):
         read_model(out)
+
+
+def test_add_n_sixteen_inputs_refused():
+    """16 int8 inputs can overflow TFLM's int32 sum (undefined in C++): tinyc says so."""
+    path = _add_n("sixteen", 16, {"in": (0.004, 60), "out": (0.06, -30)})
+    with pytest.raises(TinycError, match=r"^op 0 ADD_N: 16 inputs overflow TFLM's int32 sum"):
+        load_model(path)
