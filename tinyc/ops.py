@@ -48,6 +48,8 @@ def macs(graph: Graph, op: Op) -> int:
         return ins[0].shape[0] * ins[1].shape[0] * (ins[1].shape[1] + ins[2].shape[1])
     if op.opcode in ("ADD", "SUB", "MUL"):
         return out.elements
+    if op.opcode == "ADD_N":
+        return out.elements * len(op.inputs)
     if op.opcode == "UNIDIRECTIONAL_SEQUENCE_LSTM":   # 4 gates, each an input and a recurrent FC
         return out.elements * 4 * (ins[0].shape[-1] + out.shape[-1])
     return 0

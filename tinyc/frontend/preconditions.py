@@ -428,6 +428,21 @@ _UNARY = Arity(1, 1)
 _BINARY = Arity(2, 2)
 
 
+def _cast(g: Graph, op: Op, ins, out: Tensor) -> None:
+    _same_shape(ins[0], out, "cast")
+
+
+def _typed_move(g: Graph, op: Op, ins, out: Tensor) -> None:
+    """Byte movers whose shapes their parameters decide (the lowering checks those)."""
+    _same_type([ins[0], out])
+
+
+def _add_n(g: Graph, op: Op, ins, out: Tensor) -> None:
+    for t in ins:
+        _same_shape(t, out, "add_n")
+    _same_type(ins + [out])
+
+
 @dataclass(frozen=True)
 class Rule:
     arity: Arity
@@ -463,6 +478,15 @@ PRECONDITIONS: dict[str, Rule] = {
     "TRANSPOSE": Rule(_BINARY, _transpose),
     "STRIDED_SLICE": Rule(Arity(4, 4), _strided_slice),
     "SVDF": Rule(Arity(5, 5, optional=frozenset({3})), _svdf),
+    "CAST": Rule(_UNARY, _cast),
+    "ELU": Rule(_UNARY, _elementwise),
+    "ZEROS_LIKE": Rule(_UNARY, _elementwise),
+    "REVERSE_V2": Rule(_BINARY, _elementwise),
+    "BROADCAST_TO": Rule(_BINARY, _typed_move),
+    "GATHER_ND": Rule(_BINARY, _typed_move),
+    "SPACE_TO_BATCH_ND": Rule(Arity(3, 3), _typed_move),
+    "BATCH_TO_SPACE_ND": Rule(Arity(3, 3), _typed_move),
+    "ADD_N": Rule(Arity(2, 1 << 16), _add_n),
     # 24 inputs, as TFLM's Prepare requires; the variants' inputs may be omitted
     "UNIDIRECTIONAL_SEQUENCE_LSTM": Rule(
         Arity(24, 24, optional=frozenset({1, 5, 9, 10, 11, 12, 16, 17, 20, 21, 22, 23})), _lstm),

@@ -18,6 +18,9 @@ _INT16_OPS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "TRANSPOSE_CONV", "ADD", "SUB
               "DEPTHWISE_CONV_2D", "MUL", "MEAN", "SUM", "LOGISTIC", "TANH", "SOFTMAX",
               "SVDF"}   # SVDF: an int16 state
 _INT16_OPS |= {"UNIDIRECTIONAL_SEQUENCE_LSTM"}   # an int8 LSTM keeps its cell state in int16
+_INT16_OPS |= {"CAST", "REVERSE_V2", "BROADCAST_TO"}
+# CAST converts values, not scales: its integer and float tensors need no quantization.
+_UNQUANTIZED_OPS = {"CAST"}
 
 
 def unsupported_ops(graph: Graph, supported) -> list[Op]:
@@ -54,6 +57,8 @@ def check_float(graph: Graph, supported) -> None:
             allowed = set(op.inputs)
         elif op.opcode == "DEQUANTIZE":
             allowed = set(op.outputs)
+        elif op.opcode in _UNQUANTIZED_OPS:
+            allowed = set(op.inputs) | set(op.outputs)
         for tid in op.inputs + op.outputs:
             if tid < 0 or tid in allowed:
                 continue
@@ -78,7 +83,8 @@ def check_types(graph: Graph, supported) -> None:
                 raise TinycError(
                     f"op {op.index} {op.opcode} uses int16 tensor '{t.name}'; tinyc supports "
                     f"int16 only in {', '.join(sorted(_INT16_OPS))}: convert with int8 activations")
-            if t.dtype in ("int8", "int16") and not t.is_const and t.quant is None:
+            if (t.dtype in ("int8", "int16") and not t.is_const and t.quant is None
+                    and op.opcode not in _UNQUANTIZED_OPS):
                 raise TinycError(
                     f"op {op.index} {op.opcode}: tensor '{t.name}' is {t.dtype} without "
                     "quantization parameters; re-export with full-integer quantization")
