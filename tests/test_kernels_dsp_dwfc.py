@@ -340,7 +340,9 @@ def test_dsp_variants_bit_exact_on_board(board):
     path = _model("dsp_chain", "all", "dw3-dw5-fc", _chain, (1, 12, 10, 7), seed=4)
     rep = _verify_json(path, board)
     assert rep["bit_exact"] and rep["mismatched_bytes"] == 0, rep
-    kinds = {(p["op"], p["variant"]) for p in rep["profile"]}
+    # a backward twin (same loop, run from the end: the plan put the output above the input)
+    # counts as its variant
+    kinds = {(p["op"], (p["variant"] or "").removesuffix("-backward")) for p in rep["profile"]}
     assert {("DEPTHWISE_CONV_2D", "dsp_3x3"), ("DEPTHWISE_CONV_2D", "dsp"),
             ("FULLY_CONNECTED", "dsp")} <= kinds, kinds
 
@@ -352,8 +354,10 @@ def test_ad01_on_cortex_m33(kernels):
     from conftest import model
     rep = _verify_json(model("ad01_int8"), "mps2-an505", "--kernels", kernels)
     assert rep["bit_exact"] and rep["board"] == "mps2-an505", rep
-    want = "dsp" if kernels == "auto" else "portable"
-    assert {p["variant"] for p in rep["profile"]} == {want}
+    # balanced takes the scratch-free DSP twin for the FC at the peak (ram_only)
+    want = {"dsp", "dsp-direct"} if kernels == "auto" else {"portable"}
+    variants = {p["variant"] for p in rep["profile"]}
+    assert variants <= want and sorted(want)[0] in variants, variants
     # the profile's added fields: shares of the total, instructions per MAC
     assert rep["profile_total"] == sum(p["instructions"] for p in rep["profile"])
     assert abs(sum(p["share"] for p in rep["profile"]) - 1) < 1e-9
