@@ -44,6 +44,16 @@ def run_tinyc(*args, timeout=600, **kw) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _host_libraries_cached():
+    """tests/hostcache.py: the same generated C is compiled once, not once per test and run."""
+    import hostcache
+    import tinyc.hostlib
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tinyc.hostlib, "compile_shared", hostcache.compile_shared)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _models_present():
     if not ALL_MODELS:
         pytest.fail(f"no shared models under {MODELS}: set TINYC_MODELS")
