@@ -44,12 +44,16 @@ def run_tinyc(*args, timeout=600, **kw) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _host_libraries_cached():
-    """tests/hostcache.py: the same generated C is compiled once, not once per test and run."""
+def _host_builds_and_references_cached():
+    """The same generated C is compiled once (tests/hostcache.py), the TFLM interpreter asked
+    the same question once (tests/refcache.py): not once per test and per run."""
     import hostcache
+    import refcache
     import tinyc.hostlib
+    import tinyc.reference
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(tinyc.hostlib, "compile_shared", hostcache.compile_shared)
+        mp.setattr(tinyc.reference, "_in_child", refcache.in_child)
         yield
 
 
