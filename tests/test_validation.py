@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -215,19 +216,35 @@ def tflm_says(mutants):
     return tflm_verdicts(list(mutants.values()))
 
 
+@pytest.fixture(scope="module")
+def builds(request, mutants, tmp_path_factory):
+    """name -> (`tinyc build` of that mutant, its -o folder), for the selected cases: two
+    at a time, as each is a process of its own that mostly waits on its start-up."""
+    names = [i.callspec.params["name"] for i in request.session.items
+             if i.originalname == "test_hostile_model_refused"]
+    root = tmp_path_factory.mktemp("builds")
+
+    def build(name):
+        out = root / name / "out"
+        out.parent.mkdir()
+        return name, (run_tinyc("build", mutants[name], "--board", "host", "--no-compile",
+                                "-o", out, timeout=120), out)
+    with ThreadPoolExecutor(2) as pool:
+        return dict(pool.map(build, names))
+
+
 @pytest.mark.parametrize("name,src,mutate,words,tflm", CASES, ids=[c[0] for c in CASES])
-def test_hostile_model_refused(mutants, tflm_says, name, src, mutate, words, tflm, tmp_path):
+def test_hostile_model_refused(mutants, tflm_says, builds, name, src, mutate, words, tflm):
     path = mutants[name]
     assert tflm_says[path] == tflm
-    r = run_tinyc("build", path, "--board", "host", "--no-compile", "-o", tmp_path / "out",
-                  timeout=120)
+    r, out = builds[name]
     assert r.returncode == 2, (r.returncode, r.stderr)
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
     for w in words:
         assert w in lines[0], lines[0]
-    assert not (tmp_path / "out").exists()      # nothing half-written
+    assert not out.exists()      # nothing half-written
 
 
 def test_optional_bias_may_be_omitted(tmp_path):
