@@ -44,6 +44,20 @@ def run_tinyc(*args, timeout=600, **kw) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _host_builds_and_references_cached():
+    """The same generated C is compiled once (tests/hostcache.py), the TFLM interpreter asked
+    the same question once (tests/refcache.py): not once per test and per run."""
+    import hostcache
+    import refcache
+    import tinyc.hostlib
+    import tinyc.reference
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tinyc.hostlib, "compile_shared", hostcache.compile_shared)
+        mp.setattr(tinyc.reference, "_in_child", refcache.in_child)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _models_present():
     if not ALL_MODELS:
         pytest.fail(f"no shared models under {MODELS}: set TINYC_MODELS")

@@ -24,6 +24,33 @@ def _tf():
     return tf
 
 
+class lazy_tf:
+    """`tf` for model recipes: TensorFlow is imported on first use, so a recipe whose model
+    is already cached costs nothing (importing TensorFlow takes seconds)."""
+
+    def __getattr__(self, name):
+        return getattr(_tf(), name)
+
+
+class lazy:
+    """An object made on first use (make()): a recipe's TensorFlow object (an initializer) that
+    a cached model never needs."""
+
+    def __init__(self, make):
+        self._make, self._made = make, None
+
+    def __getattr__(self, name):
+        return getattr(self._get(), name)
+
+    def __call__(self, *args, **kw):
+        return self._get()(*args, **kw)
+
+    def _get(self):
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+
 def _rep(input_shapes, seed, lo=-1.0, hi=1.0):
     def gen():
         rng = np.random.default_rng(seed)

@@ -47,6 +47,7 @@ def test_a_restart_is_noticed_and_the_sample_resent(host_elf, where, hide_hello)
 
 
 @pytest.mark.parametrize("hide_hello", [False, True], ids=["hello", "hello lost"])
+@pytest.mark.fast_first
 def test_a_board_that_keeps_restarting_fails_loudly(host_elf, hide_hello):
     dev, t = _device(host_elf, before={P.INVOKE: set(range(2, 100))}, hide_hello=hide_hello)
     try:
@@ -112,6 +113,7 @@ def _run_with_restarts(tmp_path, before, n=3):
 
 
 @pytest.mark.parametrize("where", WHERE)
+@pytest.mark.fast_first
 def test_tinyc_run_is_right_after_a_restart(tmp_path, where):
     before = {P.INVOKE: {2}} if where == "before INVOKE" else {P.GET_OUTPUT: {2}}
     r, ref = _run_with_restarts(tmp_path, before)

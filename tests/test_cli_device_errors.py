@@ -20,7 +20,7 @@ def _one_error_line(r, code, *words):
 
 
 @pytest.mark.parametrize("command", ["verify", "bench"])
-@pytest.mark.parametrize("n", ["0", "-3"])
+@pytest.mark.parametrize("n", ["0", pytest.param("-3", marks=pytest.mark.slow)])
 def test_samples_below_one_are_refused(command, n):
     r = run_tinyc(command, AD01, "--board", "host", "-n", n, "--json")
     _one_error_line(r, 2, "--samples", n)

@@ -20,6 +20,7 @@ SMALL = ["seanet_leaky_relu0_int16", "tflm_simple_add_2in", "tiny_aww_model_uint
 
 
 @pytest.mark.parametrize("name", SMALL)
+@pytest.mark.fast_first     # the slow test below checks every real-world model
 def test_inspect_agrees_with_plan(name):
     path = next(p for p in REALWORLD if p.stem == name)
     rep, r = _inspect(path), _plan(path)

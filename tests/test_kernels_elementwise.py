@@ -18,7 +18,7 @@ import pytest
 import tflite_edit
 from bitexact import mismatches
 from conftest import model, run_tinyc
-from modelgen import CACHE, int8_fn_model, int8_model
+from modelgen import CACHE, int8_fn_model, int8_model, lazy_tf
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
 from tinyc.boards import get_board
@@ -97,7 +97,7 @@ def sweep_mismatches(path, samples: int = 6, rules=NATIVE_RULES) -> int:
 # ---------------------------------------------------------------- unary ops, all 256 inputs
 
 def _keras_act(name):
-    tf = _tf()
+    tf = lazy_tf()
     layers = {"LOGISTIC": lambda x: tf.keras.layers.Activation("sigmoid")(x),
               "TANH": lambda x: tf.keras.layers.Activation("tanh")(x),
               "RELU": lambda x: tf.keras.layers.ReLU()(x),
@@ -310,9 +310,9 @@ def test_softmax_int16_output_quant_is_checked():
 # ---------------------------------------------------------------- ADD, SUB, MUL
 
 def _binary(kind: str, act: str | None):
-    import tensorflow as tf
+    tf = lazy_tf()
     f = {"ADD": lambda x, y: x + y, "SUB": lambda x, y: x - y, "MUL": lambda x, y: x * y}[kind]
-    a = {None: lambda v: v, "RELU": tf.nn.relu, "RELU6": tf.nn.relu6}[act]
+    a = {None: lambda v: v, "RELU": lambda v: tf.nn.relu(v), "RELU6": lambda v: tf.nn.relu6(v)}[act]
     return lambda x, y: a(f(x, y))
 
 
@@ -405,7 +405,7 @@ def test_add_with_constant_operand():
 
 def test_in_place_with_planner():
     """A chain of in-place-capable ops under the real planner (outputs over inputs)."""
-    tf = _tf()
+    tf = lazy_tf()
     path = int8_model("ew_chain", lambda x, y: tf.keras.layers.Softmax()(
         tf.keras.layers.Activation("tanh")(tf.keras.layers.Add()([
             tf.keras.layers.ReLU()(x), y]))), [(2, 21), (2, 21)])

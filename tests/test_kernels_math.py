@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from modelgen import _tf, int8_fn_model, int8_model
+from modelgen import _tf, int8_fn_model, int8_model, lazy, lazy_tf
 from test_kernels_elementwise import SHAPES, edited, opcodes, sweep_mismatches
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.ops.abs_rsqrt import inv_sqrt_multiplier_exp
@@ -99,8 +99,8 @@ def test_maximum_with_constant_operand():
 
 
 def prelu_model(shape, shared_axes):
-    tf = _tf()
-    init = tf.keras.initializers.RandomUniform(-0.8, 1.5, seed=3)
+    tf = lazy_tf()
+    init = lazy(lambda: tf.keras.initializers.RandomUniform(-0.8, 1.5, seed=3))
     return int8_model(f"math_prelu_{'x'.join(map(str, shape))}_{shared_axes}",
                       lambda x: tf.keras.layers.PReLU(alpha_initializer=init,
                                                       shared_axes=shared_axes)(x),

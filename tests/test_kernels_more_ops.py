@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import tflite_edit
-from modelgen import CACHE, _cached, _tf, int8_fn_model, int16x8_fn_model
+from modelgen import CACHE, _cached, _tf, int8_fn_model, int16x8_fn_model, lazy_tf
 from test_kernels_elementwise import edited, opcodes, sweep_mismatches
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
@@ -203,7 +203,7 @@ _FLOAT_RANGE = {"int8": 127.0, "int16": 32767.0, "int32": 2.1e9}
 
 
 def _cast_model(src: str, dst: str) -> Path:
-    tf = _tf()
+    tf = lazy_tf()
 
     def make():
         fn = tf.function(lambda x: tf.cast(x, getattr(tf, dst)),
@@ -335,7 +335,7 @@ def test_neg_int8_refused():
 
 def test_int16_byte_movers():
     """TFLM's REVERSE_V2 and BROADCAST_TO copy int16 too; tinyc's strided copy matches."""
-    tf = _tf()
+    tf = lazy_tf()
     for name, fn, shape in [("rev", lambda x: tf.reverse(x, [1, 2]), (2, 3, 4)),
                             ("bcast", lambda x: tf.broadcast_to(x, [2, 3, 4]), (3, 1))]:
         path = int16x8_fn_model(f"more16_{name}", fn, [shape])
@@ -347,7 +347,7 @@ def test_int16_byte_movers():
 
 @pytest.mark.parametrize("name,opcode", [("gnd", "GATHER_ND"), ("s2b", "SPACE_TO_BATCH_ND")])
 def test_int16_refused_where_tflm_refuses(name, opcode):
-    tf = _tf()
+    tf = lazy_tf()
     fn, shape = {"gnd": (lambda x: tf.gather_nd(x, [[0, 1]]), (2, 3, 4)),
                  "s2b": (lambda x: tf.space_to_batch(x, [2, 2], [[0, 0], [0, 0]]), (1, 4, 4, 2))}[name]
     path = int16x8_fn_model(f"more16_{name}", fn, [shape])

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from modelgen import _cached, _tf, int8_fn_model
+from modelgen import _cached, _tf, int8_fn_model, lazy_tf
 from test_kernels_elementwise import opcodes, sweep_mismatches
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.rules import NATIVE_RULES
@@ -66,7 +66,7 @@ def test_gather_constant_positions(shape, idx, axis, bd):
 def test_gather_run_time_positions():
     """An int8 table gathered by an int32 model input (as an embedding lookup), with in-range
     positions (TFLM does not check them; tinyc's kernel refuses out-of-range ones)."""
-    tf = _tf()
+    tf = lazy_tf()
     table = np.linspace(-1, 1, 8 * 3, dtype=np.float32).reshape(8, 3)
 
     def make():

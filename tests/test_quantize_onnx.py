@@ -1,5 +1,7 @@
 """ONNX in: small graphs made with the onnx helpers (NCHW), quantized through onnx2tf; the int8
 model (TFLM) against onnxruntime's float output, and bit-exact against TFLM on the board."""
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -8,7 +10,8 @@ from conftest import run_tinyc
 
 onnx = pytest.importorskip("onnx", reason="the ONNX tests need pip install 'tinyc[onnx]'")
 ort = pytest.importorskip("onnxruntime")
-pytest.importorskip("onnx2tf")
+if importlib.util.find_spec("onnx2tf") is None:    # importing it imports TensorFlow (seconds)
+    pytest.skip("the ONNX tests need onnx2tf: pip install 'tinyc[onnx]'", allow_module_level=True)
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
 C, H, W = 3, 8, 8

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
@@ -24,29 +25,45 @@ from tinyc.reference import random_inputs, tflm_outputs
 KWS = "kws_ref_model"          # CONV, DW, AVG_POOL, RESHAPE, FC, SOFTMAX
 RESNET = "pretrainedResnet_quant"  # CONV, ADD, ...
 
+# One interpreter process for many models: it imports the wheel once, then probes each model in
+# a forked child, so a model that crashes TFLM is told apart (a signal) without ending the rest.
 _TFLM_PROBE = """
-import sys, numpy as np
+import os, sys, numpy as np
 from tflite_micro.python.tflite_micro import runtime
-try:
-    it = runtime.Interpreter.from_bytes(open(sys.argv[1], 'rb').read(), arena_size=16 << 20)
-    d = it.get_input_details(0)
-    it.set_input(np.zeros(d['shape'], d['dtype']), 0)
-    it.invoke()
-except Exception:
-    print('refuses')
-    sys.exit(0)
-print('accepts')
+
+def accepts(path):
+    try:
+        it = runtime.Interpreter.from_bytes(open(path, 'rb').read(), arena_size=16 << 20)
+        d = it.get_input_details(0)
+        it.set_input(np.zeros(d['shape'], d['dtype']), 0)
+        it.invoke()
+    except Exception:
+        return False
+    return True
+
+for path in sys.argv[1:]:
+    pid = os.fork()
+    if pid == 0:
+        os._exit(0 if accepts(path) else 3)
+    status = os.waitpid(pid, 0)[1]
+    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+    said = {0: 'accepts', 3: 'refuses'}.get(code, f'exit-{code}')
+    print('crashes' if os.WIFSIGNALED(status) else said, flush=True)
 """
 
 
-def tflm_verdict(path) -> str:
-    """'accepts', 'refuses' (an exception from the interpreter) or 'crashes' (a signal)."""
-    r = subprocess.run([sys.executable, "-c", _TFLM_PROBE, str(path)], capture_output=True,
-                       text=True, timeout=120)
-    if r.returncode < 0:
-        return "crashes"
+def tflm_verdicts(paths) -> dict:
+    """path -> 'accepts', 'refuses' (an exception from the interpreter) or 'crashes' (a signal)."""
+    r = subprocess.run([sys.executable, "-c", _TFLM_PROBE, *map(str, paths)], capture_output=True,
+                       text=True, timeout=120 + 10 * len(paths))
     assert r.returncode == 0, r.stderr
-    return r.stdout.strip().splitlines()[-1]
+    verdicts = r.stdout.split()
+    assert len(verdicts) == len(paths), (r.stdout, r.stderr)
+    return dict(zip(paths, verdicts))
+
+
+def tflm_verdict(path) -> str:
+    return tflm_verdicts([path])[path]
 
 
 def _sg(m):
@@ -194,19 +211,40 @@ def mutants(tmp_path_factory):
     return paths
 
 
+@pytest.fixture(scope="module")
+def tflm_says(mutants):
+    return tflm_verdicts(list(mutants.values()))
+
+
+@pytest.fixture(scope="module")
+def builds(request, mutants, tmp_path_factory):
+    """name -> (`tinyc build` of that mutant, its -o folder), for the selected cases: two
+    at a time, as each is a process of its own that mostly waits on its start-up."""
+    names = [i.callspec.params["name"] for i in request.session.items
+             if i.originalname == "test_hostile_model_refused"]
+    root = tmp_path_factory.mktemp("builds")
+
+    def build(name):
+        out = root / name / "out"
+        out.parent.mkdir()
+        return name, (run_tinyc("build", mutants[name], "--board", "host", "--no-compile",
+                                "-o", out, timeout=120), out)
+    with ThreadPoolExecutor(2) as pool:
+        return dict(pool.map(build, names))
+
+
 @pytest.mark.parametrize("name,src,mutate,words,tflm", CASES, ids=[c[0] for c in CASES])
-def test_hostile_model_refused(mutants, name, src, mutate, words, tflm, tmp_path):
+def test_hostile_model_refused(mutants, tflm_says, builds, name, src, mutate, words, tflm):
     path = mutants[name]
-    assert tflm_verdict(path) == tflm
-    r = run_tinyc("build", path, "--board", "host", "--no-compile", "-o", tmp_path / "out",
-                  timeout=120)
+    assert tflm_says[path] == tflm
+    r, out = builds[name]
     assert r.returncode == 2, (r.returncode, r.stderr)
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
     assert "Traceback" not in r.stderr and "internal error" not in r.stderr
     for w in words:
         assert w in lines[0], lines[0]
-    assert not (tmp_path / "out").exists()      # nothing half-written
+    assert not out.exists()      # nothing half-written
 
 
 def test_optional_bias_may_be_omitted(tmp_path):

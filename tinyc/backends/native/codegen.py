@@ -9,6 +9,7 @@ harness's model API (firmware/runtime/tinyc_model.h) onto it.
 """
 from __future__ import annotations
 
+import functools
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,7 @@ KERNELS_DIR = FIRMWARE_DIR / "kernels"
 RUNTIME_DIR = FIRMWARE_DIR / "runtime"
 
 
+@functools.cache      # one per backend: jinja compiles each template once, not on every build
 def jinja_env(backend: str) -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES / backend)),
                               undefined=jinja2.StrictUndefined, trim_blocks=True,
