@@ -19,7 +19,7 @@ from conftest import model, run_tinyc
 from modelgen import CACHE, _cached
 from test_kernels_elementwise import edited, opcodes
 from test_ram_overlap_dsp import replayed_shift
-from tinyc.backends.native.access_order import rows_reread_overlap
+from tinyc.backends.native.access_order import rows_read_during_overlap
 from tinyc.backends.native.codegen import KERNELS_DIR
 from tinyc.backends.native.debug_plan import NoReusePlan
 from tinyc.backends.native.lower import lowering_for
@@ -376,7 +376,7 @@ def _portable_events(rows, n_in, units):
 @pytest.mark.parametrize("rows,n_in,units", [(1, 4, 5), (3, 4, 5), (6, 12, 5), (49, 257, 80),
                                               (4, 3, 7), (5, 1, 1), (1, 1, 1), (2, 6, 6)])
 def test_portable_contract_is_the_replayed_kernels(rows, n_in, units):
-    d = rows_reread_overlap(rows, n_in, units)
+    d = rows_read_during_overlap(rows, n_in, units, block=1)
     exact = replayed_shift(_portable_events(rows, n_in, units), rows * n_in)
     assert d == (rows * n_in if exact is None else exact)
 

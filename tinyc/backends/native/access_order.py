@@ -199,8 +199,9 @@ def rows_read_first_overlap(rows: int, in_row: int, out_row: int) -> int:
 
 def rows_read_during_overlap(rows: int, in_row: int, out_row: int, block: int = 4) -> int:
     """`d` for a kernel that reads the whole input row again for each block of `block` outputs
-    (fully_connected_s8_dsp.c's scratch-free twin): writing a block of row r must spare row r
-    while a later block of it remains, and rows r + 1 on."""
+    (fully_connected_s8_dsp.c's scratch-free twin, blocks of 4; unidirectional_sequence_lstm_s8.c,
+    each unit's FCs then its byte, blocks of 1): writing a block of row r must spare row r while
+    a later block of it remains, and rows r + 1 on."""
     r = np.arange(rows, dtype=np.int64)
     blocks = -(-out_row // block)
     limits = list((r[:-1] + 1) * (in_row - out_row))
@@ -240,17 +241,6 @@ def check_scratch(ctx, op, choice, scratch: tuple[int, int]) -> None:
             continue
         raise AssertionError(f"op {op.index} {op.opcode}: the plan overlaps its scratch ({off}) "
                              f"with its {role} ({start}) beyond the kernel's contract")
-
-
-def rows_reread_overlap(rows: int, in_row: int, out_row: int) -> int:
-    """`d` for a kernel that reads its whole input row again before each byte of the output
-    row (unidirectional_sequence_lstm_s8.c: each unit's FCs, then its byte): writing byte u of
-    row r must spare row r while a later byte is still to come, and rows r + 1 on."""
-    r = np.arange(rows, dtype=np.int64)
-    limits = list((r[:-1] + 1) * (in_row - out_row))
-    if out_row > 1:
-        limits += list(r * (in_row - out_row) - (out_row - 1))
-    return int(min(limits)) if limits else rows * in_row
 
 
 def _anywhere(in_shape) -> int:

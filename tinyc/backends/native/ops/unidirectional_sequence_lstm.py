@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from tinyc.backends.native.access_order import rows_reread_overlap, runs_backward
+from tinyc.backends.native.access_order import rows_read_during_overlap, runs_backward
 from tinyc.backends.native.lower import (KernelCall, kernel_variant, lowering,
                                          lowering_with_variants)
 from tinyc.backends.native.ops.common import scale, zp
@@ -256,7 +256,7 @@ def _choose_s8(g, op, target):
     units = g.tensors[op.inputs[HIDDEN]].shape[-1]
     return replace(portable("tinyc_unidirectional_sequence_lstm_s8", KERNELS["int8"][0],
                             overlap=None if rows is None
-                            else rows_reread_overlap(rows, input_size, units)),
+                            else rows_read_during_overlap(rows, input_size, units, block=1)),
                    instructions_per_mac=IPM_PORTABLE)
 
 
