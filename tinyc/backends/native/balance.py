@@ -65,23 +65,24 @@ def balanced_plan(graph, target, plan_with):
         if spent + max(extra[k], 0) <= MAX_EXTRA * total:
             chosen.add(k)
             spent += max(extra[k], 0)
-    best = plan_with(with_chosen(chosen), True).arena_bytes
+    plan = plan_with(with_chosen(chosen), True)     # the trial plan of `chosen`, kept current
     costly = sorted((k for k in chosen if extra[k] > 0), key=lambda k: (-extra[k], k))
     for k in costly[:MAX_UNDO]:
-        arena = plan_with(with_chosen(chosen - {k}), True).arena_bytes
-        if arena <= best:
+        trial = plan_with(with_chosen(chosen - {k}), True)
+        if trial.arena_bytes <= plan.arena_bytes:
             chosen.discard(k)
             spent -= extra[k]
-            best = arena
+            plan = trial
     # then the op at the peak, while it has a RAM variant the rest of the budget pays for and
     # switching it lowers the arena (the order above guesses from tensor sizes alone)
     for _ in range(MAX_UNDO):
-        plan = plan_with(with_chosen(chosen), True)
         k = ("op", plan.peak_op)
         if k not in extra or k in chosen or spent + max(extra[k], 0) > MAX_EXTRA * total:
             break
-        if plan_with(with_chosen(chosen | {k}), True).arena_bytes >= plan.arena_bytes:
+        trial = plan_with(with_chosen(chosen | {k}), True)
+        if trial.arena_bytes >= plan.arena_bytes:
             break
         chosen.add(k)
         spent += max(extra[k], 0)
+        plan = trial
     return plan_with(with_chosen(chosen), False)
